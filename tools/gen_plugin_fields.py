@@ -38,6 +38,15 @@ def cxx_fields(src):
     return out
 which=sys.argv[1]
 if which=='container': f=cxx_fields(show('plugins/container/src/caps/extract/extract.cpp'))
-elif which=='k8saudit': f=go_fields(show('plugins/k8saudit/pkg/k8saudit/fields.go'))
+elif which=='k8saudit':
+    src=show('plugins/k8saudit/pkg/k8saudit/fields.go')
+    main=src[:src.index('func containerListFields')]
+    f=go_fields(main)
+    # containerListFields(list, label, withHostPort) mirrors ka.req.pod.containers.* as indexed list fields
+    helper=src[src.index('func containerListFields'):]
+    names=re.findall(r'\tentry\("([^"]+)"', helper)
+    for lst,hp in re.findall(r'containerListFields\("(\w+)", "[^"]*", (true|false)\)', main):
+        for n in names + (['host_port'] if hp=='true' else []):
+            f.append({'name':'ka.req.pod.'+lst+'.'+n,'type':'PT_CHARBUF','flags':'EPF_ARG_ALLOWED | EPF_ARG_INDEX | EPF_IS_LIST'})
 elif which=='json': f=go_fields(show('plugins/json/pkg/json/json.go'))
 print(json.dumps(f,indent=1))
