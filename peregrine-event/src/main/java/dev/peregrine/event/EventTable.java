@@ -96,6 +96,7 @@ public final class EventTable {
     private final Map<String, Integer> scCodeByName;
     private final String[] scNameByCode;
     private final Set<String> paramNames;
+    private final Set<String> eventNames;
 
     private EventTable(List<EventInfo> events, String[] scNameByCode) {
         this.events = List.copyOf(events);
@@ -119,6 +120,9 @@ public final class EventTable {
         }
         this.scCodeByName = Map.copyOf(sc);
         this.paramNames = Collections.unmodifiableSet(params);
+        Set<String> names = new java.util.HashSet<>();
+        events.forEach(e -> names.add(e.name()));
+        this.eventNames = Set.copyOf(names);
     }
 
     /** {@return the table bundled with Peregrine, loaded once} */
@@ -148,9 +152,13 @@ public final class EventTable {
         return events.get(code);
     }
 
-    /** {@return whether {@code evt.type = name} names a known event or syscall} */
+    /**
+     * {@return whether {@code evt.type = name} names a known event or syscall}: any event name of the table
+     * (including the generic events' {@code syscall}) or any {@code ppm_sc} name, as libsinsp's
+     * {@code validate_filter_value} accepts (it rejects others with "unknown event type NAME").
+     */
     public boolean isKnownTypeName(String name) {
-        return codesByEventName.containsKey(name) || scCodeByName.containsKey(name);
+        return eventNames.contains(name) || scCodeByName.containsKey(name);
     }
 
     /** {@return whether the name is a syscall (or tracepoint) known to libscap as a {@code ppm_sc} code} */

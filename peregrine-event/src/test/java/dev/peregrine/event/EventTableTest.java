@@ -88,6 +88,13 @@ class EventTableTest {
     }
 
     @Test
+    void isKnownTypeName_genericEventName_isKnown() {
+        assertThat(table.isKnownTypeName("syscall")).isTrue();
+        assertThat(table.isKnownTypeName("open")).isTrue();
+        assertThat(table.isKnownTypeName("sched_process_exit")).isTrue();
+    }
+
+    @Test
     void codesForTypeName_unknown_isEmpty() {
         assertThat(table.isKnownTypeName("nosuchcall")).isFalse();
         assertThat(table.codesForTypeName("nosuchcall")).isEmpty();

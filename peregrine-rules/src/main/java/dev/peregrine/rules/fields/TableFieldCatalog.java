@@ -78,8 +78,7 @@ final class TableFieldCatalog implements FieldCatalog {
         for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
             Entry prefix = byName.get(name.substring(0, dot));
             if (prefix != null) {
-                String written = bracketArg == null ? name : name + "[" + bracketArg + "]";
-                return bracketArg == null ? dotted(prefix, name.substring(dot + 1), written) : Optional.empty();
+                return bracketArg == null ? dotted(prefix, name.substring(dot + 1), name) : Optional.empty();
             }
         }
         return Optional.empty();
