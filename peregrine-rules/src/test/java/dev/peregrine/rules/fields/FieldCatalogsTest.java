@@ -68,9 +68,22 @@ class FieldCatalogsTest {
     @Test
     void fields_k8sAudit_hasGenericEventFieldsAndPluginFieldsOnly() {
         Set<String> names = k8s.fields().stream().map(FieldInfo::name).collect(Collectors.toSet());
-        assertThat(names).containsAll(FieldCatalogs.GENERIC_FIELDS)
+        assertThat(FieldCatalogs.genericFieldNames()).hasSize(18).contains("evt.num", "evt.time", "evt.source",
+                "evt.hostname", "evt.pluginname", "evt.plugininfo", "evt.asynctype", "evt.time.iso8601");
+        assertThat(names).containsAll(FieldCatalogs.genericFieldNames())
                 .contains("ka.verb", "ka.user.groups", "jevt.value", "json.value", "ka.req.pod.initContainers.image")
                 .doesNotContain("proc.name", "evt.type", "container.id");
+    }
+
+    @Test
+    void fields_syscall_areInClassThenDeclarationOrder() {
+        List<String> names = syscall.fields().stream().map(FieldInfo::name).toList();
+        assertThat(names.subList(0, 2)).containsExactly("evt.num", "evt.time");
+        assertThat(names.indexOf("proc.exe")).isLessThan(names.indexOf("proc.name"));
+        assertThat(names.indexOf("proc.name")).isLessThan(names.indexOf("user.uid"));
+        assertThat(names.indexOf("fdlist.sports")).isLessThan(names.indexOf("container.id"));
+        assertThat(syscall.fields().stream().filter(f -> f.name().equals("proc.name")).findFirst().orElseThrow()
+                .fieldClass()).isEqualTo("process");
     }
 
     @Test
