@@ -199,6 +199,21 @@ public final class EventTable {
         return paramNames;
     }
 
+    /**
+     * {@return the first parameter with that name, by event code then position, or empty}: the one libsinsp's
+     * {@code find_longest_matching_evt_param} settles on, whose type {@code evt.rawarg.NAME} takes at compile time
+     */
+    public java.util.Optional<ParamInfo> firstParam(String name) {
+        for (EventInfo e : events) {
+            for (ParamInfo p : e.params()) {
+                if (p.name().equals(name)) {
+                    return java.util.Optional.of(p);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static EventTable load() {
         try {
             return new EventTable(readEvents(), readScNames());

@@ -110,6 +110,12 @@ class EventTableTest {
     }
 
     @Test
+    void firstParam_byName_returnsFirstDeclaration() {
+        assertThat(table.firstParam("name")).contains(new EventTable.ParamInfo("name", "PT_FSPATH"));
+        assertThat(table.firstParam("nosuchparam")).isEmpty();
+    }
+
+    @Test
     void paramNames_includeCommonParameters() {
         assertThat(table.paramNames()).contains("fd", "name", "flags", "res");
     }

@@ -62,12 +62,6 @@ final class TableFieldCatalog implements FieldCatalog {
         return fields;
     }
 
-    /** {@return the field with exactly that name, if any} */
-    Optional<FieldInfo> field(String name) {
-        Entry e = byName.get(name);
-        return e == null ? Optional.empty() : Optional.of(e.info());
-    }
-
     @Override
     public Optional<ResolvedField> resolve(String name, String bracketArg) throws FieldArgumentException {
         requireNonNull(name, "name is null");
