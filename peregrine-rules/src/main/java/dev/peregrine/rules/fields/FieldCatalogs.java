@@ -35,7 +35,8 @@ public final class FieldCatalogs {
      *   flags only); the plugin SDK's index/key/required argument flags map onto ARG_INDEX/ARG_KEY/ARG_REQUIRED.
      * - libsinsp_field_order.txt (tools/gen_libsinsp_field_order.sh) gives each libsinsp field its filtercheck class
      *   and the declaration order. The gen_event class holds the fields every event source has: Falco gives plugin
-     *   sources those plus the plugin's own fields. Descriptions are ours and mostly empty for now.
+     *   sources those plus the plugin's own fields. Descriptions are ours (field_descriptions.properties), empty
+     *   for fields not listed there.
      * - Catalogs are built once on first use and are immutable (thread-safe).
      */
 
@@ -88,6 +89,7 @@ public final class FieldCatalogs {
     }
 
     private static Map<String, FieldCatalog> build(EventTable events) {
+        Map<String, String> descriptions = readDescriptions();
         JsonNode sinsp = read("libsinsp_fields.json");
         List<TableFieldCatalog.Entry> syscall = new ArrayList<>();
         List<TableFieldCatalog.Entry> k8s = new ArrayList<>();
@@ -97,7 +99,7 @@ public final class FieldCatalogs {
             if (f == null) {
                 continue; // declared in the sources but not in the fact file (evt.around): not offered
             }
-            TableFieldCatalog.Entry e = sinspEntry(classAndName[1], f, displayClass(classAndName[0]));
+            TableFieldCatalog.Entry e = sinspEntry(classAndName[1], f, displayClass(classAndName[0]), descriptions);
             syscall.add(e);
             placed.add(classAndName[1]);
             if (classAndName[0].equals("gen_event")) {
@@ -111,10 +113,10 @@ public final class FieldCatalogs {
                 throw new IllegalStateException("field " + name + " of libsinsp_fields.json has no class in libsinsp_field_order.txt");
             }
         }
-        syscall.addAll(pluginEntries("plugin_container_fields.json", "container"));
+        syscall.addAll(pluginEntries("plugin_container_fields.json", "container", descriptions));
 
-        k8s.addAll(pluginEntries("plugin_k8saudit_fields.json", "k8saudit"));
-        k8s.addAll(pluginEntries("plugin_json_fields.json", "json"));
+        k8s.addAll(pluginEntries("plugin_k8saudit_fields.json", "k8saudit", descriptions));
+        k8s.addAll(pluginEntries("plugin_json_fields.json", "json", descriptions));
 
         Map<String, FieldCatalog> out = new LinkedHashMap<>();
         out.put(SYSCALL, new TableFieldCatalog(SYSCALL, syscall, events));
@@ -131,6 +133,21 @@ public final class FieldCatalogs {
             case "utils" -> "util";
             default -> filecheck;
         };
+    }
+
+    private static Map<String, String> readDescriptions() {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = FieldCatalogs.class.getResourceAsStream(RESOURCE_DIR + "field_descriptions.properties")) {
+            if (in == null) {
+                throw new IOException("missing resource field_descriptions.properties");
+            }
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read field_descriptions.properties", e);
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
     }
 
     private static List<String[]> readFieldOrder() {
@@ -150,7 +167,8 @@ public final class FieldCatalogs {
         return out;
     }
 
-    private static TableFieldCatalog.Entry sinspEntry(String name, JsonNode f, String fieldClass) {
+    private static TableFieldCatalog.Entry sinspEntry(String name, JsonNode f, String fieldClass,
+                                                     Map<String, String> descriptions) {
         Set<FieldFlag> flags = flags(f.get("flags").asText());
         ArgSyntax syntax = ARG_SYNTAX.getOrDefault(name, ArgSyntax.NONE);
         switch (syntax) {
@@ -171,14 +189,17 @@ public final class FieldCatalogs {
             throw new IllegalStateException("field " + name + " takes an argument but has no argument syntax");
         }
         return new TableFieldCatalog.Entry(
-                new FieldInfo(name, FieldType.ofPt(f.get("type").asText()), flags, fieldClass, ""), syntax);
+                new FieldInfo(name, FieldType.ofPt(f.get("type").asText()), flags, fieldClass,
+                        descriptions.getOrDefault(name, "")), syntax);
     }
 
-    private static List<TableFieldCatalog.Entry> pluginEntries(String resource, String fieldClass) {
+    private static List<TableFieldCatalog.Entry> pluginEntries(String resource, String fieldClass,
+                                                              Map<String, String> descriptions) {
         List<TableFieldCatalog.Entry> out = new ArrayList<>();
         for (JsonNode f : read(resource)) {
-            out.add(new TableFieldCatalog.Entry(new FieldInfo(f.get("name").asText(), FieldType.ofPt(f.get("type").asText()),
-                    flags(f.get("flags").asText()), fieldClass, ""), ArgSyntax.PLUGIN));
+            String name = f.get("name").asText();
+            out.add(new TableFieldCatalog.Entry(new FieldInfo(name, FieldType.ofPt(f.get("type").asText()),
+                    flags(f.get("flags").asText()), fieldClass, descriptions.getOrDefault(name, "")), ArgSyntax.PLUGIN));
         }
         return out;
     }

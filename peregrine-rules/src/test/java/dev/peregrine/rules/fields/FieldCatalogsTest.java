@@ -87,6 +87,21 @@ class FieldCatalogsTest {
     }
 
     @Test
+    void fields_descriptions_areKnownFieldsAndOneLine() {
+        Set<String> all = new LinkedHashSet<>();
+        FieldCatalogs.all().forEach(c -> c.fields().forEach(f -> all.add(f.name())));
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = FieldCatalogs.class.getResourceAsStream("field_descriptions.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(all).containsAll(p.stringPropertyNames());
+        assertThat(syscall.fields().stream().filter(f -> f.name().equals("proc.name")).findFirst().orElseThrow()
+                .description()).isNotBlank().doesNotContain("\n");
+    }
+
+    @Test
     void fieldInfo_typesAndFlags_mappedFromSources() {
         FieldInfo aname = syscall.fields().stream().filter(f -> f.name().equals("proc.aname")).findFirst().orElseThrow();
         assertThat(aname.type()).isEqualTo(FieldType.CHARBUF);
