@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -120,7 +122,7 @@ public final class EventTable {
         }
         this.scCodeByName = Map.copyOf(sc);
         this.paramNames = Collections.unmodifiableSet(params);
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         events.forEach(e -> names.add(e.name()));
         this.eventNames = Set.copyOf(names);
     }
@@ -203,15 +205,15 @@ public final class EventTable {
      * {@return the first parameter with that name, by event code then position, or empty}: the one libsinsp's
      * {@code find_longest_matching_evt_param} settles on, whose type {@code evt.rawarg.NAME} takes at compile time
      */
-    public java.util.Optional<ParamInfo> firstParam(String name) {
+    public Optional<ParamInfo> firstParam(String name) {
         for (EventInfo e : events) {
             for (ParamInfo p : e.params()) {
                 if (p.name().equals(name)) {
-                    return java.util.Optional.of(p);
+                    return Optional.of(p);
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static EventTable load() {

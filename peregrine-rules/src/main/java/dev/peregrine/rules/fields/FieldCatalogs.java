@@ -7,14 +7,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStreamReader;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -80,7 +84,7 @@ public final class FieldCatalogs {
 
     /** {@return the names of sinsp_filter_check_gen_event's fields, which every event source has} */
     public static List<String> genericFieldNames() {
-        return java.util.Collections.unmodifiableList(Holder.GENERIC);
+        return Collections.unmodifiableList(Holder.GENERIC);
     }
 
     private static final class Holder {
@@ -121,7 +125,7 @@ public final class FieldCatalogs {
         Map<String, FieldCatalog> out = new LinkedHashMap<>();
         out.put(SYSCALL, new TableFieldCatalog(SYSCALL, syscall, events));
         out.put(K8S_AUDIT, new TableFieldCatalog(K8S_AUDIT, k8s, events));
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /** {@return the class name libsinsp shows for a filtercheck source file's fields} */
@@ -136,16 +140,16 @@ public final class FieldCatalogs {
     }
 
     private static Map<String, String> readDescriptions() {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         try (InputStream in = FieldCatalogs.class.getResourceAsStream(RESOURCE_DIR + "field_descriptions.properties")) {
             if (in == null) {
                 throw new IOException("missing resource field_descriptions.properties");
             }
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read field_descriptions.properties", e);
         }
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
         return out;
     }
