@@ -484,7 +484,7 @@ public final class ConditionParser {
                     tokStart = sTokStart;
                     tokEnd = sTokEnd;
                     tokText = sTokText;
-                    right = parseStrValueOrTransformer(false);
+                    right = parseStrValueOrTransformer();
                 }
             } else if (lexOperator(LIST_OPS)) {
                 op = lastToken();
@@ -516,24 +516,36 @@ public final class ConditionParser {
         }
     }
 
-    private Expr parseStrValueOrTransformer(boolean noTransformer) throws ConditionSyntaxException {
+    private Expr parseStrValueOrTransformer() throws ConditionSyntaxException {
         enter();
         try {
             lexBlank();
             Pos pos = pos();
-            if (!noTransformer) {
-                Expr t = tryParseTransformerOrVal();
-                if (t != null) {
-                    return t;
-                }
+            Expr t = tryParseTransformerOrVal();
+            if (t != null) {
+                return t;
             }
             if (lexQuotedStr() || lexBareStr()) {
                 return new Expr.Value(lastToken(), pos);
             }
-            if (noTransformer) {
-                throw error("expected a string value");
-            }
             throw error("expected a string value or a field with a valid transformer: " + TRANSFORMER_LIST_WITH_VAL);
+        } finally {
+            depth--;
+        }
+    }
+
+    /**
+     * A list item: libsinsp's parse_str_value_or_transformer(no_transformer = true), returning the text alone so
+     * that long lists allocate no nodes for their items.
+     */
+    private String parseListItem() throws ConditionSyntaxException {
+        enter();
+        try {
+            lexBlank();
+            if (lexQuotedStr() || lexBareStr()) {
+                return lastToken();
+            }
+            throw error("expected a string value");
         } finally {
             depth--;
         }
@@ -547,18 +559,18 @@ public final class ConditionParser {
         }
         List<String> values = new ArrayList<>(8);
         lexBlank();
-        Expr head;
+        String head;
         try {
-            head = parseStrValueOrTransformer(true);
+            head = parseListItem();
         } catch (ConditionSyntaxException e) {
             // libsinsp: any failure on the head means "maybe an empty list"; consumed text stays consumed
             head = null;
         }
         if (head != null) {
-            values.add(((Expr.Value) head).value());
+            values.add(head);
             lexBlank();
             while (lexStr(",")) {
-                values.add(((Expr.Value) parseStrValueOrTransformer(true)).value());
+                values.add(parseListItem());
                 lexBlank();
             }
         }
@@ -696,7 +708,7 @@ public final class ConditionParser {
                 continue;
             }
             int kwLen = op.length() - 1;
-            if (in.startsWith(op.substring(0, kwLen), idx) && idx + kwLen < len && isBlank(in.charAt(idx + kwLen))) {
+            if (in.regionMatches(idx, op, 0, kwLen) && idx + kwLen < len && isBlank(in.charAt(idx + kwLen))) {
                 take(idx + kwLen);
                 lexBlank();
                 return true;
