@@ -654,7 +654,7 @@ public final class ConditionParser {
         }
     }
 
-    // ---- lexers: each consumes its token and sets the last token on success, and leaves the cursor alone on failure ----
+    // ---- lexers: on success each consumes its token and makes it the last token; on failure it moves nothing ----
 
     private boolean lexBlank() {
         boolean found = false;
@@ -801,16 +801,12 @@ public final class ConditionParser {
     }
 
     private boolean lexHexNum() {
-        if (idx + 2 < len && in.charAt(idx) == '0' && (in.charAt(idx + 1) == 'x' || in.charAt(idx + 1) == 'X')
-                && isHexDigit(in.charAt(idx + 2))) {
-            int end = idx + 3;
-            while (end < len && isHexDigit(in.charAt(end))) {
-                end++;
-            }
-            take(end);
-            return true;
+        int end = hexNumberEnd(in, idx);
+        if (end < 0) {
+            return false;
         }
-        return false;
+        take(end);
+        return true;
     }
 
     private boolean lexNum() {
