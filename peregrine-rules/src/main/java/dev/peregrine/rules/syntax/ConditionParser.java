@@ -1042,7 +1042,9 @@ public final class ConditionParser {
     }
 
     private ConditionSyntaxException error(String message) {
-        return new ConditionSyntaxException(message, pos());
+        // libsinsp's messages travel as C strings (what()), so one quoting a NUL from the input ends there
+        int nul = message.indexOf('\0');
+        return new ConditionSyntaxException(nul < 0 ? message : message.substring(0, nul), pos());
     }
 
     // ---- character classes ----

@@ -256,7 +256,9 @@ class ConditionParserTest {
                 Arguments.of("a.b = \"\\xg1\"", "invalid hex char escape sequence: g1", 12, 1, 13),
                 Arguments.of("a and\n  b.c =", "expected a string value or a field with a valid transformer: "
                         + transformers, 13, 2, 8),
-                Arguments.of("a\r\nor", "expected blank or '(' after 'or'", 5, 3, 3));
+                Arguments.of("a\r\nor", "expected blank or '(' after 'or'", 5, 3, 3),
+                // a message quoting a NUL ends there, as libsinsp's what() does
+                Arguments.of("fd.name = x\0y )", "unexpected token after 'x", 14, 1, 15));
     }
 
     @ParameterizedTest
