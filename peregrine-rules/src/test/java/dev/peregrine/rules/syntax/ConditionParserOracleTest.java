@@ -14,10 +14,11 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential test against libsinsp itself: {@code libsinsp-oracle-cases.json.gz} holds 5,289 ASCII conditions
- * (libsinsp's own test cases, the upstream rule conditions, mutations of those, token soup and deep nestings) with
- * what libsinsp's filter parser (falcosecurity/libs @ 48dfd53, built with RE2) returned for each: the tree with
- * every node's position, or the error message and the position where it stopped. Our parser must agree exactly.
+ * Differential test against libsinsp itself: {@code libsinsp-oracle-cases.json.gz} holds 5,776 ASCII conditions
+ * (libsinsp's own test cases, the upstream rule conditions, mutations of those, token soup, escapes and deep
+ * nestings) with what libsinsp's filter parser (falcosecurity/libs @ 48dfd53, built with RE2) returned for each:
+ * the tree with every node's position, or the error message and the position where it stopped. Our parser must
+ * agree exactly. {@code src/oracle/README.md} says how the file is rebuilt.
  *
  * <p>Format of {@code out}: {@code ERR idx:line:col xHEX(message)} or {@code OK tree}, where a tree is an
  * S-expression {@code (kind@idx:line:col ...)} with strings as {@code x} + hex of their UTF-8 bytes, {@code -} for
