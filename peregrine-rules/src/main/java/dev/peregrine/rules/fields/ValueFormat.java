@@ -2,7 +2,6 @@ package dev.peregrine.rules.fields;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns extracted field values into text and JSON values the way libsinsp prints them
@@ -51,7 +50,7 @@ public final class ValueFormat {
         }
         return switch (type) {
             case BOOL -> values.longAt(i) != 0 ? "true" : "false";
-            case DOUBLE -> String.format(Locale.ROOT, "%.1f", values.doubleAt(i));
+            case DOUBLE -> doubleToText(values.doubleAt(i));
             case IPV4ADDR, IPV6ADDR, IPADDR -> ipToText(values.bytesAt(i));
             case IPNET, IPV4NET, IPV6NET -> "<IPNET>";
             case BYTEBUF -> bytesToText(values.bytesAt(i));
@@ -164,6 +163,18 @@ public final class ValueFormat {
             sb.append(Integer.toHexString(w[k]));
         }
         return sb.toString();
+    }
+
+    /** printf {@code %.1f}: the exact binary value rounded half-even, as glibc does. */
+    private static String doubleToText(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        String s = new java.math.BigDecimal(d).setScale(1, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return (d < 0 || (d == 0 && 1 / d < 0)) && !s.startsWith("-") ? "-" + s : s;
     }
 
     private static String bytesToText(byte[] b) {
