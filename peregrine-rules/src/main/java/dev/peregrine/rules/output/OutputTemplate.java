@@ -172,9 +172,18 @@ public final class OutputTemplate {
                     collectResolutions(a, fields, pos, out);
                 }
             }
-            default -> {
+            case Expr.Value v -> {
                 // constants resolve to nothing
             }
+            case Expr.ListValue l -> {
+                // constants resolve to nothing
+            }
+            case Expr.And a -> throw new IllegalStateException("not a field expression: " + a);
+            case Expr.Or o -> throw new IllegalStateException("not a field expression: " + o);
+            case Expr.Not n -> throw new IllegalStateException("not a field expression: " + n);
+            case Expr.Identifier i -> throw new IllegalStateException("not a field expression: " + i);
+            case Expr.UnaryCheck u -> throw new IllegalStateException("not a field expression: " + u);
+            case Expr.BinaryCheck b -> throw new IllegalStateException("not a field expression: " + b);
         }
     }
 
@@ -251,6 +260,19 @@ public final class OutputTemplate {
     }
 
     private static String tokenText(String f, int start) {
+        for (String t : TRANSFORMERS) {
+            if (f.startsWith(t + "(", start)) {
+                int depth = 0;
+                for (int k = start + t.length(); k < f.length(); k++) {
+                    char c = f.charAt(k);
+                    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                    if (depth == 0) {
+                        return f.substring(start, k + 1);
+                    }
+                }
+                return f.substring(start);
+            }
+        }
         int k = start;
         while (k < f.length()) {
             char c = f.charAt(k);

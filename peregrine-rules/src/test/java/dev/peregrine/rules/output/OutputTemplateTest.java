@@ -135,6 +135,8 @@ class OutputTemplateTest {
                 });
         assertThatThrownBy(() -> template("proc.nobody=%proc.nobody"))
                 .isInstanceOf(CompileException.class).hasMessage("invalid formatting token proc.nobody");
+        assertThatThrownBy(() -> template("x %tolower(proc.nobody) y"))
+                .isInstanceOf(CompileException.class).hasMessage("invalid formatting token tolower(proc.nobody)");
         assertThatThrownBy(() -> template("a\nb %proc.nobody[3] c"))
                 .isInstanceOfSatisfying(CompileException.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("invalid formatting token proc.nobody[3]");
