@@ -13,7 +13,8 @@ final class Checks {
     /* Implementation notes: a check is false when its field has no value (libsinsp compare_nocache returns false
      * when extract fails), whatever the operator, so "!=" on a missing field is false too. A non-list field that
      * nevertheless yields several values (fields such as proc.aname or fd.ip whose libsinsp check compares
-     * against several candidates) matches when any value passes. A list field under "in" needs every value in
+     * against several candidates) matches when any value passes, except "!=" on the socket fields that compare
+     * both ends (fd.ip, fd.port, fd.proto, fd.net), where libsinsp wants both ends to differ. A list field under "in" needs every value in
      * the set (an empty list passes) and under "intersects" at least one. */
 
     private Checks() {
@@ -101,18 +102,25 @@ final class Checks {
         /** Single-valued field or {@code intersects}: some value passes (none when empty). */
         ANY,
         /** List field under {@code in}: every value passes (true when empty). */
-        ALL
+        ALL,
+        /**
+         * Every value passes and there is at least one: {@code !=} on libsinsp's two-sided socket fields
+         * ({@code fd.ip}, {@code fd.port}, {@code fd.proto}, {@code fd.net}), true when neither end matches.
+         */
+        ALL_NON_EMPTY
     }
 
     static final class StrCheck implements CompiledCondition {
         private final int slot;
         private final StrTest test;
         private final boolean all;
+        private final boolean emptyResult;
 
         StrCheck(int slot, StrTest test, Mode mode) {
             this.slot = slot;
             this.test = test;
-            this.all = mode == Mode.ALL;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
         }
 
         @Override
@@ -122,6 +130,9 @@ final class Checks {
                 return false;
             }
             int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
             for (int i = 0; i < n; i++) {
                 String s = v.stringAt(i);
                 boolean ok = s != null && test.test(s);
@@ -138,12 +149,14 @@ final class Checks {
         private final FieldType type;
         private final LongTest test;
         private final boolean all;
+        private final boolean emptyResult;
 
         LongCheck(int slot, FieldType type, LongTest test, Mode mode) {
             this.slot = slot;
             this.type = type;
             this.test = test;
-            this.all = mode == Mode.ALL;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
         }
 
         @Override
@@ -153,6 +166,9 @@ final class Checks {
                 return false;
             }
             int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
             for (int i = 0; i < n; i++) {
                 boolean ok = test.test(ValueFormat.narrow(type, v.longAt(i)));
                 if (ok != all) {
@@ -167,11 +183,13 @@ final class Checks {
         private final int slot;
         private final BytesTest test;
         private final boolean all;
+        private final boolean emptyResult;
 
         BytesCheck(int slot, BytesTest test, Mode mode) {
             this.slot = slot;
             this.test = test;
-            this.all = mode == Mode.ALL;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
         }
 
         @Override
@@ -181,6 +199,9 @@ final class Checks {
                 return false;
             }
             int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
             for (int i = 0; i < n; i++) {
                 byte[] b = v.bytesAt(i);
                 boolean ok = b != null && test.test(b);

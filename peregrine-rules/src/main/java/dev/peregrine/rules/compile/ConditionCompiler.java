@@ -51,6 +51,12 @@ public final class ConditionCompiler {
     private static final Set<String> TRANSFORMER_NAMES =
             Set.of("tolower", "toupper", "b64", "basename", "len", "join", "concat", "getopt", "val");
     private static final String EVT_TYPE = "evt.type";
+    /**
+     * Fields whose libsinsp check compares both ends of a socket (sinsp_filtercheck_fd.cpp compare_ip,
+     * compare_port, compare_net): their extractors yield both values, "=" and the others need one end to match,
+     * "!=" needs both ends to differ.
+     */
+    private static final Set<String> BOTH_ENDS_FIELDS = Set.of("fd.ip", "fd.port", "fd.proto", "fd.net");
 
     private final FieldCompiler fields;
     private final Predicate<String> knownEventType;
@@ -183,7 +189,9 @@ public final class ConditionCompiler {
                 }
             }
         }
-        Mode mode = f.list() && op.op() == Op.IN ? Mode.ALL : Mode.ANY;
+        Mode mode = f.list() && op.op() == Op.IN ? Mode.ALL
+                : !f.list() && op.op() == Op.NE && op.mod() == Mod.NONE && f.field() != null && !f.transformed()
+                        && BOTH_ENDS_FIELDS.contains(f.field().info().name()) ? Mode.ALL_NON_EMPTY : Mode.ANY;
         return switch (Operator.category(f.type())) {
             case STRING -> new Checks.StrCheck(f.slot(), stringTest(op, values, pos), mode);
             case NUMERIC, BOOL -> new Checks.LongCheck(f.slot(), f.type(), longTest(op, f.type(), values, pos),

@@ -289,6 +289,20 @@ class ConditionCompilerTest {
         assertThat(eval(check("proc.aname", "=", "init"), "proc.aname", List.of("bash", "sshd"))).isFalse();
     }
 
+    @Test
+    void compile_socketFieldsWithBothEnds_notEqualNeedsBothToDiffer() throws Exception {
+        List<byte[]> ends = List.of(ip(10, 0, 0, 1), ip(10, 0, 0, 2));
+        assertThat(eval(check("fd.ip", "=", "10.0.0.2"), "fd.ip", ends)).isTrue();
+        assertThat(eval(check("fd.ip", "!=", "10.0.0.2"), "fd.ip", ends)).isFalse();
+        assertThat(eval(check("fd.ip", "!=", "10.0.0.3"), "fd.ip", ends)).isTrue();
+        assertThat(eval(check("fd.ip", "!=", "10.0.0.3"), "fd.ip", List.of())).isFalse();
+        assertThat(eval(check("fd.port", "!=", "80"), "fd.port", List.of(80L, 5555L))).isFalse();
+        assertThat(eval(check("fd.port", "<", "100"), "fd.port", List.of(80L, 5555L))).isTrue();
+        assertThat(eval(check("fd.net", "!=", "10.0.0.0/8"), "fd.net", ends)).isFalse();
+        // ancestor-style fields: any value satisfying the operator is enough, also for "!="
+        assertThat(eval(check("proc.aname", "!=", "bash"), "proc.aname", List.of("bash", "sshd"))).isTrue();
+    }
+
     // ---- event types and arguments
 
     @Test

@@ -82,6 +82,8 @@ public final class TestFields {
             add("fd.cip4", FieldType.IPV4ADDR);
             add("fd.sip6", FieldType.IPV6ADDR);
             add("fd.net", FieldType.IPNET, FILTER_ONLY, NO_RHS, NO_TRANSFORMER);
+            add("fd.ip", FieldType.IPADDR, FILTER_ONLY, NO_RHS, NO_TRANSFORMER);
+            add("fd.port", FieldType.PORT, FILTER_ONLY, NO_RHS, NO_TRANSFORMER);
             add("evt.nums", FieldType.UINT64, IS_LIST);
             add("k8s.ips", FieldType.IPADDR, IS_LIST);
             add("k8s.nets", FieldType.IPNET, IS_LIST);
