@@ -8,7 +8,6 @@ import dev.peregrine.rules.compile.Checks.LongTest;
 import dev.peregrine.rules.compile.Checks.Mode;
 import dev.peregrine.rules.compile.Checks.StrTest;
 import dev.peregrine.rules.compile.CompileException.Kind;
-import dev.peregrine.rules.compile.Operator.Category;
 import dev.peregrine.rules.compile.Operator.Mod;
 import dev.peregrine.rules.compile.Operator.Op;
 import dev.peregrine.rules.fields.ExtractorBinding;

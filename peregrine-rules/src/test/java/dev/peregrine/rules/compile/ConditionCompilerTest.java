@@ -11,7 +11,6 @@ import static dev.peregrine.rules.compile.TestFields.not;
 import static dev.peregrine.rules.compile.TestFields.or;
 import static dev.peregrine.rules.compile.TestFields.tr;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.rules.syntax.Expr;
 import dev.peregrine.rules.syntax.Pos;
