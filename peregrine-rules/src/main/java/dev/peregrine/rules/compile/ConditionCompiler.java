@@ -245,6 +245,9 @@ public final class ConditionCompiler {
             Set<String> set = new HashSet<>(values);
             return s -> !set.contains(s);
         }
+        if (op.op() == Op.STARTSWITH && op.mod() == Mod.ANYOF) {
+            return new PrefixSet(values)::matchesPrefixOf;
+        }
         StrTest[] tests = new StrTest[values.size()];
         for (int i = 0; i < tests.length; i++) {
             tests[i] = op.op() == Op.REGEX ? regexes.get(i) : stringTest(op.op(), values.get(i));
