@@ -1,0 +1,49 @@
+package dev.peregrine.rules.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rule files shipped inside Peregrine: Falco's stable ruleset (the default), the incubating and sandbox files
+ * available by name, and the Kubernetes audit rules. They are byte copies of the upstream files
+ * ({@code falcosecurity/rules}, {@code falcosecurity/plugins}), Apache-2.0, with their licenses beside them.
+ */
+public final class BundledRules {
+    /** The default ruleset: Falco's stable rules. */
+    public static final String STABLE = "falco_rules.yaml";
+    public static final String INCUBATING = "falco-incubating_rules.yaml";
+    public static final String SANDBOX = "falco-sandbox_rules.yaml";
+    public static final String K8S_AUDIT = "k8s_audit_rules.yaml";
+
+    /** Every bundled file, in the order Falco's packages list them. */
+    public static final List<String> NAMES = List.of(STABLE, INCUBATING, SANDBOX, K8S_AUDIT);
+
+    private static final String RESOURCE_DIR = "/dev/peregrine/rules/bundled/";
+
+    private BundledRules() {
+    }
+
+    /** {@return the bundled file with this name, as a rules source named {@code name}} */
+    public static Optional<RulesSource> byName(String name) {
+        if (!NAMES.contains(name)) {
+            return Optional.empty();
+        }
+        try (InputStream in = BundledRules.class.getResourceAsStream(RESOURCE_DIR + name)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled rules file missing from the jar: " + name);
+            }
+            return Optional.of(new RulesSource(name, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled rules file " + name, e);
+        }
+    }
+
+    /** {@return the default ruleset: Falco's stable rules} */
+    public static RulesSource stable() {
+        return byName(STABLE).orElseThrow();
+    }
+}
