@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peregrine.rules.load.FileInventory;
 import dev.peregrine.rules.load.FileLoadResult;
 import dev.peregrine.rules.load.LoadOptions;
+import dev.peregrine.rules.load.Location;
+import dev.peregrine.rules.load.Position;
+import dev.peregrine.rules.load.Problem;
 import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.RulesLoader;
@@ -55,12 +58,29 @@ final class RulesCommand implements Runnable {
                 out.println(outcome.toJson());
             } else {
                 for (FileLoadResult r : outcome.results()) {
+                    r.errors().forEach(p -> out.println(headline(r, p, "error")));
+                    r.warnings().forEach(p -> out.println(headline(r, p, "warning")));
                     out.println(r.verboseText());
                 }
             }
             out.flush();
             return outcome.exitCode();
         }
+    }
+
+    /**
+     * {@return one compiler-style line per problem, {@code file:line:column: error CODE: message}, 1-based, at the
+     * innermost location inside the file} Falco's own verbose block follows it with 0-based yaml-cpp positions.
+     */
+    static String headline(FileLoadResult result, Problem problem, String severity) {
+        Position where = problem.locations().getFirst().position();
+        for (Location loc : problem.locations()) {
+            if (loc.position().name().equals(result.name())) {
+                where = loc.position();
+            }
+        }
+        return "%s:%d:%d: %s %s: %s".formatted(result.name(), where.line() + 1, where.column() + 1, severity,
+                problem.code().name(), problem.message());
     }
 
     /** {@code peregrine rules list}: what the files define. */

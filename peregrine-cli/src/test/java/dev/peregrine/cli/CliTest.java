@@ -81,10 +81,10 @@ class CliTest {
     @CsvSource(delimiter = '|', textBlock = """
         bad yaml            | '- rule: x\\n  condition: [a\\n'                                                         | LOAD_ERR_YAML_PARSE        | 3:1
         unknown field       | '- rule: r\\n  desc: d\\n  condition: evt.type=open and proc.nme=cat\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
-        unknown macro       | '- rule: r\\n  desc: d\\n  condition: evt.type=open and no_such_macro\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
+        unknown macro       | '- rule: r\\n  desc: d\\n  condition: evt.type=open and no_such_macro\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_VALIDATE          | 1:3
         bad operator        | '- rule: r\\n  desc: d\\n  condition: evt.type=open and proc.pid contains 3\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
         unbalanced parens   | '- rule: r\\n  desc: d\\n  condition: (evt.type=open and proc.name=cat\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
-        bad escape          | '- rule: r\\n  desc: d\\n  condition: evt.type=open and proc.name="a\\q"\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
+        bad escape          | '- rule: r\\n  desc: d\\n  condition: evt.type=open and proc.name="a\\\\q"\\n  output: o\\n  priority: INFO\\n' | LOAD_ERR_COMPILE_CONDITION | 3:14
         override missing    | '- rule: nope\\n  condition: evt.type=open\\n  override:\\n    condition: append\\n'             | LOAD_ERR_VALIDATE          | 1:3
         """)
     void rulesValidate_malformedInput_locatedErrorNoStackTrace(String what, String content, String code,
@@ -95,7 +95,7 @@ class CliTest {
         Run run = run("rules", "validate", file.toString());
 
         assertThat(run.exit()).as(what).isEqualTo(1);
-        assertThat(run.out()).as(what).contains(file + ": Invalid").contains(code).contains(file + ":" + lineColumn);
+        assertThat(run.out()).as(what).contains(file + ": Invalid").contains(file + ":" + lineColumn + ": error " + code);
         assertThat(run.out() + run.err()).as(what).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
