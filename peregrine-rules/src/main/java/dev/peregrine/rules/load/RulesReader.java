@@ -45,6 +45,11 @@ final class RulesReader {
     static final String RGX_IDENTIFIER = "([a-zA-Z]+[a-zA-Z0-9_]*)";
     private static final Pattern BARESTR = Pattern.compile("[^()\"'\\s=,]+");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z]+[a-zA-Z0-9_]*");
+    /**
+     * Bound on the size of one rules file, in code points: the upstream rules files are about 200 KB; the bound
+     * keeps a hostile input from exhausting memory (snakeyaml's default, 3 MB, would refuse large generated files).
+     */
+    static final int MAX_RULES_FILE_CODE_POINTS = 64 * 1024 * 1024;
     private static final Pattern UINT = Pattern.compile("\\+?[0-9]+");
 
     private static final Set<String> RULE_APPENDABLE = new LinkedHashSet<>(List.of("condition", "output", "desc",
@@ -70,7 +75,7 @@ final class RulesReader {
         List<Node> docs = new ArrayList<>();
         try {
             LoadSettings settings = LoadSettings.builder().setAllowDuplicateKeys(true).setLabel(report.name())
-                    .setCodePointLimit(Integer.MAX_VALUE).build();
+                    .setCodePointLimit(MAX_RULES_FILE_CODE_POINTS).build();
             for (Node doc : new Compose(settings).composeAllFromString(content)) {
                 docs.add(doc);
             }
