@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code override} and enabled-only items as Falco's {@code rule_loader::collector} does. Later files see (and may
  * redefine) what earlier files defined.
  */
-public final class RulesCollector {
+final class RulesCollector {
     /*
      * Implementation notes: every define/append/replace takes the next sequence number. A definition keeps the
      * index of the FIRST definition of its name (its place in the ordered map) and records the latest sequence
@@ -96,7 +96,7 @@ public final class RulesCollector {
     }
 
     /** {@return the highest {@code required_engine_version} seen} */
-    public SemVer requiredEngineVersion() {
+    SemVer requiredEngineVersion() {
         return requiredEngineVersion;
     }
 
