@@ -16,6 +16,32 @@ class RulesReaderFuzzTest {
         "&a", "*a", "!!", "---", "%", "#", "=", "!=", "evt.type", "proc.name", "(", ")", "enabled: ", "tags: ",
         "required_engine_version: ", "required_plugin_versions: ", "name: ", "version: ", "0.1.0", "7", "~"};
 
+    private static final String[] CONDITION_FRAGMENTS = {"evt.type", "proc.name", "fd.num", "=", "!=", " in ",
+        " and ", " or ", "not ", "(", ")", "open", "\"a b\"", "'x'", ",", " exists", "m1", "l1", "startswith ",
+        "tolower(", "val(", "[", "]", " ", "<", "3", "pmatch ", "icontains ", "\\", "%"};
+
+    @Provide
+    Arbitrary<String> condition() {
+        return Arbitraries.of(CONDITION_FRAGMENTS).list().ofMaxSize(20).map(l -> String.join("", l));
+    }
+
+    @Property(tries = 500)
+    void load_arbitraryConditions_giveProblemsNeverInternalErrors(@ForAll("condition") String macro,
+            @ForAll("condition") String condition, @ForAll("condition") String output) {
+        String content = "- list: l1\n  items: [a, \"b c\"]\n- macro: m1\n  condition: " + quoted(macro)
+                + "\n- rule: r\n  desc: d\n  condition: " + quoted(condition) + "\n  output: " + quoted(output)
+                + "\n  priority: INFO\n";
+        LoadOutcome o = RulesLoader.load(java.util.List.of(new RulesSource("f.yaml", content)), LoadOptions.defaults());
+        assertThat(o.results()).hasSize(1);
+        for (Problem p : o.results().getFirst().errors()) {
+            assertThat(p.message()).as(content).doesNotStartWith("internal error");
+        }
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     @Provide
     Arbitrary<String> rulesText() {
         return Arbitraries.of(FRAGMENTS).list().ofMaxSize(60).map(l -> String.join("", l));
