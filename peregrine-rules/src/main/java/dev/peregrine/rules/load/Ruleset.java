@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code evttype_index_ruleset}). Enabling and disabling follow Falco: rules below the minimum priority are never
  * part of the ruleset; the others start as their files left them and the selectors apply in order.
  *
- * <p>Matching is thread-safe once loading is done (the indexes are not mutated by {@link #match}); each thread uses
+ * <p>Matching is thread-safe: {@link #apply} publishes fresh indexes, never mutates the ones {@link #match} reads; each thread uses
  * its own {@link EvalContext} over {@link #slots()}.
  */
 public final class Ruleset {
@@ -39,8 +39,8 @@ public final class Ruleset {
     private final int macroCount;
     private final int listCount;
     private final BitSet enabled = new BitSet();
-    private EvttypeIndex<Rule> syscallIndex = new EvttypeIndex<>();
-    private Map<String, List<Rule>> otherSources = Map.of();
+    private volatile EvttypeIndex<Rule> syscallIndex = new EvttypeIndex<>();
+    private volatile Map<String, List<Rule>> otherSources = Map.of();
 
     Ruleset(List<Rule> rules, LoadOptions options, FieldSlots slots, int macroCount, int listCount) {
         this.rules = List.copyOf(rules);
