@@ -71,7 +71,7 @@ public final class Ruleset {
     }
 
     /** {@return the enabled rules in load order} */
-    public List<Rule> enabledRules() {
+    public synchronized List<Rule> enabledRules() {
         List<Rule> out = new ArrayList<>();
         for (Rule r : rules) {
             if (enabled.get(r.id())) {
@@ -81,7 +81,7 @@ public final class Ruleset {
         return out;
     }
 
-    public boolean isEnabled(Rule rule) {
+    public synchronized boolean isEnabled(Rule rule) {
         return enabled.get(rule.id());
     }
 
