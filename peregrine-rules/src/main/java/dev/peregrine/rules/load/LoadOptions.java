@@ -1,0 +1,42 @@
+package dev.peregrine.rules.load;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.peregrine.rules.fields.ExtractorBinding;
+import java.util.List;
+
+/**
+ * How to load rules: the minimum priority (rules below it are dropped, Falco's {@code priority}), the enable/disable
+ * selectors applied in order after loading (Falco's {@code rules:}), {@code rule_matching}, and the binding of
+ * fields to extractors ({@link ExtractorBinding#UNBOUND} to validate only).
+ */
+public record LoadOptions(Priority minPriority, List<RuleSelector> selectors, RuleMatching ruleMatching,
+        ExtractorBinding binding) {
+    public LoadOptions {
+        requireNonNull(minPriority, "minPriority is null");
+        selectors = List.copyOf(selectors);
+        requireNonNull(ruleMatching, "ruleMatching is null");
+        requireNonNull(binding, "binding is null");
+    }
+
+    /** {@return every priority, no selector, first match, unbound fields} */
+    public static LoadOptions defaults() {
+        return new LoadOptions(Priority.DEBUG, List.of(), RuleMatching.FIRST, ExtractorBinding.UNBOUND);
+    }
+
+    public LoadOptions withMinPriority(Priority p) {
+        return new LoadOptions(p, selectors, ruleMatching, binding);
+    }
+
+    public LoadOptions withSelectors(List<RuleSelector> s) {
+        return new LoadOptions(minPriority, s, ruleMatching, binding);
+    }
+
+    public LoadOptions withRuleMatching(RuleMatching m) {
+        return new LoadOptions(minPriority, selectors, m, binding);
+    }
+
+    public LoadOptions withBinding(ExtractorBinding b) {
+        return new LoadOptions(minPriority, selectors, ruleMatching, b);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.peregrine.rules.load;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * An error or warning found while loading rules: a {@link LoadCode}, Falco's message, the chain of locations from
+ * the whole file down to the offending item, and a snippet (the offending line with a {@code ^} marker under the
+ * position, as Falco prints it).
+ */
+public record Problem(LoadCode code, String message, List<Location> locations, String snippet) {
+    public Problem {
+        requireNonNull(code, "code is null");
+        requireNonNull(message, "message is null");
+        locations = List.copyOf(locations);
+        requireNonNull(snippet, "snippet is null");
+        if (locations.isEmpty()) {
+            throw new IllegalArgumentException("a problem has at least one location");
+        }
+    }
+
+    /** {@return whether this problem makes its file invalid} */
+    public boolean isError() {
+        return code.isError();
+    }
+
+    /** {@return the innermost location, the one the snippet shows} */
+    public Location location() {
+        return locations.getLast();
+    }
+
+    /** {@return the context as Falco's verbose text prints it: one {@code In <item> '<name>': (<file>:<line>:<col>)} line per location} */
+    public String contextText() {
+        var sb = new StringBuilder();
+        boolean first = true;
+        for (Location loc : locations) {
+            sb.append(first ? "In " : "    ");
+            first = false;
+            sb.append(loc.itemType().text());
+            if (!loc.itemName().isEmpty()) {
+                sb.append(" '").append(loc.itemName()).append('\'');
+            }
+            sb.append(": (").append(loc.position().name()).append(':').append(loc.position().line()).append(':')
+                    .append(loc.position().column()).append(")\n");
+        }
+        return sb.toString();
+    }
+}

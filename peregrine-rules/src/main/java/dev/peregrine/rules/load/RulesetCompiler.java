@@ -1,0 +1,253 @@
+package dev.peregrine.rules.load;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.peregrine.event.EventTable;
+import dev.peregrine.rules.compile.CompileException;
+import dev.peregrine.rules.compile.CompileWarning;
+import dev.peregrine.rules.compile.CompiledCondition;
+import dev.peregrine.rules.compile.ConditionCompiler;
+import dev.peregrine.rules.compile.FieldSlots;
+import dev.peregrine.rules.fields.ExtractorBinding;
+import dev.peregrine.rules.fields.FieldCatalog;
+import dev.peregrine.rules.index.EventTypeSet;
+import dev.peregrine.rules.index.EvttypeInference;
+import dev.peregrine.rules.output.OutputTemplate;
+import dev.peregrine.rules.syntax.ConditionParser;
+import dev.peregrine.rules.syntax.ConditionSyntaxException;
+import dev.peregrine.rules.syntax.Expr;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Compiles everything collected so far (Falco {@code rule_loader::compiler}): lists are expanded and substituted in
+ * condition text, conditions parsed, macros substituted in the trees with Falco's visibility rule, exceptions added,
+ * outputs and conditions compiled per source. Problems go to the file's report; compilation stops at the first
+ * error.
+ */
+final class RulesetCompiler {
+    /*
+     * Implementation notes (Falco facts this class reproduces):
+     * - A list item naming another list is expanded one level, only if that list was defined before the list's
+     *   latest definition/append; deeper references are replaced later by the text substitution, in list order.
+     * - Lists are substituted in a condition's text before parsing; there is no ordering between lists and rules.
+     * - Macros are compiled in definition order; macro M sees macro N when N's first definition came before M's
+     *   latest definition or append. Rules see every macro.
+     * - A rule's output is checked before its condition; %container.info is deprecated and removed.
+     * - skip-if-unknown-filter turns unknown field / event type / formatting token errors into LOAD_UNKNOWN_FILTER
+     *   warnings and drops the rule.
+     * - More than 100 inferable event types (i.e. no evt.type restriction) gives LOAD_NO_EVTTYPE unless
+     *   warn_evttypes is false.
+     */
+
+    /** Above this many event types a syscall rule is considered unrestricted (Falco's threshold). */
+    static final int MAX_EVTTYPES_BEFORE_WARNING = 100;
+
+    private static final String CONTAINER_INFO = "%container.info";
+
+    /** What a successful compilation produced. */
+    record Output(List<Rule> rules, int macroCount, int listCount, FieldSlots slots) {
+    }
+
+    private record CompiledList(String name, List<String> items) {
+    }
+
+    private final SourceRegistry sources;
+    private final ExtractorBinding binding;
+
+    RulesetCompiler(SourceRegistry sources, ExtractorBinding binding) {
+        this.sources = requireNonNull(sources, "sources is null");
+        this.binding = requireNonNull(binding, "binding is null");
+    }
+
+    /** {@return the compiled rules, or null when an error was reported} */
+    Output compile(RulesCollector col, FileReport report) {
+        Set<String> usedLists = new HashSet<>();
+        Set<String> usedMacros = new HashSet<>();
+        Map<String, Expr> macros = new LinkedHashMap<>();
+        List<CompiledList> lists;
+        List<Rule> rules;
+        FieldSlots slots = new FieldSlots();
+        try {
+            lists = compileLists(col, usedLists);
+            compileMacros(col, lists, usedLists, usedMacros, macros);
+            rules = compileRules(col, lists, usedLists, usedMacros, macros, slots, report);
+        } catch (RuleLoadException e) {
+            report.error(e);
+            return null;
+        }
+        for (String name : macros.keySet()) {
+            if (!usedMacros.contains(name)) {
+                report.warn(LoadCode.LOAD_UNUSED_MACRO, "Macro not referred to by any other rule/macro",
+                        col.macro(name).ctx);
+            }
+        }
+        for (CompiledList l : lists) {
+            if (!usedLists.contains(l.name())) {
+                report.warn(LoadCode.LOAD_UNUSED_LIST, "List not referred to by any other rule/macro",
+                        col.list(l.name()).ctx);
+            }
+        }
+        return new Output(rules, macros.size(), lists.size(), slots);
+    }
+
+    private static List<CompiledList> compileLists(RulesCollector col, Set<String> used) {
+        List<CompiledList> out = new ArrayList<>();
+        for (ListInfo list : col.lists()) {
+            List<String> items = new ArrayList<>();
+            for (String item : list.items) {
+                ListInfo ref = col.list(item);
+                if (ref != null && ref.index < list.visibility) {
+                    used.add(ref.name);
+                    items.addAll(ref.items);
+                } else {
+                    items.add(item);
+                }
+            }
+            out.add(new CompiledList(list.name, List.copyOf(items)));
+        }
+        return out;
+    }
+
+    private static void compileMacros(RulesCollector col, List<CompiledList> lists, Set<String> usedLists,
+            Set<String> usedMacros, Map<String, Expr> out) throws RuleLoadException {
+        for (MacroInfo m : col.macros()) {
+            out.put(m.name, parseCondition(m.cond, lists, usedLists, m.condCtx));
+        }
+        MacroResolver resolver = new MacroResolver();
+        for (MacroInfo m : col.macros()) {
+            resolver.clear();
+            for (MacroInfo other : col.macros()) {
+                if (other.index < m.visibility) {
+                    resolver.setMacro(other.name, out.get(other.name));
+                }
+            }
+            out.put(m.name, resolveMacros(resolver, out.get(m.name), m.cond, m.ctx, usedMacros));
+        }
+    }
+
+    private static Expr resolveMacros(MacroResolver resolver, Expr ast, String condition, Context ctx,
+            Set<String> usedMacros) throws RuleLoadException {
+        Expr resolved = resolver.run(ast);
+        if (!resolver.errors().isEmpty() || !resolver.unknown().isEmpty()) {
+            MacroResolver.Found first = !resolver.errors().isEmpty() ? resolver.errors().getFirst()
+                    : resolver.unknown().getFirst();
+            String msg = !resolver.errors().isEmpty() ? first.name()
+                    : "Undefined macro '" + first.name() + "' used in filter.";
+            throw new RuleLoadException(LoadCode.LOAD_ERR_VALIDATE, msg, ctx.forCondition(first.pos(), condition));
+        }
+        for (MacroResolver.Found f : resolver.resolved()) {
+            usedMacros.add(f.name());
+        }
+        return resolved;
+    }
+
+    private static Expr parseCondition(String condition, List<CompiledList> lists, Set<String> usedLists,
+            Context ctx) throws RuleLoadException {
+        String text = condition;
+        for (CompiledList l : lists) {
+            ListSubstitution.Result r = ListSubstitution.resolve(text, l.name(), l.items());
+            if (r.used()) {
+                usedLists.add(l.name());
+            }
+            text = r.text();
+        }
+        try {
+            return ConditionParser.parse(text);
+        } catch (ConditionSyntaxException e) {
+            throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_CONDITION, e.getMessage(),
+                    ctx.forCondition(e.pos(), text));
+        }
+    }
+
+    private static boolean isUnknownTypeOrField(CompileException e) {
+        String err = e.getMessage();
+        return e.kind() != CompileException.Kind.INVALID || err.contains("nonexistent field")
+                || err.contains("invalid formatting token") || err.contains("unknown event type")
+                || err.contains("unknown filter:");
+    }
+
+    private List<Rule> compileRules(RulesCollector col, List<CompiledList> lists, Set<String> usedLists,
+            Set<String> usedMacros, Map<String, Expr> macros, FieldSlots slots, FileReport report)
+            throws RuleLoadException {
+        List<Rule> out = new ArrayList<>();
+        Map<String, ConditionCompiler> compilers = new HashMap<>();
+        MacroResolver resolver = new MacroResolver();
+        for (RuleInfo r : col.rules()) {
+            if (r.unknownSource) {
+                continue;
+            }
+            FieldCatalog catalog = sources.catalog(r.source).orElseThrow(() -> new RuleLoadException(
+                    LoadCode.LOAD_ERR_VALIDATE, "Unknown source at compile-time" + r.source, r.ctx));
+            Set<String> exceptionFields = new TreeSet<>();
+            String condition = r.cond;
+            if (!r.exceptions.isEmpty()) {
+                condition = ExceptionConditions.build(r.exceptions, exceptionFields, condition);
+            }
+            String output = r.output;
+            if (output.contains(CONTAINER_INFO)) {
+                report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "%container.info is deprecated and no more useful, and "
+                        + "will be dropped by Falco 1.0.0. The container plugin will automatically add required "
+                        + "fields to the output message.", r.ctx);
+                output = output.replace(CONTAINER_INFO, "");
+            }
+            OutputTemplate template;
+            try {
+                template = OutputTemplate.compile(output, catalog, binding, slots);
+            } catch (CompileException e) {
+                if (isUnknownTypeOrField(e) && r.skipIfUnknownFilter) {
+                    report.warn(LoadCode.LOAD_UNKNOWN_FILTER, e.getMessage(), r.outputCtx);
+                    continue;
+                }
+                throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_OUTPUT, e.getMessage(), r.outputCtx);
+            }
+            for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
+                if (output.contains(f)) {
+                    report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "usage of deprecated field '" + f
+                            + "' has been detected in the rule output", r.outputCtx);
+                }
+            }
+
+            Expr ast = parseCondition(condition, lists, usedLists, r.condCtx);
+            resolver.clear();
+            macros.forEach(resolver::setMacro);
+            ast = resolveMacros(resolver, ast, condition, r.ctx, usedMacros);
+            ConditionWarnings.report(ast, r.condCtx.forCondition(0, 0, 0, condition), report);
+            ConditionCompiler compiler = compilers.computeIfAbsent(r.source,
+                    s -> new ConditionCompiler(catalog, binding, slots, EventTable.get()));
+            CompiledCondition compiled;
+            try {
+                compiled = compiler.compile(ast);
+            } catch (CompileException e) {
+                Context ctx = r.condCtx.forCondition(e.pos(), condition);
+                if (isUnknownTypeOrField(e) && r.skipIfUnknownFilter) {
+                    report.warn(LoadCode.LOAD_UNKNOWN_FILTER, e.getMessage(), ctx);
+                    continue;
+                }
+                throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_CONDITION, e.getMessage(), ctx);
+            } finally {
+                for (CompileWarning w : compiler.drainWarnings()) {
+                    report.warn(LoadCode.LOAD_COMPILE_CONDITION, w.message(), r.condCtx.forCondition(w.pos(),
+                            condition));
+                }
+            }
+            EventTypeSet types = null;
+            if (r.source.equals(Ruleset.SYSCALL_SOURCE)) {
+                types = EvttypeInference.infer(ast, EventTable.get());
+                if (types.codes().cardinality() > MAX_EVTTYPES_BEFORE_WARNING && r.warnEvttypes) {
+                    report.warn(LoadCode.LOAD_NO_EVTTYPE, "Rule matches too many evt.type values. This has a "
+                            + "significant performance penalty.", r.ctx);
+                }
+            }
+            out.add(new Rule(out.size(), r.name, r.desc, r.priority, r.source, r.tags, r.enabled, ast, condition,
+                    compiled, template, output, types, exceptionFields, r.capture, r.captureDuration));
+        }
+        return out;
+    }
+}

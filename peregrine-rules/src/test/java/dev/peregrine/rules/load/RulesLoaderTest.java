@@ -1,0 +1,160 @@
+package dev.peregrine.rules.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peregrine.event.EventTable;
+import dev.peregrine.rules.compile.EvalContext;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** End-to-end loading: conditions parsed and compiled by the real parser, compiler and field catalogs. */
+class RulesLoaderTest {
+    private static LoadOutcome load(String... contents) {
+        List<RulesSource> sources = new java.util.ArrayList<>();
+        for (int i = 0; i < contents.length; i++) {
+            sources.add(new RulesSource("f" + i + ".yaml", contents[i]));
+        }
+        return RulesLoader.load(sources, LoadOptions.defaults());
+    }
+
+    private static String rule(String name, String condition) {
+        return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: \"o %proc.name\"\n"
+                + "  priority: WARNING\n";
+    }
+
+    private static Problem onlyError(LoadOutcome o) {
+        List<Problem> errors = o.results().stream().flatMap(r -> r.errors().stream()).toList();
+        assertThat(errors).as(o.toJson()).hasSize(1);
+        assertThat(o.ruleset()).isEmpty();
+        assertThat(o.exitCode()).isEqualTo(1);
+        return errors.getFirst();
+    }
+
+    @Test
+    void load_unknownField_locatedCompileError() {
+        Problem p = onlyError(load(rule("r", "evt.type = open and proc.nme = cat")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.message()).isEqualTo("filter_check called with nonexistent field proc.nme");
+        assertThat(p.locations()).extracting(Location::itemType).containsExactly(ItemType.RULES_CONTENT,
+                ItemType.RULE, ItemType.RULE_CONDITION, ItemType.CONDITION_EXPRESSION);
+        assertThat(p.location().position().line()).isEqualTo(3);
+        assertThat(p.location().position().name()).isEqualTo("\"evt.type = open a...\"");
+    }
+
+    @Test
+    void load_unknownMacro_locatedValidateError() {
+        Problem p = onlyError(load(rule("r", "evt.type = open and not_defined")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_VALIDATE);
+        assertThat(p.message()).isEqualTo("Undefined macro 'not_defined' used in filter.");
+        assertThat(p.locations().get(1).itemName()).isEqualTo("r");
+        assertThat(p.location().itemType()).isEqualTo(ItemType.CONDITION_EXPRESSION);
+    }
+
+    @Test
+    void load_badOperatorForType_locatedCompileError() {
+        Problem p = onlyError(load(rule("r", "evt.type = open and fd.num startswith 3")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.message()).isNotBlank();
+        assertThat(p.location().itemType()).isEqualTo(ItemType.CONDITION_EXPRESSION);
+    }
+
+    @Test
+    void load_unbalancedParentheses_locatedParseError() {
+        Problem p = onlyError(load(rule("r", "(evt.type = open and proc.name = cat")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.message()).isNotBlank();
+        assertThat(p.location().itemType()).isEqualTo(ItemType.CONDITION_EXPRESSION);
+    }
+
+    @Test
+    void load_badEscapeInConditionString_locatedParseError() {
+        Problem p = onlyError(load(rule("r", "'evt.type = open and proc.name = \"a\\q\"'")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.location().itemType()).isEqualTo(ItemType.CONDITION_EXPRESSION);
+    }
+
+    @Test
+    void load_overrideOfMissingRule_locatedValidateError() {
+        Problem p = onlyError(load("- rule: ghost\n  condition: and proc.name = x\n  override:\n"
+                + "    condition: append\n"));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_VALIDATE);
+        assertThat(p.message()).isEqualTo(RulesCollector.ERROR_NO_PREVIOUS_RULE_APPEND);
+        assertThat(p.location().itemName()).isEqualTo("ghost");
+        assertThat(p.location().position().line()).isZero();
+    }
+
+    @Test
+    void load_macroVisibility_macroSeesOnlyEarlierMacros_ruleSeesAll() {
+        Problem p = onlyError(load("- macro: a\n  condition: b\n- macro: b\n  condition: evt.type = open\n"
+                + rule("r", "a")));
+        assertThat(p.message()).isEqualTo("Undefined macro 'b' used in filter.");
+        assertThat(p.locations().get(1).itemType()).isEqualTo(ItemType.MACRO);
+        LoadOutcome ok = load(rule("r", "later") + "- macro: later\n  condition: evt.type = open\n");
+        assertThat(ok.successful()).as(ok.toJson()).isTrue();
+    }
+
+    @Test
+    void load_macroAppendedAfterLaterMacro_seesIt() {
+        LoadOutcome ok = load("- macro: a\n  condition: evt.type = open\n- macro: b\n  condition: proc.name = x\n"
+                + "- macro: a\n  condition: and b\n  override:\n    condition: append\n" + rule("r", "a"));
+        assertThat(ok.successful()).as(ok.toJson()).isTrue();
+        assertThat(ok.results().getFirst().warnings()).isEmpty();
+    }
+
+    @Test
+    void load_listsSubstitutedAndExceptionsBuilt_conditionTextAsFalco() {
+        LoadOutcome o = load("- list: shells\n  items: [bash, \"my sh\"]\n- list: all_shells\n  items: [shells, zsh]\n"
+                + rule("r", "evt.type = execve and proc.name in (all_shells)")
+                + "  exceptions:\n    - name: parent\n      fields: proc.pname\n      values: [sshd]\n");
+        assertThat(o.successful()).as(o.toJson()).isTrue();
+        Rule r = o.ruleset().orElseThrow().rule("r").orElseThrow();
+        assertThat(r.conditionText()).isEqualTo("(evt.type = execve and proc.name in (all_shells)) and not "
+                + "(proc.pname in (sshd))");
+        assertThat(r.exceptionFields()).containsExactly("proc.pname");
+        assertThat(o.results().getFirst().warnings()).isEmpty();
+    }
+
+    @Test
+    void load_unusedMacroAndList_warn() {
+        LoadOutcome o = load("- list: l\n  items: [a]\n- macro: m\n  condition: proc.name = x\n"
+                + rule("r", "evt.type = open"));
+        assertThat(o.results().getFirst().warnings()).extracting(Problem::code, Problem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(LoadCode.LOAD_UNUSED_MACRO,
+                        "Macro not referred to by any other rule/macro"),
+                org.assertj.core.groups.Tuple.tuple(LoadCode.LOAD_UNUSED_LIST,
+                        "List not referred to by any other rule/macro"));
+    }
+
+    @Test
+    void load_noEvttype_warnsUnlessDisabled() {
+        LoadOutcome o = load(rule("r", "proc.name = x") + rule("q", "proc.name = y") + "  warn_evttypes: false\n");
+        assertThat(o.results().getFirst().warnings()).extracting(p -> p.location().itemName()).containsExactly("r");
+    }
+
+    @Test
+    void load_skipIfUnknownFilter_warnsAndDropsRule() {
+        LoadOutcome o = load(rule("r", "evt.type = open and proc.nobody = x") + "  skip-if-unknown-filter: true\n"
+                + rule("q", "evt.type = open"));
+        assertThat(o.successful()).isTrue();
+        assertThat(o.results().getFirst().warnings()).extracting(Problem::code)
+                .containsExactly(LoadCode.LOAD_UNKNOWN_FILTER);
+        assertThat(o.ruleset().orElseThrow().rules()).extracting(Rule::name).containsExactly("q");
+    }
+
+    @Test
+    void match_firstAndAll_returnMatchingRulesInLoadOrder() {
+        String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
+                + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"
+                + rule("three", "proc.name exists") + "  warn_evttypes: false\n";
+        int code = EventTable.get().codesForTypeName("open")[0];
+        for (RuleMatching m : RuleMatching.values()) {
+            LoadOutcome o = RulesLoader.load(List.of(new RulesSource("f.yaml", content)),
+                    LoadOptions.defaults().withRuleMatching(m));
+            Ruleset rs = o.ruleset().orElseThrow();
+            EvalContext ctx = new EvalContext(rs.slots());
+            ctx.reset(new Object());
+            List<String> names = rs.match(ctx, code).stream().map(Rule::name).toList();
+            assertThat(names).isEqualTo(m == RuleMatching.FIRST ? List.of("one") : List.of("one", "two"));
+        }
+    }
+}
