@@ -70,6 +70,7 @@ final class BlockCursor {
     }
 
     long i64(String what) throws CorruptBlockException {
+        need(8, what);
         long lo = u32(what);
         long hi = u32(what);
         return lo | hi << 32;

@@ -330,6 +330,9 @@ public final class ScapFileSource implements CaptureSource {
     private int upgradeV1(int eventAt, int available, int code, int tableParams) {
         byte[] b = eventBuffer;
         long len = Integer.toUnsignedLong(le32(b, eventAt + 16));
+        if (shapes.v1LengthOverstated(code) && len >= EventView.HEADER_BYTES_V1 + 3) {
+            len -= 3;
+        }
         if (len < EventView.HEADER_BYTES_V1 || len > available) {
             fail(CaptureProblem.Kind.CORRUPT, "invalid event: len " + len + " outside " + EventView.HEADER_BYTES_V1
                     + ".." + available + " bytes of the block");
@@ -338,9 +341,6 @@ public final class ScapFileSource implements CaptureSource {
         int newAt = eventAt - (EventView.HEADER_BYTES - EventView.HEADER_BYTES_V1);
         System.arraycopy(b, eventAt, b, newAt, EventView.HEADER_BYTES_V1);
         len += EventView.HEADER_BYTES - EventView.HEADER_BYTES_V1;
-        if (shapes.v1LengthOverstated(code) && len >= EventView.HEADER_BYTES + 3) {
-            len -= 3;
-        }
         int lensAt = newAt + EventView.HEADER_BYTES;
         long end = newAt + len;
         int nparams = -1;
