@@ -60,11 +60,18 @@ public enum BlockType {
         USERS
     }
 
-    private static final Map<Integer, BlockType> BY_CODE = new HashMap<>();
+    /** Codes below this bound (every released code) resolve through an array: no boxing on the event path. */
+    private static final int DENSE_CODE_BOUND = 0x300;
+    private static final BlockType[] BY_SMALL_CODE = new BlockType[DENSE_CODE_BOUND];
+    private static final Map<Integer, BlockType> BY_OTHER_CODE = new HashMap<>();
 
     static {
         for (BlockType t : values()) {
-            BY_CODE.put(t.code, t);
+            if (t.code >= 0 && t.code < DENSE_CODE_BOUND) {
+                BY_SMALL_CODE[t.code] = t;
+            } else {
+                BY_OTHER_CODE.put(t.code, t);
+            }
         }
     }
 
@@ -105,7 +112,7 @@ public enum BlockType {
 
     /** {@return the block type with {@code code}, or {@code null} for a type this reader does not know} */
     public static BlockType ofCode(int code) {
-        return BY_CODE.get(code);
+        return code >= 0 && code < DENSE_CODE_BOUND ? BY_SMALL_CODE[code] : BY_OTHER_CODE.get(code);
     }
 
     /** {@return the name of the block type with {@code code}, or {@code 0x...} for an unknown one} */
