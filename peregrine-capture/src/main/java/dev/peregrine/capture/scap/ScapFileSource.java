@@ -105,6 +105,7 @@ public final class ScapFileSource implements CaptureSource {
     private boolean closed;
     private long events;
     private long skippedEvents;
+    private int eventFlags;
     private CaptureProblem problem;
 
     private ScapFileSource(String name, InputStream in, EventShapes shapes, Consumer<? super ScapBlock> listener) {
@@ -193,6 +194,9 @@ public final class ScapFileSource implements CaptureSource {
                 count(type);
                 if (type == null) {
                     skipBody(bodyBytes, total);
+                    if (finished) {
+                        return Next.EOF;
+                    }
                     listener.accept(new ScapBlock.Unknown(blockOffset, blockType, total));
                     continue;
                 }
@@ -236,6 +240,14 @@ public final class ScapFileSource implements CaptureSource {
     @Override
     public long eventCount() {
         return events;
+    }
+
+    /**
+     * {@return the 32 flags of the current event's block (EVF blocks: libscap's {@code SCAP_DF_*} dump flags), 0 for
+     * blocks without flags}
+     */
+    public int eventFlags() {
+        return eventFlags;
     }
 
     /** {@return the number of events skipped because the event table does not know their code} */
@@ -300,6 +312,7 @@ public final class ScapFileSource implements CaptureSource {
             return false;
         }
         int cpu = le16(b, EVENT_BODY_AT);
+        int flags = type.hasEventFlags() ? le32(b, EVENT_BODY_AT + DEVID_BYTES) : 0;
         int code = le16(b, eventAt + 20);
         int tableParams = shapes.nparams(code);
         if (tableParams < 0) {
@@ -314,6 +327,7 @@ public final class ScapFileSource implements CaptureSource {
             available += EventView.HEADER_BYTES - EventView.HEADER_BYTES_V1;
         }
         view.pointAt(eventSegment, eventAt, cpu);
+        eventFlags = flags;
         String malformation = view.findMalformation(available);
         if (malformation != null) {
             fail(CaptureProblem.Kind.CORRUPT, "invalid event: " + malformation);
@@ -489,7 +503,7 @@ public final class ScapFileSource implements CaptureSource {
     private Next fail(CaptureProblem.Kind kind, String message) {
         if (problem == null) {
             problem = new CaptureProblem(kind, name, offset, blockOffset, blockType,
-                    blockType == -1 ? "none" : BlockType.nameOf(blockType), message);
+                    blockType == -1 ? "unknown" : BlockType.nameOf(blockType), message);
         }
         finished = true;
         return Next.EOF;

@@ -96,6 +96,31 @@ class ScapFileSourceTest {
     }
 
     @Test
+    void eventFlags_evfAndEvBlocks_flagsOfTheCurrentBlock() {
+        byte[] bytes = capture()
+                .eventV2(BlockType.EVF_V2, 3, 0x5, 1, 2, 10, false, str("p"), str("q"))
+                .eventV2(BlockType.EV_V2, 3, null, 2, 2, 10, false, str("p"), str("q"))
+                .bytes();
+        ScapFileSource s = ScapFileSource.open(new ByteArrayInputStream(bytes), "t", SHAPES, b -> { });
+
+        assertThat(s.next()).isEqualTo(Next.EVENT);
+        assertThat(s.eventFlags()).isEqualTo(5);
+        assertThat(s.next()).isEqualTo(Next.EVENT);
+        assertThat(s.eventFlags()).isZero();
+    }
+
+    @Test
+    void next_truncatedUnknownBlock_noBlockReported() {
+        byte[] bytes = capture().block(0x7777, new byte[40]).bytes();
+
+        Read r = read(Arrays.copyOf(bytes, bytes.length - 10));
+
+        assertThat(r.blocks()).hasSize(1);
+        assertThat(r.problem().kind()).isEqualTo(CaptureProblem.Kind.TRUNCATED);
+        assertThat(r.problem().blockName()).isEqualTo("0x7777");
+    }
+
+    @Test
     void next_v1EventWithFewerParamsThanTable_upgradedWithCountFromLengths() {
         byte[] bytes = capture()
                 .eventV1(0, null, 11, 22, 3, new byte[] {5, 0, 0, 0, 0, 0, 0, 0}, str("/tmp/x"), new byte[4],
