@@ -195,6 +195,29 @@ class ScapFileSourceTest {
     }
 
     @Test
+    void next_hugeStateBlockLength_reportsCorruptWithoutReadingIt() {
+        byte[] bytes = capture().raw(ScapBytes.le().putInt(BlockType.PL_V9.code()).putInt(0x7FFF_FFF0).array())
+                .bytes();
+
+        Read r = read(bytes);
+
+        assertThat(r.problem().kind()).isEqualTo(CaptureProblem.Kind.CORRUPT);
+        assertThat(r.problem().message()).isEqualTo("PL_V9 block length 2147483632 exceeds the "
+                + ScapFileSource.MAX_STATE_BLOCK_BYTES + "-byte limit of state blocks");
+    }
+
+    @Test
+    void next_hugeLargeEventBlockLength_reportsCorruptWithoutReadingIt() {
+        byte[] bytes = capture().raw(ScapBytes.le().putInt(BlockType.EV_V2_LARGE.code()).putInt(-16).array())
+                .bytes();
+
+        Read r = read(bytes);
+
+        assertThat(r.problem().message()).isEqualTo("event block length 4294967280 exceeds the "
+                + ScapFileSource.MAX_EVENT_BLOCK_BYTES + "-byte limit of EV_V2_LARGE blocks");
+    }
+
+    @Test
     void next_unknownBlock_skippedByLengthAndReported() {
         byte[] bytes = capture().block(0x7777, new byte[] {1, 2, 3, 4, 5})
                 .eventV2(BlockType.EV_V2, 0, null, 1, 1, 10, false, str("a"), str("b")).bytes();
