@@ -50,6 +50,7 @@ public final class EventView {
     private static final int NPARAMS_AT = 22;
 
     private static final int INITIAL_PARAM_CAPACITY = 32;
+    private static final String LARGE_PAYLOAD_FLAG = "EF_LARGE_PAYLOAD";
 
     private final IntPredicate largePayloadTypes;
     private MemorySegment segment = MemorySegment.NULL;
@@ -65,6 +66,16 @@ public final class EventView {
      */
     public EventView(IntPredicate largePayloadTypes) {
         this.largePayloadTypes = requireNonNull(largePayloadTypes, "largePayloadTypes is null");
+    }
+
+    /** {@return a view whose parameter-length width follows the {@code EF_LARGE_PAYLOAD} flags of {@code table}} */
+    public static EventView forTable(EventTable table) {
+        requireNonNull(table, "table is null");
+        boolean[] large = new boolean[table.size()];
+        for (int code = 0; code < large.length; code++) {
+            large[code] = table.byCode(code).hasFlag(LARGE_PAYLOAD_FLAG);
+        }
+        return new EventView(code -> code < large.length && large[code]);
     }
 
     /**

@@ -117,6 +117,16 @@ public final class ScapFileSource implements CaptureSource {
     }
 
     /**
+     * Opens a capture file with the event table bundled with Peregrine, detecting gzip compression by its magic bytes.
+     *
+     * @param listener receives every non-event block, in file order, before the events after it
+     * @throws IOException when the file cannot be opened (damage inside it is reported by {@link #problem()})
+     */
+    public static ScapFileSource open(Path path, Consumer<? super ScapBlock> listener) throws IOException {
+        return open(path, TableEventShapes.standard(), listener);
+    }
+
+    /**
      * Opens a capture file, detecting gzip compression by its magic bytes.
      *
      * @param listener receives every non-event block, in file order, before the events after it

@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.capture.CaptureProblem;
 import dev.peregrine.event.Event;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Truncations and bit flips of captures: the reader must end with EOF (plus a problem when the damage is visible),
@@ -155,6 +162,107 @@ class ScapDamageTest {
             ScapFileSourceTest.Read r = reader.apply(damaged);
             assertThat(r.events().size()).as("events after a flip at %d", at).isGreaterThanOrEqualTo(intact);
             assertThat(r.events().subList(0, intact)).isEqualTo(all.subList(0, intact));
+        }
+    }
+
+    /** The decompressed bytes of a shared capture. */
+    static byte[] sharedCapture(String file) throws IOException {
+        byte[] raw = Files.readAllBytes(Upstream.capture(file));
+        if (raw.length > 1 && (raw[0] & 0xFF) == 0x1f && (raw[1] & 0xFF) == 0x8b) {
+            try (var in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                return in.readAllBytes();
+            }
+        }
+        return raw;
+    }
+
+    /** Bytes at the start of a capture (section header, machine info, start of the process list) cut at every byte. */
+    private static final int CUT_EVERY_BYTE_PREFIX = 1024;
+
+    /**
+     * Cut points of a shared capture, about two thousand: every byte of its first kilobyte and of its first two event
+     * blocks, the boundaries (and neighbours) of every seventh block and of the first twenty event blocks, and seeded
+     * random points.
+     */
+    static int[] cutPoints(byte[] full, Random random) {
+        List<long[]> blocks = blocks(full);
+        java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+        for (int at = 0; at < Math.min(CUT_EVERY_BYTE_PREFIX, full.length); at++) {
+            cuts.add(at);
+        }
+        int events = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            long[] b = blocks.get(i);
+            boolean event = isEvent(b[2]);
+            if (event && events < 2) {
+                for (long at = b[0]; at < b[1]; at++) {
+                    cuts.add((int) at);
+                }
+            }
+            if (i % 7 == 0 || event && events < 20) {
+                for (int d : new int[] {-4, -1, 0, 1, 4, 8, 9}) {
+                    cuts.add((int) Math.max(0, Math.min(full.length, b[1] + d)));
+                }
+            }
+            if (event) {
+                events++;
+            }
+        }
+        for (int i = 0; i < 300; i++) {
+            cuts.add(random.nextInt(full.length));
+        }
+        return cuts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"libs_sample.scap", "syscall.scap", "empty.scap"})
+    void cutPoints_sharedCapture_deliverCompleteBlocksThenTruncated(String file) throws IOException {
+        byte[] full = sharedCapture(file);
+        Function<byte[], ScapFileSourceTest.Read> reader = b -> ScapFileSourceTest.read(b,
+                TableEventShapes.standard());
+        List<long[]> blocks = blocks(full);
+        List<Event> all = reader.apply(full).events();
+        assertThat(all).isNotEmpty();
+        for (int cut : cutPoints(full, new Random(file.hashCode()))) {
+            ScapFileSourceTest.Read r = reader.apply(Arrays.copyOf(full, cut));
+            int expected = eventsEndingBy(blocks, cut);
+            assertThat(r.events()).as("events of a cut at %d", cut).isEqualTo(all.subList(0, expected));
+            if (cut < full.length && !isBlockBoundary(blocks, cut)) {
+                assertThat(r.problem()).as("problem of a cut at %d", cut).isNotNull();
+                assertThat(r.problem().kind()).isEqualTo(CaptureProblem.Kind.TRUNCATED);
+                assertThat(r.problem().offset()).isEqualTo(cut);
+            } else {
+                assertThat(r.problem()).as("problem of a cut at block boundary %d", cut).isNull();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"libs_sample.scap", "syscall.scap", "cat_write.scap"})
+    void seededBitFlips_sharedCapture_keepEventsBeforeTheDamagedBlock(String file) throws IOException {
+        checkBitFlips(sharedCapture(file), 400, new Random(file.hashCode()),
+                b -> ScapFileSourceTest.read(b, TableEventShapes.standard()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cat_write.scap", "ping_sendto.scap"})
+    void gzipDamage_sharedCapture_endsWithProblemAndAPrefix(String file) throws IOException {
+        byte[] gz = Files.readAllBytes(Upstream.capture(file));
+        Function<byte[], ScapFileSourceTest.Read> reader = b -> ScapFileSourceTest.read(b,
+                TableEventShapes.standard());
+        List<Event> all = reader.apply(gz).events();
+        Random random = new Random(file.hashCode());
+        for (int i = 0; i < 200; i++) {
+            int at = random.nextInt(gz.length);
+            byte[] damaged = i % 2 == 0 ? Arrays.copyOf(gz, at) : gz.clone();
+            if (i % 2 == 1) {
+                damaged[at] ^= (byte) (1 << random.nextInt(8));
+            }
+            ScapFileSourceTest.Read r = reader.apply(damaged);
+            if (i % 2 == 0 && at > 0) {
+                assertThat(r.problem()).as("problem of a cut at %d", at).isNotNull();
+                assertThat(all.subList(0, r.events().size())).isEqualTo(r.events());
+            }
         }
     }
 

@@ -41,9 +41,13 @@ class ScapFileSourceTest {
     }
 
     static Read read(byte[] bytes) {
+        return read(bytes, SHAPES);
+    }
+
+    static Read read(byte[] bytes, EventShapes shapes) {
         List<ScapBlock> blocks = new ArrayList<>();
         List<Event> events = new ArrayList<>();
-        ScapFileSource s = ScapFileSource.open(new ByteArrayInputStream(bytes), "test.scap", SHAPES, blocks::add);
+        ScapFileSource s = ScapFileSource.open(new ByteArrayInputStream(bytes), "test.scap", shapes, blocks::add);
         Next n;
         while ((n = s.next()) == Next.EVENT) {
             events.add(Event.copyOf(s.event()));
