@@ -10,6 +10,8 @@ import dev.peregrine.capture.MachineInfo;
 import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -200,11 +202,10 @@ class StateBlockDecoderTest {
         assertThat(fds.tid()).isEqualTo(77);
         assertThat(fds.fds()).containsExactly(
                 new FdInfo.RegularFile(3, 1234, 0x241, "/tmp/f", 2049),
-                new FdInfo.Ipv4Socket(4, 0, (java.net.Inet4Address) InetAddress.getByName("10.0.0.1"),
-                        (java.net.Inet4Address) InetAddress.getByName("142.250.1.1"), 40000, 443, 1),
+                new FdInfo.Ipv4Socket(4, 0, (Inet4Address) InetAddress.getByName("10.0.0.1"),
+                        (Inet4Address) InetAddress.getByName("142.250.1.1"), 40000, 443, 1),
                 new FdInfo.UnixSocket(5, 9, 0xabc, 0xdef, "/run/x.sock"),
-                new FdInfo.Ipv6ServerSocket(6, 0, (java.net.Inet6Address) java.net.Inet6Address.getByAddress(null,
-                        new byte[16], null), 22, 1),
+                new FdInfo.Ipv6ServerSocket(6, 0, Inet6Address.getByAddress(null, new byte[16], null), 22, 1),
                 new FdInfo.Named(7, 0, FdType.UNSUPPORTED, "unknown-type:[99]"),
                 new FdInfo.Named(8, 5, FdType.FIFO, "pipe:[5]"));
     }
