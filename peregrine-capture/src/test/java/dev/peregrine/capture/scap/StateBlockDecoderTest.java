@@ -15,6 +15,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class StateBlockDecoderTest {
 
@@ -72,6 +74,29 @@ class StateBlockDecoderTest {
         assertThat(t.env()).isEmpty();
         assertThat(t.loginuid()).isEqualTo(ThreadInfo.UNSET_LOGINUID);
         assertThat(t.vmsizeKb()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BlockType.class, names = {"PL_V1", "PL_V1_INT", "PL_V2", "PL_V2_INT", "PL_V3", "PL_V3_INT",
+            "PL_V4", "PL_V5", "PL_V6", "PL_V7", "PL_V8"})
+    void decode_processListEachVersion_fieldsOfThatVersionOnly(BlockType type) throws Exception {
+        int v = type.version();
+        ScapBytes.Le body = processFixed(v, 42);
+        body.put(processFixed(v, 43).array());
+
+        List<ThreadInfo> ts = ((ScapBlock.Processes) decode(type, body.array())).threads();
+
+        assertThat(ts).extracting(ThreadInfo::tid).containsExactly(42L, 43L);
+        ThreadInfo t = ts.getLast();
+        assertThat(t.comm()).isEqualTo("bash");
+        assertThat(t.gid()).isEqualTo(1001);
+        assertThat(t.vmsizeKb()).isEqualTo(v >= 2 ? 4000 : 0);
+        assertThat(t.env()).hasSize(v >= 3 ? 2 : 0);
+        assertThat(t.vtid()).isEqualTo(v >= 4 ? 143 : -1);
+        assertThat(t.root()).isEqualTo(v >= 5 ? "/" : "");
+        assertThat(t.sid()).isEqualTo(v >= 6 ? 55 : -1);
+        assertThat(t.exepath()).isEqualTo(v >= 7 ? "/usr/bin/bash" : "");
+        assertThat(t.vpgid()).isEqualTo(v >= 8 ? 66 : -1);
     }
 
     @Test
