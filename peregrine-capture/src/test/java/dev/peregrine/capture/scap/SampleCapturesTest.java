@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -145,6 +146,28 @@ class SampleCapturesTest {
             at++;
         }
         assertThat(typeMatches).as("events whose type name sysdig agrees with").isEqualTo(lines.size());
+    }
+
+    /** Counts of events by {@code evt.type} name (generic events by syscall), as SOURCES.md states them. */
+    @Test
+    void read_sharedCaptures_eventsTheUpstreamTestsRelyOn() throws IOException {
+        EventTable table = EventTable.get();
+        Map<String, Long> catWrite = countByType(table, read("cat_write.scap").events());
+        Map<String, Long> syscall = countByType(table, read("syscall.scap").events());
+        Map<String, Long> openMultiple = countByType(table, read("open-multiple-files.scap").events());
+
+        assertThat(catWrite).containsEntry("open", 8L).containsEntry("execve", 1L);
+        // two madvise calls, each an enter and an exit generic event; Falco's rule matches the two exits
+        assertThat(syscall).containsEntry("madvise", 4L).containsEntry("open", 8L);
+        assertThat(read("syscall.scap").events()).filteredOn(e -> e.type() == EventTable.GENERIC_X)
+                .filteredOn(e -> typeName(table, e).equals("madvise")).hasSize(2);
+        assertThat(openMultiple).containsEntry("open", 26L).containsEntry("container", 3L);
+    }
+
+    private static Map<String, Long> countByType(EventTable table, List<Event> events) {
+        Map<String, Long> counts = new HashMap<>();
+        events.forEach(e -> counts.merge(typeName(table, e), 1L, Long::sum));
+        return counts;
     }
 
     /** Captures where sysdig prints events of threads taken from the process list (before any exec or clone). */
