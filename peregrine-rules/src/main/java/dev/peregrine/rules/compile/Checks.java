@@ -1,0 +1,215 @@
+package dev.peregrine.rules.compile;
+
+import dev.peregrine.rules.fields.FieldType;
+import dev.peregrine.rules.fields.ValueFormat;
+import dev.peregrine.rules.fields.Values;
+
+/**
+ * The evaluator node kinds a condition compiles to. Boolean nodes hold arrays and short-circuit; field checks
+ * read one cached slot and apply a per-value test prepared at compile time (parsed constants, hash sets, tries,
+ * compiled patterns), so evaluating an event walks no AST and allocates nothing.
+ */
+final class Checks {
+    /* Implementation notes: a check is false when its field has no value (libsinsp compare_nocache returns false
+     * when extract fails), whatever the operator, so "!=" on a missing field is false too. A non-list field that
+     * nevertheless yields several values (fields such as proc.aname or fd.ip whose libsinsp check compares
+     * against several candidates) matches when any value passes, except "!=" on the socket fields that compare
+     * both ends (fd.ip, fd.port, fd.proto, fd.net), where libsinsp wants both ends to differ. A list field under "in" needs every value in
+     * the set (an empty list passes) and under "intersects" at least one. */
+
+    private Checks() {
+    }
+
+    @FunctionalInterface
+    interface StrTest {
+        boolean test(String s);
+    }
+
+    @FunctionalInterface
+    interface LongTest {
+        boolean test(long v);
+    }
+
+    @FunctionalInterface
+    interface BytesTest {
+        boolean test(byte[] b);
+    }
+
+    static final class And implements CompiledCondition {
+        private final CompiledCondition[] children;
+
+        And(CompiledCondition[] children) {
+            this.children = children;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            for (CompiledCondition c : children) {
+                if (!c.matches(ctx)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    static final class Or implements CompiledCondition {
+        private final CompiledCondition[] children;
+
+        Or(CompiledCondition[] children) {
+            this.children = children;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            for (CompiledCondition c : children) {
+                if (c.matches(ctx)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static final class Not implements CompiledCondition {
+        private final CompiledCondition child;
+
+        Not(CompiledCondition child) {
+            this.child = child;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            return !child.matches(ctx);
+        }
+    }
+
+    static final class Exists implements CompiledCondition {
+        private final int slot;
+
+        Exists(int slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            return ctx.values(slot) != null;
+        }
+    }
+
+    /** How a per-value test is applied to an extraction. */
+    enum Mode {
+        /** Single-valued field or {@code intersects}: some value passes (none when empty). */
+        ANY,
+        /** List field under {@code in}: every value passes (true when empty). */
+        ALL,
+        /**
+         * Every value passes and there is at least one: {@code !=} on libsinsp's two-sided socket fields
+         * ({@code fd.ip}, {@code fd.port}, {@code fd.proto}, {@code fd.net}), true when neither end matches.
+         */
+        ALL_NON_EMPTY
+    }
+
+    static final class StrCheck implements CompiledCondition {
+        private final int slot;
+        private final StrTest test;
+        private final boolean all;
+        private final boolean emptyResult;
+
+        StrCheck(int slot, StrTest test, Mode mode) {
+            this.slot = slot;
+            this.test = test;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            Values v = ctx.values(slot);
+            if (v == null) {
+                return false;
+            }
+            int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
+            for (int i = 0; i < n; i++) {
+                String s = v.stringAt(i);
+                boolean ok = s != null && test.test(s);
+                if (ok != all) {
+                    return ok;
+                }
+            }
+            return all;
+        }
+    }
+
+    static final class LongCheck implements CompiledCondition {
+        private final int slot;
+        private final FieldType type;
+        private final LongTest test;
+        private final boolean all;
+        private final boolean emptyResult;
+
+        LongCheck(int slot, FieldType type, LongTest test, Mode mode) {
+            this.slot = slot;
+            this.type = type;
+            this.test = test;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            Values v = ctx.values(slot);
+            if (v == null) {
+                return false;
+            }
+            int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
+            for (int i = 0; i < n; i++) {
+                boolean ok = test.test(ValueFormat.narrow(type, v.longAt(i)));
+                if (ok != all) {
+                    return ok;
+                }
+            }
+            return all;
+        }
+    }
+
+    static final class BytesCheck implements CompiledCondition {
+        private final int slot;
+        private final BytesTest test;
+        private final boolean all;
+        private final boolean emptyResult;
+
+        BytesCheck(int slot, BytesTest test, Mode mode) {
+            this.slot = slot;
+            this.test = test;
+            this.all = mode != Mode.ANY;
+            this.emptyResult = mode == Mode.ALL;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            Values v = ctx.values(slot);
+            if (v == null) {
+                return false;
+            }
+            int n = v.size();
+            if (n == 0) {
+                return emptyResult;
+            }
+            for (int i = 0; i < n; i++) {
+                byte[] b = v.bytesAt(i);
+                boolean ok = b != null && test.test(b);
+                if (ok != all) {
+                    return ok;
+                }
+            }
+            return all;
+        }
+    }
+}
