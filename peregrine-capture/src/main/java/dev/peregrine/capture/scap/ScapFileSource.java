@@ -36,7 +36,10 @@ import java.util.zip.ZipException;
  *
  * <p>Damage (truncation, contradicting lengths, a broken gzip stream) ends the stream: every event before the damaged
  * block is delivered, then {@code next()} returns {@link Next#EOF} and {@link #problem()} names the byte offset and
- * block. No input makes a method throw.
+ * block. No input makes a method throw; an exception thrown by the listener propagates out of {@code next()}.
+ *
+ * <p>A new {@link ScapBlock.SectionHeader} in the middle of the stream starts a new section whose state blocks
+ * replace the earlier ones (libscap restarts its state there); consumers that keep state should reset it.
  */
 public final class ScapFileSource implements CaptureSource {
     /*
