@@ -1,0 +1,101 @@
+package dev.peregrine.state.fd;
+
+/**
+ * Joins and normalizes file system paths the way libsinsp does when it names a file descriptor: a relative path is
+ * appended to a base directory (the thread's cwd or a dirfd's name), then {@code .}, {@code ..} and repeated slashes of
+ * the appended part are folded; an absolute path replaces the base.
+ */
+public final class FsPath {
+    /** Longest joined path libsinsp builds ({@code SCAP_MAX_PATH_SIZE}); longer joins give {@link #TOO_LONG}. */
+    public static final int MAX_PATH_BYTES = 4096;
+
+    /** What libsinsp names a path whose join would exceed {@link #MAX_PATH_BYTES}. */
+    public static final String TOO_LONG = "/DIR_TOO_LONG/FILENAME_TOO_LONG";
+
+    /*
+     * Implementation notes.
+     *
+     * Behaviour follows sinsp_utils::concatenate_paths (libs 48dfd53), including its quirks: the base is copied as it
+     * is (not normalized), a ".." of the appended part may climb into the base but never above its first character,
+     * a trailing separator is removed unless the result is "/", and an empty appended part yields the base with its
+     * trailing slash removed. The length check counts chars rather than UTF-8 bytes; paths are ASCII in practice.
+     */
+
+    private static final char SEPARATOR = '/';
+
+    private FsPath() {
+    }
+
+    /** {@return {@code path} resolved against {@code base} and normalized} */
+    public static String concatenate(String base, String path) {
+        if (base.length() + path.length() + 1 > MAX_PATH_BYTES) {
+            return TOO_LONG;
+        }
+        StringBuilder target = new StringBuilder(base.length() + path.length());
+        boolean emptyBase;
+        if (!path.isEmpty() && path.charAt(0) != SEPARATOR) {
+            target.append(base);
+            emptyBase = base.isEmpty();
+        } else {
+            emptyBase = true;
+        }
+        int pc = 0;
+        int n = path.length();
+        while (true) {
+            if (pc >= n) {
+                int tc = target.length();
+                if (tc > 1 && target.charAt(tc - 1) == SEPARATOR) {
+                    target.setLength(tc - 1);
+                }
+                return target.toString();
+            }
+            char c = path.charAt(pc);
+            int tc = target.length();
+            if (c == '.' && (tc == 0 || target.charAt(tc - 1) == SEPARATOR)) {
+                char c1 = at(path, pc + 1);
+                char c2 = at(path, pc + 2);
+                if (c1 == '.' && c2 == SEPARATOR) {
+                    rewind(target);
+                    pc += 3;
+                } else if (c1 == '.' && c2 == 0) {
+                    rewind(target);
+                    pc += 2;
+                } else if (c1 == SEPARATOR) {
+                    pc += 2;
+                } else if (c1 == 0) {
+                    pc++;
+                } else {
+                    target.append(c);
+                    pc++;
+                }
+            } else if (c == SEPARATOR) {
+                if ((tc > 0 && target.charAt(tc - 1) == SEPARATOR) || (tc == 0 && !emptyBase)) {
+                    pc++;
+                } else {
+                    target.append(c);
+                    pc++;
+                }
+            } else {
+                target.append(c);
+                pc++;
+            }
+        }
+    }
+
+    private static char at(String s, int i) {
+        return i < s.length() ? s.charAt(i) : 0;
+    }
+
+    /** Drops the last component of {@code target}, keeping its separator; never goes above the first character. */
+    private static void rewind(StringBuilder target) {
+        int tc = target.length();
+        if (tc <= 1) {
+            return;
+        }
+        tc--;
+        while (tc >= 1 && target.charAt(tc - 1) != SEPARATOR) {
+            tc--;
+        }
+        target.setLength(tc);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.peregrine.state.thread;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.peregrine.state.LongKeyedMap;
+import dev.peregrine.state.fd.FdTable;
+
+/**
+ * The threads known to the state engine, keyed by tid, with the relations libsinsp's thread manager derives: main
+ * thread, parent chain, the process' descriptor table and working directory.
+ *
+ * <p>Bounded: at most {@link #MAX_THREADS} entries. When an insertion finds the table full, exited threads are evicted
+ * first, then the thread idle the longest; {@link #evictions()} counts them.
+ */
+public final class ThreadTable {
+    /** Most threads kept (libsinsp's default {@code m_max_thread_table_size} is 262144; we halve it). */
+    public static final int MAX_THREADS = 131_072;
+
+    /** Parent-chain walks stop after this many hops, so a corrupt cycle in ptids cannot hang extraction. */
+    public static final int MAX_ANCESTRY_DEPTH = 256;
+
+    /** The cwd libsinsp reports for a thread whose main thread is unknown. */
+    public static final String UNKNOWN_CWD = "./";
+
+    /*
+     * Implementation notes.
+     *
+     * libsinsp keeps a thread group object per pid; here the main thread *is* the group: threads whose tid != pid
+     * resolve their descriptor table and cwd through thread(pid). A thread whose main thread is unknown (an invalid
+     * placeholder, or a thread list without its leader) keeps a table of its own, as libsinsp's get_fd_table falls
+     * back to the thread's own table when it has no CLONE_FILES flag.
+     *
+     * Eviction: libsinsp refuses new threads when full and purges inactive ones on a timer. A replay has no timer, so
+     * the table makes room on demand instead; the scan is linear but only happens once per insertion beyond the bound.
+     */
+
+    private final LongKeyedMap<ThreadState> threads = new LongKeyedMap<>();
+    private final int maxThreads;
+    private long evictions;
+
+    /** Creates a table bounded by {@link #MAX_THREADS}. */
+    public ThreadTable() {
+        this(MAX_THREADS);
+    }
+
+    /** Creates a table holding at most {@code maxThreads} threads. */
+    public ThreadTable(int maxThreads) {
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("maxThreads must be positive: " + maxThreads);
+        }
+        this.maxThreads = maxThreads;
+    }
+
+    /** {@return the thread with that id, or null} */
+    public ThreadState get(long tid) {
+        return threads.get(tid);
+    }
+
+    /** {@return the number of threads} */
+    public int size() {
+        return threads.size();
+    }
+
+    /** {@return the number of threads evicted to make room} */
+    public long evictions() {
+        return evictions;
+    }
+
+    /**
+     * Adds (or replaces) a thread, evicting another when the table is full. A main thread, or a thread whose main
+     * thread is absent, gets a descriptor table of its own when it has none.
+     *
+     * @return the added thread
+     */
+    public ThreadState put(ThreadState thread) {
+        requireNonNull(thread, "thread is null");
+        if (threads.size() >= maxThreads && !threads.containsKey(thread.tid())) {
+            evictOne();
+        }
+        threads.put(thread.tid(), thread);
+        if (thread.ownFds == null && needsOwnTable(thread)) {
+            thread.ownFds = new FdTable();
+        }
+        return thread;
+    }
+
+    /** Removes a thread; returns it or null. */
+    public ThreadState remove(long tid) {
+        return threads.remove(tid);
+    }
+
+    /** Removes every thread. */
+    public void clear() {
+        threads.clear();
+    }
+
+    /** {@return the main thread of {@code thread}'s process: itself, thread(pid), or null when unknown} */
+    public ThreadState mainThread(ThreadState thread) {
+        if (thread.isMainThread()) {
+            return thread;
+        }
+        if (thread.pid < 0) {
+            return null;
+        }
+        ThreadState main = threads.get(thread.pid);
+        return main != null && main.isMainThread() ? main : null;
+    }
+
+    /** {@return the parent of {@code thread} (thread(ptid)), or null} */
+    public ThreadState parent(ThreadState thread) {
+        long ptid = thread.ptid;
+        return ptid <= 0 || ptid == thread.tid() ? null : threads.get(ptid);
+    }
+
+    /**
+     * {@return the {@code n}-th ancestor of {@code thread}'s process (1 the parent, 2 the grandparent, ...), as
+     * {@code proc.aname[n]} and {@code proc.apid[n]} walk it; null when the chain ends first}
+     */
+    public ThreadState ancestor(ThreadState thread, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("ancestor level must not be negative: " + n);
+        }
+        ThreadState main = mainThread(thread);
+        ThreadState at = main != null ? main : thread;
+        for (int i = 0; i < n && at != null; i++) {
+            if (i >= MAX_ANCESTRY_DEPTH) {
+                return null;
+            }
+            ThreadState p = parent(at);
+            ThreadState pm = p == null ? null : mainThread(p);
+            at = pm != null ? pm : p;
+        }
+        return at;
+    }
+
+    /**
+     * {@return the session leader of {@code thread}: the nearest ancestor (or itself) whose pid is the session id,
+     * or null when the chain leaves the session first}
+     */
+    public ThreadState sessionLeader(ThreadState thread) {
+        return groupLeader(thread, thread.sid, true);
+    }
+
+    /** {@return the process group leader of {@code thread} (by {@code vpgid}), as {@code proc.vpgid.name} finds it} */
+    public ThreadState processGroupLeader(ThreadState thread) {
+        return groupLeader(thread, thread.vpgid, false);
+    }
+
+    private ThreadState groupLeader(ThreadState thread, long id, boolean bySid) {
+        if (id < 0) {
+            return null;
+        }
+        ThreadState at = thread;
+        ThreadState last = null;
+        for (int i = 0; at != null && i < MAX_ANCESTRY_DEPTH; i++) {
+            long own = bySid ? at.sid : at.vpgid;
+            if (own != id) {
+                break;
+            }
+            last = at;
+            if ((bySid ? at.pid : at.vpid) == id) {
+                return at;
+            }
+            at = parent(at);
+        }
+        return last;
+    }
+
+    /** {@return the descriptor table of {@code thread}'s process, or null when there is none} */
+    public FdTable fds(ThreadState thread) {
+        if (thread.ownFds != null && (thread.isMainThread() || mainThread(thread) == null)) {
+            return thread.ownFds;
+        }
+        ThreadState main = mainThread(thread);
+        if (main == null) {
+            return thread.ownFds;
+        }
+        if (main.ownFds == null) {
+            main.ownFds = new FdTable();
+        }
+        return main.ownFds;
+    }
+
+    /** {@return the working directory of {@code thread}'s process, with a trailing slash; "./" when unknown} */
+    public String cwd(ThreadState thread) {
+        ThreadState main = mainThread(thread);
+        return main == null ? UNKNOWN_CWD : main.cwd;
+    }
+
+    /**
+     * Changes the working directory of {@code thread}'s process: {@code path} resolved against the current one, as
+     * libsinsp's update_cwd does. Does nothing when the main thread is unknown.
+     */
+    public void updateCwd(ThreadState thread, String path) {
+        ThreadState main = mainThread(thread);
+        if (main == null) {
+            return;
+        }
+        String joined = dev.peregrine.state.fd.FsPath.concatenate(thread.cwd, path);
+        main.cwd = ThreadState.withTrailingSlash(joined);
+    }
+
+    /** Calls {@code visitor} for each thread until it returns false. */
+    public void forEach(LongKeyedMap.EntryTest<? super ThreadState> visitor) {
+        threads.forEach(visitor);
+    }
+
+    /** {@return an estimate of the bytes the table retains, threads and descriptor tables included} */
+    public long retainedBytes() {
+        long[] total = {64L + threads.capacity() * 12L};
+        threads.forEach((tid, t) -> {
+            total[0] += t.retainedBytes();
+            return true;
+        });
+        return total[0];
+    }
+
+    private boolean needsOwnTable(ThreadState thread) {
+        return thread.isMainThread() || thread.invalid() || mainThread(thread) == null;
+    }
+
+    private void evictOne() {
+        long[] victim = {Long.MIN_VALUE};
+        long[] oldest = {Long.MAX_VALUE};
+        boolean[] foundDead = {false};
+        threads.forEach((tid, t) -> {
+            if (t.dead) {
+                victim[0] = tid;
+                foundDead[0] = true;
+                return false;
+            }
+            if (t.lastEventTs < oldest[0]) {
+                oldest[0] = t.lastEventTs;
+                victim[0] = tid;
+            }
+            return true;
+        });
+        if (victim[0] != Long.MIN_VALUE || foundDead[0]) {
+            threads.remove(victim[0]);
+            evictions++;
+        }
+    }
+}
