@@ -1,0 +1,322 @@
+package dev.peregrine.rules.fields;
+
+import dev.peregrine.event.EventTable;
+import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.ParamDecoder;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Extractors of the {@code evt.*} fields of the syscall source (libsinsp {@code sinsp_filter_check_event} and the
+ * generic {@code evt.*} fields every source has): event number, times, direction, type, arguments, return value
+ * and the per-event-type predicates.
+ */
+final class EvtFields {
+    /* Implementation notes:
+     * - The return value (evt.res, evt.rawres, evt.failed) exists, as in libsinsp's has_return_value, only for exit
+     *   events of the syscall category with at least one parameter, generic exits excepted; it is parameter 0
+     *   whatever its name (res, fd, pid...).
+     * - evt.arg.NAME resolves NAME to a parameter position per event code once, at bind time (an int array over the
+     *   event table), because libsinsp's get_param_value_str looks it up by name per event.
+     * - evt.time and evt.datetime print local time as libsinsp's ts_to_string; evt.time.iso8601 is always UTC with
+     *   a literal +0000 (sinsp_utils::ts_to_iso_8601). These and evt.arg/evt.args build strings: they are output
+     *   fields, not used on the rules' hot path.
+     * - evt.rawarg is a DYN field: its values are the parameter's raw text, since the compiler compares DYN as text.
+     * - Open flags are the PPM_O_* bits (libs driver/ppm_events_public.h), facts of the wire format. */
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final int PPM_O_RDONLY = 1;
+    private static final int PPM_O_WRONLY = 1 << 1;
+    private static final int PPM_O_CREAT = 1 << 2;
+    private static final int PPM_O_TMPFILE = 1 << 13;
+    private static final int PPM_O_F_CREATED = 1 << 14;
+    private static final int PPM_S_IXUSR = 0100;
+    private static final int PPM_S_IXGRP = 010;
+    private static final int PPM_S_IXOTH = 01;
+
+    private static final EventFacts FACTS = EventFacts.INSTANCE;
+    private static final ParamDecoder DECODER = ParamDecoder.get();
+
+    private EvtFields() {
+    }
+
+    /** {@return the extractor of {@code field}, or null when this class does not know it} */
+    static Extractor bind(ResolvedField field) {
+        String arg = field.arg();
+        return switch (field.info().name()) {
+            case "evt.num" -> (e, out) -> add(out, ev(e).num());
+            case "evt.rawtime", "evt.rawtime.ns" -> (e, out) -> add(out, ev(e).view().ts());
+            case "evt.rawtime.s" -> (e, out) -> add(out, ev(e).view().ts() / NANOS_PER_SECOND);
+            case "evt.time" -> (e, out) -> str(out, time(ev(e), false, true));
+            case "evt.time.s" -> (e, out) -> str(out, time(ev(e), false, false));
+            case "evt.datetime" -> (e, out) -> str(out, time(ev(e), true, true));
+            case "evt.datetime.s" -> (e, out) -> str(out, time(ev(e), true, false));
+            case "evt.time.iso8601" -> (e, out) -> str(out, iso8601(ev(e).view().ts()));
+            case "evt.dir" -> (e, out) -> {
+                int c = ev(e).view().type();
+                return FACTS.known(c) && str(out, FACTS.enter[c] ? ">" : "<");
+            };
+            case "evt.type" -> (e, out) -> {
+                String name = typeName(ev(e).view());
+                return name != null && str(out, name);
+            };
+            case "evt.syscall.type" -> (e, out) -> {
+                EventView v = ev(e).view();
+                return FACTS.known(v.type()) && FACTS.syscall[v.type()] && str(out, typeName(v));
+            };
+            case "evt.type.is" -> typeIs(arg);
+            case "evt.cpu" -> (e, out) -> add(out, ev(e).view().cpu());
+            case "evt.hostname" -> (e, out) -> str(out, ev(e).hostname());
+            case "evt.source" -> (e, out) -> str(out, "syscall");
+            case "evt.count" -> (e, out) -> add(out, 1);
+            case "evt.latency", "evt.latency.s", "evt.latency.ns", "evt.wait_latency" -> (e, out) -> add(out, 0);
+            case "evt.latency.human" -> (e, out) -> str(out, "0ns");
+            case "evt.is_async" -> (e, out) -> add(out, ev(e).view().type() == EventTable.ASYNCEVENT_E ? 1 : 0);
+            case "evt.args", "evt.info" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return FACTS.known(s.view().type()) && str(out, DECODER.renderArgs(s.view(), s));
+            };
+            case "evt.arg" -> argField(arg, false);
+            case "evt.rawarg" -> argField(arg, true);
+            case "evt.res" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (!hasReturnValue(s.view())) {
+                    return false;
+                }
+                return str(out, DECODER.asLong(s.view(), 0) >= 0 ? "SUCCESS" : DECODER.render(s.view(), 0, s));
+            };
+            case "evt.rawres" -> (e, out) -> {
+                EventView v = ev(e).view();
+                return hasReturnValue(v) && add(out, DECODER.asLong(v, 0));
+            };
+            case "evt.failed", "evt.count.error" -> (e, out) -> {
+                EventView v = ev(e).view();
+                return hasReturnValue(v) && add(out, DECODER.asLong(v, 0) < 0 ? 1 : 0);
+            };
+            case "evt.count.exit" -> (e, out) -> {
+                int c = ev(e).view().type();
+                return add(out, FACTS.known(c) && !FACTS.enter[c] ? 1 : 0);
+            };
+            case "evt.is_open_read" -> open(OpenKind.READ);
+            case "evt.is_open_write" -> open(OpenKind.WRITE);
+            case "evt.is_open_exec" -> open(OpenKind.EXEC);
+            case "evt.is_open_create" -> open(OpenKind.CREATE);
+            case "evt.is_io" -> (e, out) -> flag(out, ev(e), FACTS.readsFd, FACTS.writesFd);
+            case "evt.is_io_read" -> (e, out) -> flag(out, ev(e), FACTS.readsFd, null);
+            case "evt.is_io_write" -> (e, out) -> flag(out, ev(e), FACTS.writesFd, null);
+            case "evt.is_wait" -> (e, out) -> flag(out, ev(e), FACTS.waits, null);
+            case "evt.io_dir" -> (e, out) -> {
+                int c = ev(e).view().type();
+                if (!FACTS.known(c)) {
+                    return false;
+                }
+                return FACTS.writesFd[c] ? str(out, "write") : FACTS.readsFd[c] && str(out, "read");
+            };
+            case "evt.buffer" -> (e, out) -> {
+                EventView v = ev(e).view();
+                int i = paramIndex(v.type(), "data");
+                if (i < 0 || i >= v.nparams()) {
+                    return false;
+                }
+                byte[] b = new byte[v.paramLength(i)];
+                java.lang.foreign.MemorySegment.copy(v.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                        v.paramOffset(i), b, 0, b.length);
+                out.addBytes(b);
+                return true;
+            };
+            case "evt.buflen" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                EventView v = s.view();
+                int c = v.type();
+                if (s.fd() == null || !FACTS.known(c) || !(FACTS.readsFd[c] || FACTS.writesFd[c])
+                        || FACTS.enter[c] || !hasReturnValue(v)) {
+                    return false;
+                }
+                long res = DECODER.asLong(v, 0);
+                return res >= 0 && add(out, res);
+            };
+            default -> null;
+        };
+    }
+
+    static SyscallEvent ev(Object event) {
+        return (SyscallEvent) event;
+    }
+
+    static boolean add(Values out, long value) {
+        out.addLong(value);
+        return true;
+    }
+
+    static boolean str(Values out, String value) {
+        if (value == null) {
+            return false;
+        }
+        out.addString(value);
+        return true;
+    }
+
+    /** {@return what {@code evt.type} shows: the event name, the syscall name of a generic event} */
+    static String typeName(EventView v) {
+        int c = v.type();
+        if (!FACTS.known(c)) {
+            return null;
+        }
+        if (c == EventTable.GENERIC_X && v.nparams() > 0) {
+            String name = FACTS.table.syscallName((int) DECODER.asLong(v, 0));
+            return name == null ? FACTS.names[c] : name;
+        }
+        if (c == EventTable.ASYNCEVENT_E && v.nparams() > 1) {
+            return DECODER.asString(v, 1);
+        }
+        return FACTS.names[c];
+    }
+
+    /** libsinsp {@code sinsp_evt::has_return_value}. */
+    static boolean hasReturnValue(EventView v) {
+        int c = v.type();
+        return c != EventTable.GENERIC_X && FACTS.known(c) && FACTS.syscall[c] && !FACTS.enter[c]
+                && v.nparams() > 0;
+    }
+
+    private static boolean flag(Values out, SyscallEvent s, boolean[] a, boolean[] b) {
+        int c = s.view().type();
+        boolean set = FACTS.known(c) && (a[c] || (b != null && b[c]));
+        out.addLong(set ? 1 : 0);
+        return true;
+    }
+
+    private static Extractor typeIs(String arg) {
+        int[] codes = FACTS.table.codesForTypeName(arg);
+        boolean[] match = new boolean[FACTS.names.length];
+        if (codes != null) {
+            for (int c : codes) {
+                match[c] = true;
+            }
+        } else {
+            try {
+                int c = Integer.parseInt(arg);
+                if (FACTS.known(c)) {
+                    match[c] = true;
+                }
+            } catch (NumberFormatException ignored) {
+                // an unknown name matches no event, as libsinsp's evt.type.is with an unknown type
+            }
+        }
+        return (e, out) -> {
+            int c = ev(e).view().type();
+            return add(out, FACTS.known(c) && match[c] ? 1 : 0);
+        };
+    }
+
+    /** {@code evt.arg[N]}, {@code evt.arg.NAME}, {@code evt.rawarg.NAME}. */
+    private static Extractor argField(String arg, boolean raw) {
+        int index = -1;
+        int[] byCode = null;
+        if (arg != null && !arg.isEmpty() && arg.chars().allMatch(Character::isDigit)) {
+            index = Integer.parseInt(arg);
+        } else {
+            byCode = new int[FACTS.names.length];
+            for (int c = 0; c < byCode.length; c++) {
+                byCode[c] = FACTS.table.paramIndex(c, arg);
+            }
+        }
+        int fixed = index;
+        int[] positions = byCode;
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            EventView v = s.view();
+            int c = v.type();
+            if (!FACTS.known(c)) {
+                return false;
+            }
+            int i = positions == null ? fixed : positions[c];
+            if (i < 0 || i >= v.nparams() || i >= FACTS.table.byCode(c).params().size()) {
+                return false;
+            }
+            return str(out, raw ? DECODER.renderRaw(v, i) : DECODER.render(v, i, s));
+        };
+    }
+
+    private static int paramIndex(int code, String name) {
+        return FACTS.known(code) ? FACTS.table.paramIndex(code, name) : -1;
+    }
+
+    private enum OpenKind { READ, WRITE, EXEC, CREATE }
+
+    /** libsinsp's {@code evt.is_open_*}: from the flags (and mode) of the open family's exit events. */
+    private static Extractor open(OpenKind kind) {
+        return (e, out) -> {
+            EventView v = ev(e).view();
+            int c = v.type();
+            boolean set = false;
+            if (c == FACTS.openX || c == FACTS.openatX || c == FACTS.openat2X || c == FACTS.openByHandleAtX) {
+                boolean newVersion = c == FACTS.openatX || c == FACTS.openat2X;
+                int flagsAt = newVersion ? 3 : 2;
+                long flags = flagsAt < v.nparams() && v.paramLength(flagsAt) > 0 ? DECODER.asLong(v, flagsAt) : 0;
+                set = switch (kind) {
+                    case READ -> (flags & PPM_O_RDONLY) != 0;
+                    case WRITE -> (flags & PPM_O_WRONLY) != 0;
+                    case CREATE -> (flags & PPM_O_F_CREATED) != 0
+                            || ((flags & PPM_O_TMPFILE) != 0 && hasReturnValue(v) && DECODER.asLong(v, 0) >= 0);
+                    case EXEC -> {
+                        if ((flags & (PPM_O_TMPFILE | PPM_O_CREAT)) == 0 || c == FACTS.openByHandleAtX) {
+                            yield false;
+                        }
+                        int modeAt = newVersion ? 4 : 3;
+                        long mode = modeAt < v.nparams() && v.paramLength(modeAt) > 0 ? DECODER.asLong(v, modeAt) : 0;
+                        yield (mode & (PPM_S_IXUSR | PPM_S_IXGRP | PPM_S_IXOTH)) != 0;
+                    }
+                };
+            }
+            out.addLong(set ? 1 : 0);
+            return true;
+        };
+    }
+
+    /** libsinsp {@code ts_to_string}: {@code [YYYY-MM-DD ]HH:MM:SS[.nnnnnnnnn]} in the holder's zone. */
+    static String time(SyscallEvent s, boolean date, boolean nanos) {
+        long ts = s.view().ts();
+        long secs = Math.floorDiv(ts, NANOS_PER_SECOND);
+        int ns = (int) Math.floorMod(ts, NANOS_PER_SECOND);
+        ZoneOffset off = s.zone().getRules().getOffset(Instant.ofEpochSecond(secs));
+        LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, off);
+        StringBuilder sb = new StringBuilder(32);
+        if (date) {
+            sb.append(t.getYear()).append('-');
+            pad(sb, t.getMonthValue(), 2).append('-');
+            pad(sb, t.getDayOfMonth(), 2).append(' ');
+        }
+        pad(sb, t.getHour(), 2).append(':');
+        pad(sb, t.getMinute(), 2).append(':');
+        pad(sb, t.getSecond(), 2);
+        if (nanos) {
+            pad(sb.append('.'), ns, 9);
+        }
+        return sb.toString();
+    }
+
+    /** libsinsp {@code ts_to_iso_8601}: UTC, nanoseconds, a literal {@code +0000}. */
+    static String iso8601(long ts) {
+        long secs = Math.floorDiv(ts, NANOS_PER_SECOND);
+        int ns = (int) Math.floorMod(ts, NANOS_PER_SECOND);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(40);
+        sb.append(t.getYear()).append('-');
+        pad(sb, t.getMonthValue(), 2).append('-');
+        pad(sb, t.getDayOfMonth(), 2).append('T');
+        pad(sb, t.getHour(), 2).append(':');
+        pad(sb, t.getMinute(), 2).append(':');
+        pad(sb, t.getSecond(), 2).append('.');
+        return pad(sb, ns, 9).append("+0000").toString();
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(s);
+    }
+}

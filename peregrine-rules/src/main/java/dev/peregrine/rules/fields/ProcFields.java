@@ -1,0 +1,315 @@
+package dev.peregrine.rules.fields;
+
+import static dev.peregrine.rules.fields.EvtFields.add;
+import static dev.peregrine.rules.fields.EvtFields.ev;
+import static dev.peregrine.rules.fields.EvtFields.str;
+
+import dev.peregrine.state.fd.FdState;
+import dev.peregrine.state.fd.FdTable;
+import dev.peregrine.state.thread.ThreadState;
+import dev.peregrine.state.thread.ThreadTable;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * Extractors of the {@code proc.*} and {@code thread.*} fields (libsinsp {@code sinsp_filter_check_thread}): the
+ * event's thread, its process, its parent and ancestors, session and process-group leaders.
+ */
+final class ProcFields {
+    /* Implementation notes:
+     * - Every field but thread.tid needs the thread; without one the field has no value (libsinsp returns NULL).
+     * - Ancestors are walked through ThreadTable.ancestor, libsinsp's get_ancestor_process: level 0 is the process
+     *   itself (its main thread), 1 the parent, and so on. Without an index, proc.aname/aexe/aexepath/apid/acmdline
+     *   yield one value per ancestor from the parent up, because libsinsp's compare_full_a* matches when any
+     *   ancestor matches; an output shows the first (the parent).
+     * - Strings the state holds (comm, exe, exepath, cwd) are added by reference. proc.args and proc.cmdline are
+     *   joined per thread and cached in the event holder while the thread's argument list is unchanged.
+     * - Capabilities print as libsinsp's caps_to_string: CAP_* names of the set bits, ascending, space-separated. */
+
+    /** Linux capability names by bit (include/uapi/linux/capability.h), as libsinsp prints them. */
+    private static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+            "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+            "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+            "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
+            "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
+            "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+            "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON",
+            "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+
+    /** The largest id libsinsp shows as a pid or tid ({@code should_extract_xid}). */
+    private static final long MAX_XID = 0xFFFF_FFFFL;
+
+    private ProcFields() {
+    }
+
+    /** {@return the extractor of {@code field}, or null when this class does not know it} */
+    static Extractor bind(ResolvedField field) {
+        String arg = field.arg();
+        return switch (field.info().name()) {
+            case "thread.tid" -> (e, out) -> {
+                long tid = ev(e).view().tid();
+                return xid(tid) && add(out, tid);
+            };
+            case "proc.pid" -> num(t -> t.pid(), true);
+            case "thread.vtid" -> num(ThreadState::vtid, false);
+            case "proc.vpid" -> num(ThreadState::vpid, false);
+            case "proc.sid" -> num(ThreadState::sid, false);
+            case "proc.vpgid" -> num(ThreadState::vpgid, false);
+            case "proc.pgid" -> num(ThreadState::pgid, false);
+            case "proc.tty" -> num(ThreadState::tty, false);
+            case "proc.fdlimit" -> num(ThreadState::fdlimit, false);
+            case "proc.vmsize" -> num(ThreadState::vmsizeKb, false);
+            case "proc.vmrss" -> num(ThreadState::vmrssKb, false);
+            case "proc.vmswap" -> num(ThreadState::vmswapKb, false);
+            case "thread.vmsize" -> num(ThreadState::vmsizeKb, false);
+            case "thread.vmrss" -> num(ThreadState::vmrssKb, false);
+            case "thread.pfmajor" -> num(ThreadState::pfmajor, false);
+            case "thread.pfminor" -> num(ThreadState::pfminor, false);
+            case "proc.exe_ino" -> num(ThreadState::exeIno, false);
+            case "proc.exe_ino.ctime" -> num(ThreadState::exeInoCtime, false);
+            case "proc.exe_ino.mtime" -> num(ThreadState::exeInoMtime, false);
+            case "proc.pidns_init_start_ts" -> nonZero(ThreadState::pidnsInitStartTs);
+            case "proc.pid.ts" -> nonZero(ThreadState::cloneTs);
+            case "proc.exe_ino.ctime_duration_proc_start" -> nonZero(t ->
+                    t.cloneTs() != 0 && t.exeInoCtime() != 0 ? t.cloneTs() - t.exeInoCtime() : 0);
+            case "proc.exe_ino.ctime_duration_pidns_start" -> nonZero(t ->
+                    t.pidnsInitStartTs() != 0 && t.exeInoCtime() != 0 ? t.exeInoCtime() - t.pidnsInitStartTs() : 0);
+            case "thread.ismain" -> bool(ThreadState::isMainThread);
+            case "proc.is_exe_writable" -> bool(ThreadState::exeWritable);
+            case "proc.is_exe_upper_layer" -> bool(ThreadState::exeUpperLayer);
+            case "proc.is_exe_lower_layer" -> bool(ThreadState::exeLowerLayer);
+            case "proc.is_exe_from_memfd" -> bool(ThreadState::exeFromMemfd);
+            case "proc.is_vpgid_leader" -> bool(t -> t.vpgid() == t.vpid());
+            case "proc.is_sid_leader" -> bool(t -> t.sid() == t.vpid());
+            case "proc.is_pgid_leader" -> bool(t -> t.pgid() == t.pid());
+            case "proc.name" -> text(ThreadState::comm);
+            case "proc.exe" -> text(ThreadState::exe);
+            case "proc.exepath" -> text(ThreadState::exepath);
+            case "proc.exeline" -> text(t -> join(t.exe() + " ", t.args()));
+            case "proc.cwd" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && str(out, s.threads().cwd(s.thread()));
+            };
+            case "proc.args" -> args(arg);
+            case "proc.cmdline" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && str(out, s.cmdline(s.thread()));
+            };
+            case "proc.cmdnargs" -> num(t -> t.args().size(), false);
+            case "proc.cmdlenargs" -> num(t -> t.args().stream().mapToLong(String::length).sum(), false);
+            case "proc.env" -> arg == null ? text(t -> String.join(" ", t.env())) : text(t -> t.envValue(arg));
+            case "proc.duration" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                ThreadState t = s.thread();
+                return t != null && t.cloneTs() != 0 && add(out, s.view().ts() - t.cloneTs());
+            };
+            case "proc.fdopencount" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (s.thread() == null) {
+                    return false;
+                }
+                FdTable fds = s.threads().fds(s.thread());
+                return add(out, fds == null ? 0 : fds.size());
+            };
+            case "thread.cap_permitted" -> text(t -> caps(t.capPermitted()));
+            case "thread.cap_effective" -> text(t -> caps(t.capEffective()));
+            case "thread.cap_inheritable" -> text(t -> caps(t.capInheritable()));
+            case "thread.cgroups" -> text(t -> String.join(" ", t.cgroups()));
+            case "thread.cgroup" -> text(t -> cgroup(t, arg));
+            case "proc.ppid" -> parent((s, p) -> xid(p.pid()) && add(s, p.pid()));
+            case "proc.pvpid" -> parent((s, p) -> add(s, p.vpid()));
+            case "proc.pname" -> parent((s, p) -> str(s, p.comm()));
+            case "proc.pexe" -> parent((s, p) -> str(s, p.exe()));
+            case "proc.pexepath" -> parent((s, p) -> str(s, p.exepath()));
+            case "proc.pcmdline" -> parent((s, p) -> str(s, p.cmdline()));
+            case "proc.ppid.ts" -> parent((s, p) -> add(s, p.cloneTs()));
+            case "proc.ppid.duration" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                ThreadState p = s.thread() == null ? null : s.threads().ancestor(s.thread(), 1);
+                return p != null && p.cloneTs() != 0 && add(out, s.view().ts() - p.cloneTs());
+            };
+            case "proc.aname" -> ancestor(arg, (o, t) -> str(o, t.comm()));
+            case "proc.aexe" -> ancestor(arg, (o, t) -> str(o, t.exe()));
+            case "proc.aexepath" -> ancestor(arg, (o, t) -> str(o, t.exepath()));
+            case "proc.acmdline" -> ancestor(arg, (o, t) -> str(o, t.cmdline()));
+            case "proc.apid" -> ancestor(arg, (o, t) -> add(o, t.pid()));
+            case "proc.aargs" -> ancestor(arg, (o, t) -> str(o, String.join(" ", t.args())));
+            case "proc.sname" -> leader(true, (o, t) -> str(o, t.comm()));
+            case "proc.sid.exe" -> leader(true, (o, t) -> str(o, t.exe()));
+            case "proc.sid.exepath" -> leader(true, (o, t) -> str(o, t.exepath()));
+            case "proc.vpgid.name" -> leader(false, (o, t) -> str(o, t.comm()));
+            case "proc.vpgid.exe" -> leader(false, (o, t) -> str(o, t.exe()));
+            case "proc.vpgid.exepath" -> leader(false, (o, t) -> str(o, t.exepath()));
+            case "proc.stdin.type" -> stdFd(0, (o, f) -> str(o, FdFields.typeName(f)));
+            case "proc.stdout.type" -> stdFd(1, (o, f) -> str(o, FdFields.typeName(f)));
+            case "proc.stderr.type" -> stdFd(2, (o, f) -> str(o, FdFields.typeName(f)));
+            case "proc.stdin.name" -> stdFd(0, (o, f) -> str(o, f.name()));
+            case "proc.stdout.name" -> stdFd(1, (o, f) -> str(o, f.name()));
+            case "proc.stderr.name" -> stdFd(2, (o, f) -> str(o, f.name()));
+            default -> null;
+        };
+    }
+
+    private static boolean xid(long id) {
+        return id >= -1 && id <= MAX_XID;
+    }
+
+    private static Extractor num(ToLongFunction<ThreadState> get, boolean checkXid) {
+        return (e, out) -> {
+            ThreadState t = ev(e).thread();
+            if (t == null) {
+                return false;
+            }
+            long v = get.applyAsLong(t);
+            return (!checkXid || xid(v)) && add(out, v);
+        };
+    }
+
+    private static Extractor nonZero(ToLongFunction<ThreadState> get) {
+        return (e, out) -> {
+            ThreadState t = ev(e).thread();
+            if (t == null) {
+                return false;
+            }
+            long v = get.applyAsLong(t);
+            return v != 0 && add(out, v);
+        };
+    }
+
+    private interface ThreadTest {
+        boolean test(ThreadState t);
+    }
+
+    private static Extractor bool(ThreadTest test) {
+        return (e, out) -> {
+            ThreadState t = ev(e).thread();
+            return t != null && add(out, test.test(t) ? 1 : 0);
+        };
+    }
+
+    private static Extractor text(Function<ThreadState, String> get) {
+        return (e, out) -> {
+            ThreadState t = ev(e).thread();
+            return t != null && str(out, get.apply(t));
+        };
+    }
+
+    private static Extractor args(String arg) {
+        if (arg == null) {
+            return (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && str(out, s.args(s.thread()));
+            };
+        }
+        int index = Integer.parseInt(arg);
+        return text(t -> index < t.args().size() ? t.args().get(index) : "");
+    }
+
+    private interface Emit<T> {
+        boolean emit(Values out, T value);
+    }
+
+    private static Extractor parent(Emit<ThreadState> emit) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            if (s.thread() == null) {
+                return false;
+            }
+            ThreadState p = s.threads().ancestor(s.thread(), 1);
+            return p != null && emit.emit(out, p);
+        };
+    }
+
+    private static Extractor ancestor(String arg, Emit<ThreadState> emit) {
+        if (arg != null) {
+            int level = Integer.parseInt(arg);
+            return (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (s.thread() == null) {
+                    return false;
+                }
+                ThreadState a = s.threads().ancestor(s.thread(), level);
+                return a != null && emit.emit(out, a);
+            };
+        }
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            if (s.thread() == null) {
+                return false;
+            }
+            ThreadTable threads = s.threads();
+            for (int level = 1; level <= ThreadTable.MAX_ANCESTRY_DEPTH; level++) {
+                ThreadState a = threads.ancestor(s.thread(), level);
+                if (a == null) {
+                    break;
+                }
+                emit.emit(out, a);
+            }
+            return !out.isEmpty();
+        };
+    }
+
+    private static Extractor leader(boolean session, Emit<ThreadState> emit) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            if (s.thread() == null) {
+                return false;
+            }
+            ThreadState l = session ? s.threads().sessionLeader(s.thread())
+                    : s.threads().processGroupLeader(s.thread());
+            return l != null && emit.emit(out, l);
+        };
+    }
+
+    private static Extractor stdFd(int fd, Emit<FdState> emit) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            if (s.thread() == null) {
+                return false;
+            }
+            FdTable fds = s.threads().fds(s.thread());
+            FdState f = fds == null ? null : fds.get(fd);
+            return f != null && emit.emit(out, f);
+        };
+    }
+
+    static String join(String prefix, List<String> args) {
+        StringBuilder sb = new StringBuilder(prefix);
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(args.get(i));
+        }
+        return sb.toString();
+    }
+
+    static String caps(long bits) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < CAPABILITIES.size(); i++) {
+            if ((bits & (1L << i)) != 0) {
+                if (!sb.isEmpty()) {
+                    sb.append(' ');
+                }
+                sb.append(CAPABILITIES.get(i));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code thread.cgroup.SUBSYS}: the path of the thread's cgroup for that subsystem ({@code subsys=path}). */
+    private static String cgroup(ThreadState t, String subsys) {
+        for (String c : t.cgroups()) {
+            int eq = c.indexOf('=');
+            if (eq > 0) {
+                for (String name : c.substring(0, eq).split(",")) {
+                    if (name.equals(subsys)) {
+                        return c.substring(eq + 1);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}
