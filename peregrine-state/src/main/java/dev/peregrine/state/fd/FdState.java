@@ -54,6 +54,7 @@ public final class FdState {
     private FdType type = FdType.UNKNOWN;
     private String name = "";
     private String nameRaw = "";
+    private String oldName = "";
     private int openFlags;
     private long dev;
     private long ino;
@@ -82,6 +83,7 @@ public final class FdState {
         c.type = type;
         c.name = name;
         c.nameRaw = nameRaw;
+        c.oldName = oldName;
         c.openFlags = openFlags;
         c.dev = dev;
         c.ino = ino;
@@ -174,6 +176,22 @@ public final class FdState {
     /** Sets the name. */
     public void setName(String name) {
         this.name = requireNonNull(name, "name is null");
+    }
+
+    /**
+     * Remembers the current name as the name before the event being parsed, as libsinsp does when an event looks
+     * a descriptor up; {@link #nameChanged()} then tells whether parsing changed it.
+     */
+    public void markLookup() {
+        oldName = name;
+    }
+
+    /**
+     * {@return whether the name differs from the one at lookup ({@code fd.name_changed})}: also true for a
+     * descriptor the event created, whose previous name is empty
+     */
+    public boolean nameChanged() {
+        return !name.equals(oldName);
     }
 
     /** {@return the path as the syscall passed it, before resolution ({@code fd.nameraw}); empty when not a file} */

@@ -85,6 +85,11 @@ public final class ThreadState {
     boolean dead;
     String containerId;
     FdTable ownFds;
+    int lastEnterType = -1;
+    long lastEventFd = -1;
+    boolean enterValid;
+    int storedEnterType = -1;
+    byte[] storedEnter;
 
     /** Creates an empty thread with that id; the state engine fills it. */
     public ThreadState(long tid) {
@@ -235,6 +240,52 @@ public final class ThreadState {
     /** Sets this entry's own descriptor table (null to use its process' table). */
     public void setOwnFds(FdTable fds) {
         this.ownFds = fds;
+    }
+
+    /** {@return the code of the thread's last enter event, -1 when none (state engine bookkeeping)} */
+    public int lastEnterType() {
+        return lastEnterType;
+    }
+
+    /** Sets the code of the last enter event. */
+    public void setLastEnterType(int type) {
+        this.lastEnterType = type;
+    }
+
+    /** {@return the descriptor the thread's current syscall refers to, -1 when none (libsinsp's lastevent_fd)} */
+    public long lastEventFd() {
+        return lastEventFd;
+    }
+
+    /** Sets the descriptor of the current syscall. */
+    public void setLastEventFd(long fd) {
+        this.lastEventFd = fd;
+    }
+
+    /** {@return whether the current exit event follows its own enter event} */
+    public boolean enterValid() {
+        return enterValid;
+    }
+
+    /** Sets whether the current exit event follows its own enter event. */
+    public void setEnterValid(boolean valid) {
+        this.enterValid = valid;
+    }
+
+    /** {@return the code of the stored enter event, -1 when none} */
+    public int storedEnterType() {
+        return storedEnterType;
+    }
+
+    /** {@return the buffer holding the stored enter event's bytes, or null; reused across events} */
+    public byte[] storedEnter() {
+        return storedEnter;
+    }
+
+    /** Stores an enter event: its code and a buffer with its bytes (the thread keeps the buffer for reuse). */
+    public void setStoredEnter(int type, byte[] buffer) {
+        this.storedEnterType = type;
+        this.storedEnter = buffer;
     }
 
     /** {@return the cgroups, {@code subsys=path} entries} */
