@@ -6,6 +6,7 @@ import dev.peregrine.capture.GroupInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.event.EventView;
 import dev.peregrine.event.params.FdNameResolver;
+import dev.peregrine.state.StateEngine;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerTable;
 import dev.peregrine.state.fd.FdState;
@@ -43,6 +44,7 @@ public final class SyscallEvent implements FdNameResolver {
     private final String hostname;
     private final ZoneId zone;
 
+    private StateEngine state;
     private EventView view;
     private long num;
     private ThreadState thread;
@@ -79,6 +81,22 @@ public final class SyscallEvent implements FdNameResolver {
         this.containers = requireNonNull(containers, "containers is null");
         this.hostname = requireNonNull(hostname, "hostname is null");
         this.zone = requireNonNull(zone, "zone is null");
+    }
+
+    /** {@return a holder over the tables of {@code state}; point it at each event with {@link #next}} */
+    public static SyscallEvent over(StateEngine state, String hostname, ZoneId zone) {
+        SyscallEvent s = new SyscallEvent(state.threads(), state.users(), state.containers(), hostname, zone);
+        s.state = state;
+        return s;
+    }
+
+    /**
+     * Points the holder at the event {@code state} (given to {@link #over}) has just processed: its thread and
+     * descriptor are the state engine's current ones.
+     */
+    public void next(EventView view, long num) {
+        StateEngine st = requireNonNull(state, "holder was not created over a state engine");
+        set(view, num, st.currentThread(), st.currentFd(), st.currentFdNum(), st.currentFdNameChanged());
     }
 
     /**

@@ -1,0 +1,169 @@
+package dev.peregrine.rules.fields;
+
+import static dev.peregrine.rules.fields.EvtFields.add;
+import static dev.peregrine.rules.fields.EvtFields.ev;
+import static dev.peregrine.rules.fields.EvtFields.str;
+
+import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.thread.ThreadState;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Extractors of the {@code container.*} and {@code k8s.*} fields of the syscall source, as Falco's container plugin
+ * serves them, from the state engine's container table.
+ */
+final class ContainerFields {
+    /* Implementation notes: a thread outside any container has container.id and container.name "host" and
+     * container.type "host" (the plugin's host entry); other fields are then empty, the k8s.* fields without value.
+     * A container whose metadata event was not seen yet has only its id. container.mount.*[KEY] looks a mount up by
+     * index or by a glob over its source path and yields "N/A" when none matches, as the plugin does. */
+
+    private static final String HOST = "host";
+    private static final String NOT_AVAILABLE = "N/A";
+
+    private ContainerFields() {
+    }
+
+    /** {@return the extractor of {@code field}, or null when this class does not know it} */
+    static Extractor bind(ResolvedField field) {
+        String arg = field.arg();
+        return switch (field.info().name()) {
+            case "container.id" -> (e, out) -> {
+                ThreadState t = ev(e).thread();
+                if (t == null) {
+                    return false;
+                }
+                String id = t.containerId();
+                return str(out, id.isEmpty() ? HOST : id);
+            };
+            case "container.full_id" -> info(c -> c.fullId().isEmpty() ? c.id() : c.fullId(), HOST);
+            case "container.name" -> info(ContainerInfo::name, HOST);
+            case "container.type" -> info(c -> c.runtime().displayName(), HOST);
+            case "container.image" -> info(ContainerInfo::image, "");
+            case "container.image.id" -> info(ContainerInfo::imageId, "");
+            case "container.image.repository" -> info(ContainerInfo::imageRepository, "");
+            case "container.image.tag" -> info(ContainerInfo::imageTag, "");
+            case "container.image.digest" -> info(ContainerInfo::imageDigest, "");
+            case "container.ip" -> info(ContainerInfo::ip, "");
+            case "container.user" -> info(ContainerInfo::user, "");
+            case "container.privileged" -> flag(ContainerInfo::privileged);
+            case "container.host_pid" -> flag(ContainerInfo::hostPid);
+            case "container.host_network" -> flag(ContainerInfo::hostNetwork);
+            case "container.host_ipc" -> flag(ContainerInfo::hostIpc);
+            case "container.mounts" -> info(ContainerFields::mounts, "");
+            case "container.mount" -> mount(arg, m -> m.source() + ":" + m.destination() + ":" + m.mode() + ":"
+                    + m.readWrite() + ":" + m.propagation());
+            case "container.mount.source" -> mount(arg, ContainerInfo.Mount::source);
+            case "container.mount.dest" -> mount(arg, ContainerInfo.Mount::destination);
+            case "container.mount.mode" -> mount(arg, ContainerInfo.Mount::mode);
+            case "container.mount.rdwr" -> mount(arg, m -> Boolean.toString(m.readWrite()));
+            case "container.mount.propagation" -> mount(arg, ContainerInfo.Mount::propagation);
+            case "container.label" -> info(c -> c.labels().getOrDefault(arg, ""), "");
+            case "container.labels" -> info(c -> labels(c.labels()), "");
+            case "k8s.pod.name" -> k8s(ContainerInfo::podName);
+            case "k8s.ns.name" -> k8s(ContainerInfo::podNamespace);
+            case "k8s.pod.uid", "k8s.pod.id" -> k8s(ContainerInfo::podUid);
+            case "k8s.pod.sandbox_id", "k8s.pod.full_sandbox_id" -> k8s(c -> c.podSandboxId().isEmpty() ? null
+                    : c.podSandboxId());
+            case "k8s.pod.label" -> k8s(c -> c.podSandboxLabels().getOrDefault(arg, c.labels().get(arg)));
+            case "k8s.pod.labels" -> k8s(c -> labels(c.podSandboxLabels()));
+            case "k8s.pod.ip" -> k8s(c -> c.ip().isEmpty() ? null : c.ip());
+            default -> null;
+        };
+    }
+
+    private static Extractor info(Function<ContainerInfo, String> get, String onHost) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            ThreadState t = s.thread();
+            if (t == null) {
+                return false;
+            }
+            if (t.containerId().isEmpty()) {
+                return str(out, onHost);
+            }
+            ContainerInfo c = s.container();
+            return c != null && str(out, get.apply(c));
+        };
+    }
+
+    private interface ContainerTest {
+        boolean test(ContainerInfo c);
+    }
+
+    private static Extractor flag(ContainerTest test) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            ThreadState t = s.thread();
+            if (t == null) {
+                return false;
+            }
+            if (t.containerId().isEmpty()) {
+                return add(out, 0);
+            }
+            ContainerInfo c = s.container();
+            return c != null && add(out, test.test(c) ? 1 : 0);
+        };
+    }
+
+    private static Extractor k8s(Function<ContainerInfo, String> get) {
+        return (e, out) -> {
+            ContainerInfo c = ev(e).container();
+            return c != null && str(out, get.apply(c));
+        };
+    }
+
+    private static Extractor mount(String key, Function<ContainerInfo.Mount, String> get) {
+        int index = key != null && !key.isEmpty() && key.chars().allMatch(Character::isDigit) ? Integer.parseInt(key)
+                : -1;
+        Pattern glob = index >= 0 || key == null ? null : globPattern(key);
+        return info(c -> {
+            if (index >= 0) {
+                return index < c.mounts().size() ? get.apply(c.mounts().get(index)) : NOT_AVAILABLE;
+            }
+            for (ContainerInfo.Mount m : c.mounts()) {
+                if (glob != null && glob.matcher(m.source()).matches()) {
+                    return get.apply(m);
+                }
+            }
+            return NOT_AVAILABLE;
+        }, NOT_AVAILABLE);
+    }
+
+    private static Pattern globPattern(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char ch : glob.toCharArray()) {
+            switch (ch) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private static String mounts(ContainerInfo c) {
+        StringBuilder sb = new StringBuilder();
+        for (ContainerInfo.Mount m : c.mounts()) {
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(m.source()).append(':').append(m.destination()).append(':').append(m.mode()).append(':')
+                    .append(m.readWrite()).append(':').append(m.propagation());
+        }
+        return sb.toString();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        StringBuilder sb = new StringBuilder();
+        labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(en -> {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(en.getKey()).append(':').append(en.getValue());
+        });
+        return sb.toString();
+    }
+}
