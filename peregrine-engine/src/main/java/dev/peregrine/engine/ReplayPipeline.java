@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns a capture file into rule matches as Falco does in capture mode: every event goes first through the state
@@ -47,14 +48,28 @@ public final class ReplayPipeline {
 
     private final String hostname;
     private final ZoneId zone;
+    private final boolean asWritten;
 
     /**
      * @param hostname what {@code evt.hostname} shows
      * @param zone the zone of {@code evt.time} and {@code evt.datetime}
      */
     public ReplayPipeline(String hostname, ZoneId zone) {
+        this(hostname, zone, false);
+    }
+
+    private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten) {
         this.hostname = requireNonNull(hostname, "hostname is null");
         this.zone = requireNonNull(zone, "zone is null");
+        this.asWritten = asWritten;
+    }
+
+    /**
+     * {@return a pipeline that reads events in the layouts they were written with, without converting old layouts
+     * (as {@code sysdig -r} 0.29 shows them; Falco converts)}
+     */
+    public ReplayPipeline withEventsAsWritten() {
+        return new ReplayPipeline(hostname, zone, true);
     }
 
     /** {@return a pipeline with Falco's hostname ({@value #HOSTNAME_ENV}, else the system's) and local time} */
@@ -131,7 +146,9 @@ public final class ReplayPipeline {
         requireNonNull(handler, "handler is null");
         StateEngine state = new StateEngine();
         SyscallEvent event = SyscallEvent.over(state, hostname, zone);
-        try (ScapFileSource source = ScapFileSource.open(capture, block -> onBlock(state, event, block))) {
+        Consumer<ScapBlock> listener = block -> onBlock(state, event, block);
+        try (ScapFileSource source = asWritten ? ScapFileSource.openAsWritten(capture, listener)
+                : ScapFileSource.open(capture, listener)) {
             long num = 0;
             while (source.next() == CaptureSource.Next.EVENT) {
                 EventView view = source.event();

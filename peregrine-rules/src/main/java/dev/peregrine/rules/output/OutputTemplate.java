@@ -240,6 +240,19 @@ public final class OutputTemplate {
         return resolutions.stream().map(Resolution::name).distinct().toList();
     }
 
+    /**
+     * {@return whether every field token has a value for the context's current event}: libsinsp's formatter
+     * declines to print an event otherwise unless the format starts with {@code *} ({@link #requireAllValues()})
+     */
+    public boolean hasAllValues(EvalContext ctx) {
+        for (Token t : tokens) {
+            if (t instanceof FieldToken ft && ctx.values(ft.field().slot()) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@return false when the format started with {@code *} (print even when values are missing)} */
     public boolean requireAllValues() {
         return requireAllValues;
