@@ -22,6 +22,11 @@ final class EventFacts {
     final boolean[] writesFd;
     final boolean[] waits;
     final String[] names;
+    /** The category {@code evt.category} shows, or null for the I/O categories (decided by the fd's type). */
+    final String[] category;
+    final boolean[] io;
+    /** {@code sinsp_evt::extract_typechar}: the fd type an event creates, for fd.typechar without a descriptor. */
+    final char[] createdTypechar;
 
     final int openX;
     final int openatX;
@@ -43,6 +48,9 @@ final class EventFacts {
         writesFd = new boolean[n];
         waits = new boolean[n];
         names = new String[n];
+        category = new String[n];
+        io = new boolean[n];
+        createdTypechar = new char[n];
         for (EventInfo e : table.all()) {
             int c = e.code();
             enter[c] = e.direction() == EventTable.Direction.ENTER;
@@ -52,6 +60,12 @@ final class EventFacts {
             writesFd[c] = e.hasFlag("EF_WRITES_TO_FD");
             waits[c] = e.hasFlag("EF_WAITS");
             names[c] = e.name();
+            io[c] = e.inCategory("EC_IO_READ") || e.inCategory("EC_IO_WRITE") || e.inCategory("EC_IO_OTHER");
+            category[c] = io[c] ? null : categoryName(e);
+        }
+        for (EventInfo e : table.all()) {
+            int exit = e.code() | 1;
+            createdTypechar[e.code()] = exit < n ? typecharCreatedBy(table.byCode(exit).codeName()) : 'o';
         }
         openX = code("PPME_SYSCALL_OPEN_X");
         openatX = code("PPME_SYSCALL_OPENAT_2_X");
@@ -62,6 +76,37 @@ final class EventFacts {
         accept5X = code("PPME_SOCKET_ACCEPT_5_X");
         accept46X = code("PPME_SOCKET_ACCEPT4_6_X");
         execveE = code("PPME_SYSCALL_EXECVE_19_E");
+    }
+
+    /** libsinsp's category names, by the event's category flag other than EC_SYSCALL/EC_TRACEPOINT. */
+    private static String categoryName(EventInfo e) {
+        String[][] names = {{"EC_OTHER", "other"}, {"EC_FILE", "file"}, {"EC_NET", "net"}, {"EC_IPC", "IPC"},
+            {"EC_MEMORY", "memory"}, {"EC_PROCESS", "process"}, {"EC_SLEEP", "sleep"}, {"EC_SYSTEM", "system"},
+            {"EC_SIGNAL", "signal"}, {"EC_USER", "user"}, {"EC_TIME", "time"}, {"EC_PROCESSING", "processing"},
+            {"EC_WAIT", "wait"}, {"EC_SCHEDULER", "scheduler"}, {"EC_INTERNAL", "internal"},
+            {"EC_PLUGIN", "plugin"}, {"EC_METAEVENT", "meta"}};
+        for (String[] pair : names) {
+            if (e.inCategory(pair[0])) {
+                return pair[1];
+            }
+        }
+        if (e.inCategory("EC_SYSCALL")) {
+            return "syscall";
+        }
+        return e.inCategory("EC_TRACEPOINT") ? "tracepoint" : "unknown";
+    }
+
+    private static char typecharCreatedBy(String exitCodeName) {
+        return switch (exitCodeName) {
+            case "PPME_SYSCALL_OPENAT_2_X", "PPME_SYSCALL_OPENAT2_X", "PPME_SYSCALL_CREAT_X" -> 'f';
+            case "PPME_SOCKET_SOCKET_X", "PPME_SOCKET_ACCEPT_5_X", "PPME_SOCKET_ACCEPT4_6_X" -> '4';
+            case "PPME_SYSCALL_PIPE_X", "PPME_SYSCALL_PIPE2_X" -> 'p';
+            case "PPME_SYSCALL_EVENTFD_X", "PPME_SYSCALL_EVENTFD2_X" -> 'e';
+            case "PPME_SYSCALL_SIGNALFD_X", "PPME_SYSCALL_SIGNALFD4_X" -> 's';
+            case "PPME_SYSCALL_TIMERFD_CREATE_X" -> 't';
+            case "PPME_SYSCALL_INOTIFY_INIT_X", "PPME_SYSCALL_INOTIFY_INIT1_X" -> 'i';
+            default -> 'o';
+        };
     }
 
     private int code(String codeName) {

@@ -125,11 +125,28 @@ final class EvtFields {
                 out.addBytes(b);
                 return true;
             };
+            case "evt.category" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                int c = s.view().type();
+                if (!FACTS.known(c)) {
+                    return false;
+                }
+                if (!FACTS.io[c]) {
+                    return str(out, FACTS.category[c]);
+                }
+                var f = s.thread() == null ? null : FdFields.fdOf(s);
+                return str(out, f == null ? "unknown" : switch (f.type()) {
+                    case FILE, FILE_V2, DIRECTORY -> "file";
+                    case IPV4_SOCK, IPV6_SOCK, IPV4_SERVSOCK, IPV6_SERVSOCK -> "net";
+                    case UNIX_SOCK, FIFO -> "ipc";
+                    default -> "unknown";
+                });
+            };
             case "evt.buflen" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 EventView v = s.view();
                 int c = v.type();
-                if (s.fd() == null || !FACTS.known(c) || !(FACTS.readsFd[c] || FACTS.writesFd[c])
+                if (s.thread() == null || FdFields.fdOf(s) == null || !FACTS.known(c) || !FACTS.io[c]
                         || FACTS.enter[c] || !hasReturnValue(v)) {
                     return false;
                 }

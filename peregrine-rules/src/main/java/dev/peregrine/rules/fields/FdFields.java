@@ -101,7 +101,14 @@ final class FdFields {
                 return str(out, slash < n.length() - 1 ? n.substring(slash + 1) : n);
             });
             case "fd.type" -> fd((s, f, out) -> str(out, typeName(f)));
-            case "fd.typechar" -> fd((s, f, out) -> str(out, typecharText(f.typechar())));
+            case "fd.typechar" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (!fdEvent(s)) {
+                    return false;
+                }
+                FdState f = fdOf(s);
+                return str(out, typecharText(f != null ? f.typechar() : FACTS.createdTypechar[s.view().type()]));
+            };
             case "fd.types" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 if (!fdEvent(s)) {
@@ -254,7 +261,7 @@ final class FdFields {
         }
     }
 
-    private static String typecharText(char c) {
+    static String typecharText(char c) {
         return c < TYPECHARS.length ? TYPECHARS[c] : String.valueOf(c);
     }
 

@@ -250,15 +250,37 @@ final class ProcFields {
         };
     }
 
+    /**
+     * libsinsp's {@code get_ancestor_field_as_string} over the session id ({@code session}) or the virtual process
+     * group id: the thread with that id when it is in the table (outside a pid namespace), else the oldest of the
+     * consecutive ancestors that share the id; the empty string when there is none.
+     */
     private static Extractor leader(boolean session, Emit<ThreadState> emit) {
         return (e, out) -> {
             SyscallEvent s = ev(e);
-            if (s.thread() == null) {
+            ThreadState t = s.thread();
+            if (t == null) {
                 return false;
             }
-            ThreadState l = session ? s.threads().sessionLeader(s.thread())
-                    : s.threads().processGroupLeader(s.thread());
-            return l != null && emit.emit(out, l);
+            long id = session ? t.sid() : t.vpgid();
+            ThreadState found = null;
+            if (id != -1) {
+                boolean inPidNs = (t.flags() & ThreadState.CL_CHILD_IN_PIDNS) != 0
+                        || (t.vtid() >= 0 && t.vtid() != t.tid());
+                if (!session || !inPidNs) {
+                    found = s.threads().get(id);
+                }
+                if (found == null) {
+                    for (int level = 1; level <= ThreadTable.MAX_ANCESTRY_DEPTH; level++) {
+                        ThreadState a = s.threads().ancestor(t, level);
+                        if (a == null || (session ? a.sid() : a.vpgid()) != id) {
+                            break;
+                        }
+                        found = a;
+                    }
+                }
+            }
+            return found == null ? str(out, "") : emit.emit(out, found);
         };
     }
 
