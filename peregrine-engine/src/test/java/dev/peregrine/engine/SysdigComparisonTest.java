@@ -129,9 +129,12 @@ class SysdigComparisonTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sysdig")), "sysdig is not installed");
         Path file = Upstream.capture(capture);
         // libs_sample.scap was written by a newer libscap whose process list sysdig 0.29.3 misreads (a garbage
-        // loginuid, tty 0): those two fields are compared on the older captures only.
-        List<String> fields = capture.equals("libs_sample.scap")
-                ? EXACT.stream().filter(f -> !f.equals("user.loginuid") && !f.equals("proc.tty")).toList() : EXACT;
+        // loginuid, tty 0), and it has unix sockets with a role, for which sysdig 0.29.3 prints fd.cport 0 where
+        // current libsinsp (TYPE_CLIENTPORT: IP sockets only) gives no value: those fields are compared on the
+        // older captures only.
+        List<String> fields = capture.equals("libs_sample.scap") ? EXACT.stream()
+                .filter(f -> !f.equals("user.loginuid") && !f.equals("proc.tty") && !f.equals("fd.cport")).toList()
+                : EXACT;
         String format = "*%evt.rawtime|%thread.tid|%" + String.join("|%", fields);
         List<String> theirs = sysdig(file, format);
         List<String> ours = new ArrayList<>();
