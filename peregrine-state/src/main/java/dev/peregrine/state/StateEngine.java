@@ -545,6 +545,8 @@ public final class StateEngine {
             case EventKinds.DUP -> parseDup(v, t, type);
             case EventKinds.SINGLE_FD -> parseSingleFd(v, t, type);
             case EventKinds.SOCKETPAIR -> parseSocketpair(v, t);
+            case EventKinds.SEND -> parseSendRecv(v, t, type, false);
+            case EventKinds.RECV -> parseSendRecv(v, t, type, true);
             case EventKinds.SET_EUID -> {
                 int slot = has(v, EventKinds.EUID) ? EventKinds.EUID : EventKinds.UID;
                 if (t != null && res(v) == 0 && has(v, slot)) {
@@ -1198,6 +1200,89 @@ public final class StateEngine {
             case PPM_AF_UNIX -> len >= 17;
             default -> false;
         };
+    }
+
+    /**
+     * libsinsp's parse_read_exit / parse_write_exit for sockets: a send on an unknown descriptor with an IP tuple
+     * makes a UDP socket; an unnamed or non-TCP socket takes the tuple the event carries.
+     */
+    private void parseSendRecv(EventView v, ThreadState t, int type, boolean incoming) {
+        if (t == null) {
+            return;
+        }
+        long r = res(v);
+        EventView tupleSrc = either(v, enterFor(t, type), EventKinds.TUPLE);
+        if (currentFd == null && !incoming && kinds.variant[type] == EventKinds.V_INFERS_SOCKET && r >= 0
+                && tupleSrc != null) {
+            int family = Wire.byteAt(tupleSrc, at(tupleSrc, EventKinds.TUPLE), 0);
+            if (family == PPM_AF_INET || family == PPM_AF_INET6) {
+                long fd = t.lastEventFd() >= 0 ? t.lastEventFd() : s64(v, EventKinds.FD);
+                addSocket(t, fd, family, SOCK_DGRAM, IPPROTO_UDP, 0);
+            }
+        }
+        FdState s = currentFd;
+        if (s == null || r < 0) {
+            return;
+        }
+        if (s.type() == FdType.IPV4_SOCK || s.type() == FdType.IPV6_SOCK) {
+            s.setConnected(true);
+        }
+        if (tupleSrc == null || !(s.name().isEmpty() || s.l4proto() != FdState.L4_TCP || !s.isInetSocket())) {
+            return;
+        }
+        int ti = at(tupleSrc, EventKinds.TUPLE);
+        if (!updateFromTuple(tupleSrc, ti, s)) {
+            return;
+        }
+        if (s.type() == FdType.IPV4_SOCK || s.type() == FdType.IPV6_SOCK) {
+            if (s.role() == FdState.Role.NONE) {
+                // libsinsp guesses by the process' other sockets, but its loops always find this socket itself,
+                // so the guess is the direction: server for reads, client for writes.
+                s.setRole(incoming ? FdState.Role.SERVER : FdState.Role.CLIENT);
+            }
+            if (s.role() == (incoming ? FdState.Role.CLIENT : FdState.Role.SERVER)) {
+                s.swapEnds();
+            }
+            s.setName(socketName(s));
+        } else {
+            s.setName(unixName(s.unixSource(), s.unixDest(), wire.strAt(tupleSrc, ti, 17)));
+        }
+    }
+
+    /** libsinsp's update_fd: takes a socket tuple into the descriptor; false when nothing changed or invalid. */
+    private boolean updateFromTuple(EventView v, int ti, FdState s) {
+        if (!Wire.has(v, ti) || !validTuple(v, ti)) {
+            return false;
+        }
+        int family = Wire.byteAt(v, ti, 0);
+        if (family == PPM_AF_INET) {
+            s.setType(FdType.IPV4_SOCK);
+            if (!updateIpv4(s, Wire.ipv4At(v, ti, 1), Wire.u16At(v, ti, 5), Wire.ipv4At(v, ti, 7),
+                    Wire.u16At(v, ti, 11))) {
+                return false;
+            }
+        } else if (family == PPM_AF_INET6) {
+            Wire.ipv6At(v, ti, 1, ip6a);
+            int sport = Wire.u16At(v, ti, 17);
+            Wire.ipv6At(v, ti, 19, ip6b);
+            int dport = Wire.u16At(v, ti, 35);
+            if (InetText.isIpv4Mapped(ip6a) && InetText.isIpv4Mapped(ip6b)) {
+                s.setType(FdType.IPV4_SOCK);
+                if (!updateIpv4(s, InetText.mappedIpv4(ip6a), sport, InetText.mappedIpv4(ip6b), dport)) {
+                    return false;
+                }
+            } else if (!updateIpv6(s, ip6a, sport, ip6b, dport)) {
+                return false;
+            }
+        } else {
+            s.setType(FdType.UNIX_SOCK);
+            s.setUnixEnds(Wire.u64At(v, ti, 1), Wire.u64At(v, ti, 9));
+            return true;
+        }
+        if (s.l4proto() == FdState.L4_UNKNOWN) {
+            s.setL4proto(FdState.L4_UDP);
+        }
+        return true;
     }
 
     private void parseAccept(EventView v, ThreadState t, int type) {

@@ -328,6 +328,29 @@ class StateEngineTest {
         assertThat(engine.currentFd().name()).isEqualTo("abc->ffff8800 /run/docker.sock");
     }
 
+    @Test
+    void onEvent_sendtoOnUnknownFd_infersUdpSocketNamedByTuple() {
+        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(40).bytes(new byte[40]).i64(9).u32(40)
+                .tuple4("10.0.0.5", 5353, "8.8.8.8", 53).view());
+        FdState fd = engine.currentFd();
+        assertThat(engine.currentFdNum()).isEqualTo(9);
+        assertThat(fd.typechar()).isEqualTo('4');
+        assertThat(fd.l4proto()).isEqualTo(FdState.L4_UDP);
+        assertThat(fd.role()).isEqualTo(FdState.Role.CLIENT);
+        assertThat(fd.name()).isEqualTo("10.0.0.5:5353->8.8.8.8:53");
+    }
+
+    @Test
+    void onEvent_recvfromOnFreshUdpSocket_serverRoleAndTuple() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(2).u32(0).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_RECVFROM_X", 11, BASH).i64(12).bytes(new byte[12])
+                .tuple4("192.168.0.7", 40000, "192.168.0.2", 514).i64(3).u32(12).view());
+        FdState fd = engine.currentFd();
+        assertThat(fd.role()).isEqualTo(FdState.Role.SERVER);
+        assertThat(fd.name()).isEqualTo("192.168.0.7:40000->192.168.0.2:514");
+        assertThat(fd.dport()).isEqualTo(514);
+    }
+
     // ------------------------------------------------------------------ threads
 
     @Test
