@@ -67,7 +67,7 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
                 sb.append(' ');
             }
             first = false;
-            sb.append(p.code().name()).append(" (").append(p.code().text()).append(')');
+            sb.append(p.code().name()).append(" (").append(p.codeText()).append(')');
         }
     }
 
@@ -78,7 +78,7 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
         sb.append('\n').append(problems.size()).append(' ').append(title).append(":\n");
         for (Problem p : problems) {
             sb.append(p.contextText()).append("------\n").append(p.snippet()).append("------\n")
-                    .append(p.code().name()).append(" (").append(p.code().text()).append("): ")
+                    .append(p.code().name()).append(" (").append(p.codeText()).append("): ")
                     .append(p.message()).append('\n');
         }
     }

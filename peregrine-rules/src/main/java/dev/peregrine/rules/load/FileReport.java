@@ -39,6 +39,10 @@ final class FileReport {
         warnings.add(ctx.problem(code, message, contents));
     }
 
+    void warnDeprecatedField(String field, String message, Context ctx) {
+        warnings.add(ctx.deprecatedField(field, message, contents));
+    }
+
     boolean successful() {
         return errors.isEmpty();
     }

@@ -66,6 +66,9 @@ public final class LoadResultsJson {
             pos.put("offset", l.position().offset());
         }
         ctx.put("snippet", p.snippet());
+        if (p.deprecatedField() != null) {
+            o.put("deprecated_field", p.deprecatedField());
+        }
         o.put("message", p.message());
         return o;
     }

@@ -209,7 +209,7 @@ final class RulesetCompiler {
             }
             for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
                 if (output.contains(f)) {
-                    report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "usage of deprecated field '" + f
+                    report.warnDeprecatedField(f, "usage of deprecated field '" + f
                             + "' has been detected in the rule output", r.outputCtx);
                 }
             }

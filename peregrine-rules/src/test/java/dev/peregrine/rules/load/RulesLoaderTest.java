@@ -142,6 +142,23 @@ class RulesLoaderTest {
     }
 
     @Test
+    void load_deprecatedFields_warnWithFieldInJsonAndText() throws Exception {
+        LoadOutcome o = load("- rule: r\n  desc: d\n  condition: evt.type = open and evt.dir = <\n"
+                + "  output: \"lat=%evt.latency\"\n  priority: INFO\n");
+        List<Problem> w = o.results().getFirst().warnings();
+        assertThat(w).extracting(Problem::deprecatedField).containsExactly("evt.latency", "evt.dir");
+        assertThat(w.getFirst().message())
+                .isEqualTo("usage of deprecated field 'evt.latency' has been detected in the rule output");
+        assertThat(w.get(1).message()).isEqualTo(ConditionWarnings.EVT_DIR_DESC);
+        assertThat(o.results().getFirst().summaryText()).contains("LOAD_DEPRECATED_ITEM (Used deprecated item: "
+                + "field 'evt.dir')");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toJson());
+        assertThat(json.at("/falco_load_results/0/warnings/1/deprecated_field").asText()).isEqualTo("evt.dir");
+        assertThat(json.at("/falco_load_results/0/warnings/1/codedesc").asText())
+                .isEqualTo(LoadCode.LOAD_DEPRECATED_ITEM.codedesc());
+    }
+
+    @Test
     void match_firstAndAll_returnMatchingRulesInLoadOrder() {
         String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
                 + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"
