@@ -48,7 +48,7 @@ public final class RulesLoader {
             contents.put(s.name(), s.content());
         }
         RulesCollector collector = new RulesCollector(registry);
-        RulesetCompiler compiler = new RulesetCompiler(registry, options.binding());
+        RulesetCompiler compiler = new RulesetCompiler(registry, options);
         List<FileLoadResult> results = new ArrayList<>();
         List<FileInventory> inventories = new ArrayList<>();
         RulesetCompiler.Output last = null;

@@ -60,10 +60,14 @@ final class RulesetCompiler {
 
     private final SourceRegistry sources;
     private final ExtractorBinding binding;
+    private final List<AppendedOutput> appendedOutputs;
+    private final List<AppendedField> appendedFields;
 
-    RulesetCompiler(SourceRegistry sources, ExtractorBinding binding) {
+    RulesetCompiler(SourceRegistry sources, LoadOptions options) {
         this.sources = requireNonNull(sources, "sources is null");
-        this.binding = requireNonNull(binding, "binding is null");
+        this.binding = options.binding();
+        this.appendedOutputs = options.appendedOutputs();
+        this.appendedFields = options.appendedFields();
     }
 
     /** {@return the compiled rules, or null when an error was reported} */
@@ -191,6 +195,11 @@ final class RulesetCompiler {
                 condition = ExceptionConditions.build(r.exceptions, exceptionFields, condition);
             }
             String output = r.output;
+            for (AppendedOutput extra : appendedOutputs) {
+                if (extra.matches(r.source, r.tags, r.name)) {
+                    output = output + " " + extra.format();
+                }
+            }
             if (output.contains(CONTAINER_INFO)) {
                 report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "%container.info is deprecated and no more useful, and "
                         + "will be dropped by Falco 1.0.0. The container plugin will automatically add required "
@@ -207,11 +216,22 @@ final class RulesetCompiler {
                 }
                 throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_OUTPUT, e.getMessage(), r.outputCtx);
             }
-            for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
-                if (output.contains(f)) {
-                    report.warnDeprecatedField(f, "usage of deprecated field '" + f
-                            + "' has been detected in the rule output", r.outputCtx);
+            warnDeprecatedInOutput(output, r, report);
+            Map<String, AppendedField> extraByKey = new LinkedHashMap<>();
+            for (AppendedField extra : appendedFields) {
+                if (extra.matches(r.source, r.tags, r.name)) {
+                    extraByKey.put(extra.key(), extra);
                 }
+            }
+            List<Rule.ExtraField> extraFields = new ArrayList<>();
+            for (AppendedField extra : extraByKey.values()) {
+                try {
+                    extraFields.add(new Rule.ExtraField(extra.key(), extra.format(),
+                            OutputTemplate.compile(extra.format(), catalog, binding, slots), extra.raw()));
+                } catch (CompileException e) {
+                    throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_OUTPUT, e.getMessage(), r.outputCtx);
+                }
+                warnDeprecatedInOutput(extra.format(), r, report);
             }
 
             Expr ast = parseCondition(condition, lists, usedLists, r.condCtx);
@@ -246,8 +266,17 @@ final class RulesetCompiler {
                 }
             }
             out.add(new Rule(out.size(), r.name, r.desc, r.priority, r.source, r.tags, r.enabled, ast, condition,
-                    compiled, template, output, types, exceptionFields, r.capture, r.captureDuration));
+                    compiled, template, output, types, exceptionFields, r.capture, r.captureDuration, extraFields));
         }
         return out;
+    }
+
+    private static void warnDeprecatedInOutput(String format, RuleInfo r, FileReport report) {
+        for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
+            if (format.contains(f)) {
+                report.warnDeprecatedField(f, "usage of deprecated field '" + f + "' has been detected in the rule "
+                        + "output", r.outputCtx);
+            }
+        }
     }
 }

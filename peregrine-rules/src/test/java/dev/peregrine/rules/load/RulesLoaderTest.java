@@ -159,6 +159,35 @@ class RulesLoaderTest {
     }
 
     @Test
+    void load_appendedOutputAndFields_applyToMatchingRulesOnly() {
+        String content = rule("tagged", "evt.type = open") + "  tags: [net, fs]\n" + rule("plain", "evt.type = open");
+        LoadOptions options = LoadOptions.defaults().withAppendedOutputs(
+                List.of(new AppendedOutput("pid=%proc.pid", "", java.util.Set.of("net"), ""),
+                        new AppendedOutput("k8s", "k8s_audit", java.util.Set.of(), "")),
+                List.of(new AppendedField("user", "%user.name", "syscall", java.util.Set.of(), "plain", false),
+                        new AppendedField("user", "%user.uid", "", java.util.Set.of(), "plain", true)));
+        LoadOutcome o = RulesLoader.load(List.of(new RulesSource("f.yaml", content)), options);
+        Ruleset rs = o.ruleset().orElseThrow(() -> new AssertionError(o.toJson()));
+        Rule tagged = rs.rule("tagged").orElseThrow();
+        Rule plain = rs.rule("plain").orElseThrow();
+        assertThat(tagged.outputFormat()).isEqualTo("o %proc.name pid=%proc.pid");
+        assertThat(tagged.extraFields()).isEmpty();
+        assertThat(plain.outputFormat()).isEqualTo("o %proc.name");
+        assertThat(plain.extraFields()).extracting(Rule.ExtraField::key, Rule.ExtraField::format,
+                Rule.ExtraField::raw).containsExactly(org.assertj.core.groups.Tuple.tuple("user", "%user.uid", true));
+    }
+
+    @Test
+    void load_appendedFieldWithUnknownField_isOutputError() {
+        LoadOptions options = LoadOptions.defaults().withAppendedOutputs(List.of(),
+                List.of(new AppendedField("x", "%proc.nobody", "", java.util.Set.of(), "", false)));
+        LoadOutcome o = RulesLoader.load(List.of(new RulesSource("f.yaml", rule("r", "evt.type = open"))), options);
+        Problem p = onlyError(o);
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_OUTPUT);
+        assertThat(p.location().itemType()).isEqualTo(ItemType.RULE_OUTPUT);
+    }
+
+    @Test
     void match_firstAndAll_returnMatchingRulesInLoadOrder() {
         String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
                 + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"
