@@ -43,6 +43,13 @@ public final class LoadResultsJson {
         ArrayNode errors = o.putArray("errors");
         r.errors().forEach(p -> errors.add(problem(p)));
         o.put("name", r.name());
+        if (!r.schemaStatus().isEmpty()) {
+            o.put("schema_valid", r.schemaValid());
+            ArrayNode schemaWarnings = o.putArray("schema_warnings");
+            if (!r.schemaValid()) {
+                r.schemaStatus().forEach(schemaWarnings::add);
+            }
+        }
         o.put("successful", r.successful());
         ArrayNode warnings = o.putArray("warnings");
         r.warnings().forEach(p -> warnings.add(problem(p)));
