@@ -37,6 +37,7 @@ final class RulesetCompiler {
      * - A list item naming another list is expanded one level, only if that list was defined before the list's
      *   latest definition/append; deeper references are replaced later by the text substitution, in list order.
      * - Lists are substituted in a condition's text before parsing; there is no ordering between lists and rules.
+     *   Conditions are parsed with a nesting bound of 1000, as Falco's loader sets on its parser.
      * - Macros are compiled in definition order; macro M sees macro N when N's first definition came before M's
      *   latest definition or append. Rules see every macro.
      * - A rule's output is checked before its condition; %container.info is deprecated and removed.
@@ -163,7 +164,7 @@ final class RulesetCompiler {
             text = r.text();
         }
         try {
-            return ConditionParser.parse(text);
+            return ConditionParser.parse(text, ConditionParser.RULES_MAX_CONDITION_DEPTH);
         } catch (ConditionSyntaxException e) {
             throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_CONDITION, e.getMessage(),
                     ctx.forCondition(e.pos(), text));

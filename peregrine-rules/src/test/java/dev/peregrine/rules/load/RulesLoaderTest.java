@@ -188,6 +188,16 @@ class RulesLoaderTest {
     }
 
     @Test
+    void load_nestingBound_isFalcosThousand() {
+        String deep = "(".repeat(100) + "evt.type = open" + ")".repeat(100);
+        LoadOutcome ok = load(rule("r", "'" + deep + "'"));
+        assertThat(ok.successful()).as(ok.toJson()).isTrue();
+        Problem p = onlyError(load(rule("r", "'" + "(".repeat(1200) + "evt.type = open" + ")".repeat(1200) + "'")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.message()).contains("exceeded max depth limit of 1000");
+    }
+
+    @Test
     void match_firstAndAll_returnMatchingRulesInLoadOrder() {
         String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
                 + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"
