@@ -70,6 +70,10 @@ public final class RulesLoader {
             } catch (RuntimeException e) {
                 // A defect of ours or of a collaborator must still reach the user as a located problem.
                 report.error(LoadCode.LOAD_ERR_VALIDATE, "internal error: " + e, Context.root(s.name()));
+            } catch (StackOverflowError e) {
+                // Only reachable with pathological macro chains (thousands of macros each using the next).
+                report.error(LoadCode.LOAD_ERR_VALIDATE, "rules too deeply nested: macro expansion exhausted the "
+                        + "stack", Context.root(s.name()));
             }
             results.add(report.result());
             inventories.add(report.inventory());

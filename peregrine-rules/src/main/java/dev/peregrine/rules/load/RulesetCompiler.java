@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Compiles everything collected so far (Falco {@code rule_loader::compiler}): lists are expanded and substituted in
@@ -127,19 +128,17 @@ final class RulesetCompiler {
         }
         MacroResolver resolver = new MacroResolver();
         for (MacroInfo m : col.macros()) {
-            resolver.clear();
-            for (MacroInfo other : col.macros()) {
-                if (other.index < m.visibility) {
-                    resolver.setMacro(other.name, out.get(other.name));
-                }
-            }
-            out.put(m.name, resolveMacros(resolver, out.get(m.name), m.cond, m.ctx, usedMacros));
+            Function<String, Expr> visible = name -> {
+                MacroInfo other = col.macro(name);
+                return other != null && other.index < m.visibility ? out.get(name) : null;
+            };
+            out.put(m.name, resolveMacros(resolver, out.get(m.name), visible, m.cond, m.ctx, usedMacros));
         }
     }
 
-    private static Expr resolveMacros(MacroResolver resolver, Expr ast, String condition, Context ctx,
-            Set<String> usedMacros) throws RuleLoadException {
-        Expr resolved = resolver.run(ast);
+    private static Expr resolveMacros(MacroResolver resolver, Expr ast, Function<String, Expr> visible,
+            String condition, Context ctx, Set<String> usedMacros) throws RuleLoadException {
+        Expr resolved = resolver.run(ast, visible);
         if (!resolver.errors().isEmpty() || !resolver.unknown().isEmpty()) {
             MacroResolver.Found first = !resolver.errors().isEmpty() ? resolver.errors().getFirst()
                     : resolver.unknown().getFirst();
@@ -236,9 +235,7 @@ final class RulesetCompiler {
             }
 
             Expr ast = parseCondition(condition, lists, usedLists, r.condCtx);
-            resolver.clear();
-            macros.forEach(resolver::setMacro);
-            ast = resolveMacros(resolver, ast, condition, r.ctx, usedMacros);
+            ast = resolveMacros(resolver, ast, macros::get, condition, r.ctx, usedMacros);
             ConditionWarnings.report(ast, r.condCtx.forCondition(0, 0, 0, condition), report);
             ConditionCompiler compiler = compilers.computeIfAbsent(r.source,
                     s -> new ConditionCompiler(catalog, binding, slots, EventTable.get()));

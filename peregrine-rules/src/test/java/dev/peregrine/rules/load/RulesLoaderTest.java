@@ -198,6 +198,20 @@ class RulesLoaderTest {
     }
 
     @Test
+    void load_macroChainTooDeep_isProblemNotCrash() {
+        StringBuilder sb = new StringBuilder("- macro: m0\n  condition: evt.type = open\n");
+        int n = 10_000;
+        for (int i = 1; i <= n; i++) {
+            sb.append("- macro: m").append(i).append("\n  condition: m").append(i - 1).append('\n');
+        }
+        sb.append(rule("r", "m" + n));
+        LoadOutcome o = load(sb.toString());
+        assertThat(o.results()).hasSize(1);
+        assertThat(o.successful() || o.results().getFirst().errors().getFirst().message().contains("nested"))
+                .isTrue();
+    }
+
+    @Test
     void match_firstAndAll_returnMatchingRulesInLoadOrder() {
         String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
                 + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"
