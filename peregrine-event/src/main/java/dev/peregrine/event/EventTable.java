@@ -216,6 +216,24 @@ public final class EventTable {
         return Optional.empty();
     }
 
+    /**
+     * {@return the position of the parameter called {@code name} in event {@code code}, or -1 when the event has
+     * none}: what {@code evt.arg.NAME} reads on an event of that code (libsinsp's {@code get_param_value_str} takes
+     * the first parameter with the name)
+     *
+     * @throws IllegalArgumentException when the code is outside the table
+     */
+    public int paramIndex(int code, String name) {
+        requireNonNull(name, "name is null");
+        List<ParamInfo> params = byCode(code).params();
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static EventTable load() {
         try {
             return new EventTable(readEvents(), readScNames());

@@ -119,7 +119,9 @@ public final class Ruleset {
         List<Rule> candidates = source.equals(SYSCALL_SOURCE) ? syscallIndex.rulesFor(eventCode)
                 : otherSources.getOrDefault(source, List.of());
         List<Rule> out = null;
-        for (Rule r : candidates) {
+        // Indexed loop: an iterator here costs an allocation per event (measured with RulesetEvalBenchmark -prof gc).
+        for (int i = 0, n = candidates.size(); i < n; i++) {
+            Rule r = candidates.get(i);
             if (r.compiled().matches(ctx)) {
                 if (ruleMatching == RuleMatching.FIRST) {
                     return List.of(r);
