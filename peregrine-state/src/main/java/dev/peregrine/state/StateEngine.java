@@ -11,6 +11,8 @@ import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.SocketAddress;
+import dev.peregrine.event.params.SocketTuple;
 import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerTable;
@@ -993,7 +995,6 @@ public final class StateEngine {
                 s.setIpv4Server(ip, port);
                 s.setRole(FdState.Role.SERVER);
             }
-            s.setName(InetText.ipv4(ip) + ":" + port);
         } else if (family == PPM_AF_INET6 && len >= 19) {
             Wire.ipv6At(v, ai, 1, ip6a);
             int port = Wire.u16At(v, ai, 17);
@@ -1007,10 +1008,8 @@ public final class StateEngine {
                 }
                 s.setRole(FdState.Role.SERVER);
             }
-            s.setName(InetText.ipv6(ip6a) + ":" + port);
-        } else if (family == PPM_AF_UNIX) {
-            s.setName(wire.strAt(v, ai, 1));
         }
+        s.setName(addressText(v, ai));
     }
 
     private void parseConnect(EventView v, ThreadState t, int type) {
@@ -1120,7 +1119,7 @@ public final class StateEngine {
                 s.setIpv6Destination(ip6a, port);
             }
         } else {
-            s.setName(wire.strAt(e, ai, 1));
+            s.setName(addressText(e, ai));
         }
     }
 
@@ -1168,6 +1167,16 @@ public final class StateEngine {
 
     private static String ipv4TupleName(int sip, int sport, int dip, int dport) {
         return InetText.ipv4(sip) + ":" + sport + "->" + InetText.ipv4(dip) + ":" + dport;
+    }
+
+    /** {@return parameter {@code i}, a socket tuple, as libsinsp prints it (get_param_as_str)} */
+    private static String tupleText(EventView v, int i) {
+        return SocketTuple.decode(v.segment(), v.paramOffset(i), v.paramLength(i)).render();
+    }
+
+    /** {@return parameter {@code i}, a socket address, as libsinsp prints it (get_param_as_str)} */
+    private static String addressText(EventView v, int i) {
+        return SocketAddress.decode(v.segment(), v.paramOffset(i), v.paramLength(i)).render();
     }
 
     private static String unixName(long source, long dest, String path) {
@@ -1245,7 +1254,7 @@ public final class StateEngine {
             }
             s.setName(socketName(s));
         } else {
-            s.setName(unixName(s.unixSource(), s.unixDest(), wire.strAt(tupleSrc, ti, 17)));
+            s.setName(tupleText(tupleSrc, ti));
         }
     }
 
@@ -1301,7 +1310,6 @@ public final class StateEngine {
             s.setIpv4Tuple(Wire.ipv4At(v, ti, 1), Wire.u16At(v, ti, 5), Wire.ipv4At(v, ti, 7), Wire.u16At(v, ti, 11));
             s.setType(FdType.IPV4_SOCK);
             s.setL4proto(FdState.L4_TCP);
-            s.setName(ipv4TupleName(s.sip(), s.sport(), s.dip(), s.dport()));
         } else if (family == PPM_AF_INET6) {
             Wire.ipv6At(v, ti, 1, ip6a);
             int sport = Wire.u16At(v, ti, 17);
@@ -1315,16 +1323,15 @@ public final class StateEngine {
                 s.setType(FdType.IPV6_SOCK);
             }
             s.setL4proto(FdState.L4_TCP);
-            s.setName(InetText.ipv6(ip6a) + ":" + sport + "->" + InetText.ipv6(ip6b) + ":" + dport);
         } else if (family == PPM_AF_UNIX) {
             long source = Wire.u64At(v, ti, 1);
             long dest = Wire.u64At(v, ti, 9);
             s.setType(FdType.UNIX_SOCK);
             s.setUnixEnds(source, dest);
-            s.setName(unixName(source, dest, wire.strAt(v, ti, 17)));
         } else {
             return;
         }
+        s.setName(tupleText(v, ti));
         if (kinds.variant[type] == EventKinds.V_WITH_FLAGS) {
             EventView src = either(v, enterFor(t, type), EventKinds.FLAGS);
             if (src != null) {
