@@ -59,8 +59,8 @@ public final class StateEngine {
      * - Network-interface inference of zero addresses in fd-list sockets (sinsp_network_interfaces::update_fd) is not
      *   done; hostname/port resolution is never done (Falco disables it too).
      * - The table makes room by evicting dead then idle threads instead of refusing new ones (see ThreadTable).
-     * - Thread groups: the main thread stands for the group; a dead main thread is removed at its procexit like any
-     *   thread, so threads that outlive it fall back to their own (empty) descriptor table.
+     * - Thread groups: the main thread stands for the group (libsinsp's thread_group_info); a dead main thread stays
+     *   while its process has threads, and leaves with the last of them.
      * - prctl(PR_SET_NAME) does not change proc.name, as in libsinsp (it only tracks the child-subreaper flag, which
      *   Peregrine does not need yet).
      */
@@ -279,6 +279,7 @@ public final class StateEngine {
             assignContainer(t);
             threads.put(t);
         }
+        threads.recountGroups();
         // As libsinsp after a /proc scan: a parent missing from the table becomes 0 (except for init).
         for (ThreadInfo info : list) {
             ThreadState t = threads.get(info.tid());
@@ -510,7 +511,7 @@ public final class StateEngine {
         if (pendingTidRemoval != -1) {
             ThreadState t = threads.get(pendingTidRemoval);
             if (t != null && t.dead()) {
-                threads.remove(pendingTidRemoval);
+                threads.removeExited(pendingTidRemoval);
             }
             pendingTidRemoval = -1;
         }

@@ -364,6 +364,24 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_mainThreadExitsBeforeItsThread_zombieLeaderKeptForTheThreadsFds() {
+        engine.onEvent(clone(10, BASH, 101, BASH, INIT, "bash", CL_CLONE_THREAD).view());
+        engine.onEvent(procexit(20, BASH).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_FSTAT_X", 21, 101).i64(0).i64(0).view());
+        assertThat(engine.thread(BASH)).isNotNull();
+        assertThat(engine.thread(BASH).dead()).isTrue();
+        assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
+        engine.onEvent(procexit(30, 101).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 31, INIT).i64(0).str("/").view());
+        assertThat(engine.thread(101)).isNull();
+        assertThat(engine.thread(BASH)).as("the leader goes with its last thread").isNull();
+    }
+
+    static Events procexit(long ts, long tid) {
+        return Events.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
+    }
+
+    @Test
     void onEvent_unknownThread_placeholderNamedNA() {
         engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 10, 999).i64(0).str("/").view());
         ThreadState t = engine.currentThread();
