@@ -6,6 +6,7 @@ import dev.peregrine.capture.FdInfo;
 import dev.peregrine.capture.FdType;
 import dev.peregrine.capture.GroupInfo;
 import dev.peregrine.capture.MachineInfo;
+import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.ScapBlock;
@@ -101,6 +102,7 @@ public final class StateEngine {
     private static final int FD_UPPER_LAYER_CREAT = 1;
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
+    private static final int LOOPBACK = 0x7F000001;
 
     private final EventKinds kinds;
     private final ThreadTable threads;
@@ -112,6 +114,7 @@ public final class StateEngine {
     private final byte[] ip6b = new byte[FdState.IPV6_BYTES];
 
     private MachineInfo machine;
+    private int[][] ipv4Interfaces = new int[0][];
     private ThreadState current;
     private FdState currentFd;
     private long currentFdNum = -1;
@@ -243,6 +246,7 @@ public final class StateEngine {
         users.clear();
         containers.clear();
         machine = null;
+        ipv4Interfaces = new int[0][];
         current = null;
         currentFd = null;
         currentFdNum = -1;
@@ -265,7 +269,14 @@ public final class StateEngine {
                 u.groups().forEach(group -> users.addGroup("", group));
             }
             case ScapBlock.Interfaces i -> {
-                // Interfaces only matter for inferring zero socket addresses, which Peregrine does not do.
+                int n = 0;
+                int[][] v4 = new int[i.interfaces().size()][];
+                for (NetInterface ni : i.interfaces()) {
+                    if (ni instanceof NetInterface.Ipv4 a) {
+                        v4[n++] = new int[] {ipv4(a.addr()), ipv4(a.netmask())};
+                    }
+                }
+                ipv4Interfaces = java.util.Arrays.copyOf(v4, n);
             }
             case ScapBlock.Unknown u -> {
                 // Skipped by the reader; nothing to apply.
@@ -292,6 +303,48 @@ public final class StateEngine {
         }
     }
 
+    /**
+     * libsinsp's sinsp_network_interfaces::update_fd for IPv4 sockets: a zero end takes the address of the local
+     * interface that would serve the other end (exact match, same subnet, else the first non-loopback one).
+     */
+    private void inferZeroAddress(FdState s) {
+        if (s.type() != FdType.IPV4_SOCK || (s.sip() != 0 && s.dip() != 0)) {
+            return;
+        }
+        if (s.sip() == 0) {
+            int inferred = inferIpv4(s.dip());
+            if (inferred == s.dip() && s.sport() == s.dport()) {
+                return;
+            }
+            s.setIpv4Tuple(inferred, s.sport(), s.dip(), s.dport());
+        } else {
+            int inferred = inferIpv4(s.sip());
+            if (inferred == s.sip() && s.sport() == s.dport()) {
+                return;
+            }
+            s.setIpv4Tuple(s.sip(), s.sport(), inferred, s.dport());
+        }
+    }
+
+    private int inferIpv4(int destination) {
+        for (int[] i : ipv4Interfaces) {
+            if (i[0] == destination) {
+                return i[0];
+            }
+        }
+        for (int[] i : ipv4Interfaces) {
+            if ((i[0] & i[1]) == (destination & i[1])) {
+                return i[0];
+            }
+        }
+        for (int[] i : ipv4Interfaces) {
+            if (i[0] != LOOPBACK) {
+                return i[0];
+            }
+        }
+        return 0;
+    }
+
     private void addFds(long tid, List<FdInfo> list) {
         ThreadState t = threads.get(tid);
         if (t == null) {
@@ -303,6 +356,10 @@ public final class StateEngine {
         }
         for (FdInfo info : list) {
             FdState fd = fromCapture(info);
+            if (fd.type() == FdType.IPV4_SOCK) {
+                inferZeroAddress(fd);
+                fd.setName(ipv4TupleName(fd.sip(), fd.sport(), fd.dip(), fd.dport()));
+            }
             table.put(fd);
         }
     }
@@ -1292,6 +1349,7 @@ public final class StateEngine {
         if (s.l4proto() == FdState.L4_UNKNOWN) {
             s.setL4proto(FdState.L4_UDP);
         }
+        inferZeroAddress(s);
         return true;
     }
 

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peregrine.capture.FdInfo;
 import dev.peregrine.capture.FdType;
 import dev.peregrine.capture.GroupInfo;
+import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.thread.ThreadState;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -338,6 +341,20 @@ class StateEngineTest {
         assertThat(fd.l4proto()).isEqualTo(FdState.L4_UDP);
         assertThat(fd.role()).isEqualTo(FdState.Role.CLIENT);
         assertThat(fd.name()).isEqualTo("10.0.0.5:5353->8.8.8.8:53");
+    }
+
+    @Test
+    void onEvent_sendtoFromUnboundSocket_sourceInferredFromInterfaces() throws Exception {
+        engine.onBlock(new ScapBlock.Interfaces(0, BlockType.IL_V2, List.of(
+                new NetInterface.Ipv4("lo", (Inet4Address) InetAddress.getByName("127.0.0.1"),
+                        (Inet4Address) InetAddress.getByName("255.0.0.0"),
+                        (Inet4Address) InetAddress.getByName("127.255.255.255"), 0),
+                new NetInterface.Ipv4("eth0", (Inet4Address) InetAddress.getByName("10.0.2.15"),
+                        (Inet4Address) InetAddress.getByName("255.255.255.0"),
+                        (Inet4Address) InetAddress.getByName("10.0.2.255"), 0))));
+        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(64).bytes(new byte[8]).i64(3).u32(64)
+                .tuple4("0.0.0.0", 1, "128.32.41.1", 0).view());
+        assertThat(engine.currentFd().name()).isEqualTo("10.0.2.15:1->128.32.41.1:0");
     }
 
     @Test
