@@ -51,16 +51,28 @@ public final class LegacyEventSplitter {
     private final EventView enter;
     private final EventView exit;
     private final boolean[] large;
+    private final int[][] fixedBytes;
+    private final boolean[] enterCodes;
     private byte[] enterBuf = new byte[1 << 12];
     private byte[] exitBuf = new byte[1 << 16];
+    private MemorySegment enterSeg = MemorySegment.ofArray(enterBuf);
+    private MemorySegment exitSeg = MemorySegment.ofArray(exitBuf);
 
     private LegacyEventSplitter(EventTable table, Plan[] plans) {
         this.plans = plans;
         this.enter = EventView.forTable(table);
         this.exit = EventView.forTable(table);
         this.large = new boolean[table.size()];
+        this.fixedBytes = new int[table.size()][];
+        this.enterCodes = new boolean[table.size()];
         for (int c = 0; c < large.length; c++) {
             large[c] = table.byCode(c).hasFlag("EF_LARGE_PAYLOAD");
+            enterCodes[c] = table.byCode(c).direction() == EventTable.Direction.ENTER;
+            List<EventTable.ParamInfo> params = table.byCode(c).params();
+            fixedBytes[c] = new int[params.size()];
+            for (int i = 0; i < params.size(); i++) {
+                fixedBytes[c][i] = ParamTypeSizes.fixedBytes(params.get(i).type());
+            }
         }
     }
 
@@ -75,86 +87,157 @@ public final class LegacyEventSplitter {
     }
 
     /**
-     * Splits the event {@code current} points at when it is an exit event in the current layout of a syscall whose
-     * older layout had the parameters on the enter event.
+     * Rewrites the event {@code current} points at in the older layout: an exit event of a syscall whose older
+     * layout had parameters on the enter event is split into the enter + exit pair; trailing parameters left empty
+     * by the conversion (zero-length values of fixed-size types, which older readers read as garbage) are dropped.
      *
-     * @return true when {@link #enter()} and {@link #exit()} now hold the older pair; false to keep the event
+     * @return 0 to keep the event as it is, 1 when {@link #exit()} holds the rewritten event, 2 when
+     *     {@link #enter()} and then {@link #exit()} hold the older pair
      */
-    public boolean split(EventView current) {
+    public int toLegacy(EventView current) {
         requireNonNull(current, "current is null");
         int code = current.type();
-        if (!splits(code)) {
-            return false;
+        if (code < 0 || code >= plans.length) {
+            return 0;
         }
+        int all = current.nparams();
+        int n = withoutEmptyTail(current, code, all);
         Plan plan = plans[code];
-        int n = current.nparams();
-        if (plan.exitParams() >= 0 && n <= plan.exitParams()) {
-            return false;
+        boolean split = plan != null && (plan.exitParams() < 0 || n > plan.exitParams())
+                && !(plan.forks() && all > 0 && current.paramLength(0) == Long.BYTES && current.paramU64(0) == 0);
+        if (!split) {
+            if (n == all && !hasEmptyFixed(current, code, n)) {
+                return 0;
+            }
+            copyParams(current, n);
+            return 1;
         }
-        if (plan.forks() && n > 0 && current.paramLength(0) == Long.BYTES && current.paramU64(0) == 0) {
-            // the child's half of a fork: its parent's exit carries the enter event
-            return false;
+        int k = plan.exitParams() < 0 ? n : Math.min(n, plan.exitParams());
+        copyParams(current, k);
+        buildEnter(current, plan, all);
+        return 2;
+    }
+
+    /** Backwards-compatible form of {@link #toLegacy}: true when an enter + exit pair was built. */
+    public boolean split(EventView current) {
+        return toLegacy(current) == 2;
+    }
+
+    /**
+     * {@return the parameters the older layout had} For enter events: those before the first zero-length value
+     * (the conversion fills old enter events with empty parameters). For exit events: all but trailing zero-length
+     * values of fixed-size types. A zero-length fixed-size value never comes from a driver: the conversion pushes it
+     * for a parameter the older layout did not have, and an older reader takes it as garbage. Exit events are not
+     * cut further: sysdig 0.29.3 reads some exit parameters unchecked (an execve exit with fewer than its 20
+     * parameters crashes it), so middle ones are filled with zeros instead ({@link #copyParams}).
+     */
+    private int withoutEmptyTail(EventView e, int code, int n) {
+        int[] fixed = fixedBytes[code];
+        if (enterCodes[code]) {
+            for (int i = 0; i < n; i++) {
+                if (e.paramLength(i) == 0) {
+                    return i;
+                }
+            }
+            return n;
         }
-        boolean largeExit = large[code];
-        int lb = largeExit ? Integer.BYTES : Short.BYTES;
-        // exit: the first k parameters (all of them for a whole exit)
-        int k = plan.exitParams() < 0 ? n : plan.exitParams();
-        long exitValues = 0;
+        while (n > 0 && n <= fixed.length && fixed[n - 1] > 0 && e.paramLength(n - 1) == 0) {
+            n--;
+        }
+        return n;
+    }
+
+    /** {@return whether one of the first {@code n} parameters is a zero-length value of a fixed-size type} */
+    private boolean hasEmptyFixed(EventView e, int code, int n) {
+        int[] fixed = fixedBytes[code];
+        for (int i = 0; i < n && i < fixed.length; i++) {
+            if (fixed[i] > 0 && e.paramLength(i) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Copies the header and the first {@code k} parameters of {@code current} into the exit buffer. */
+    private void copyParams(EventView current, int k) {
+        int code = current.type();
+        int lb = large[code] ? Integer.BYTES : Short.BYTES;
+        int[] fixed = fixedBytes[code];
+        long values = 0;
         for (int i = 0; i < k; i++) {
-            exitValues += current.paramLength(i);
+            values += filled(current, fixed, i);
         }
-        int exitLen = (int) (HEADER + (long) k * lb + exitValues);
-        if (exitBuf.length < exitLen) {
-            exitBuf = new byte[Math.max(exitLen, exitBuf.length * 2)];
+        int len = (int) (HEADER + (long) k * lb + values);
+        if (exitBuf.length < len) {
+            exitBuf = new byte[Math.max(len, exitBuf.length * 2)];
+            exitSeg = MemorySegment.ofArray(exitBuf);
         }
-        MemorySegment exitSeg = MemorySegment.ofArray(exitBuf);
         MemorySegment.copy(current.segment(), current.offset(), exitSeg, 0, HEADER);
-        EventConverter.put32(exitBuf, 16, exitLen);
+        EventConverter.put32(exitBuf, 16, len);
         EventConverter.put32(exitBuf, 22, k);
         int at = HEADER + k * lb;
         for (int i = 0; i < k; i++) {
-            int len = current.paramLength(i);
-            putLength(exitBuf, i, lb, len);
-            MemorySegment.copy(current.segment(), current.paramOffset(i), exitSeg, at, len);
-            at += len;
-        }
-        // enter: parameters from the exit event or defaults
-        int[] sources = plan.enterSources();
-        int elb = large[plan.enterCode()] ? Integer.BYTES : Short.BYTES;
-        long enterValues = 0;
-        for (int j = 0; j < sources.length; j++) {
-            enterValues += sources[j] >= 0 && sources[j] < n ? current.paramLength(sources[j])
-                    : plan.defaultBytes()[j];
-        }
-        int enterLen = (int) (HEADER + (long) sources.length * elb + enterValues);
-        if (enterBuf.length < enterLen) {
-            enterBuf = new byte[Math.max(enterLen, enterBuf.length * 2)];
-        }
-        MemorySegment enterSeg = MemorySegment.ofArray(enterBuf);
-        MemorySegment.copy(current.segment(), current.offset(), enterSeg, 0, HEADER);
-        EventConverter.put32(enterBuf, 16, enterLen);
-        EventConverter.put16(enterBuf, 20, plan.enterCode());
-        EventConverter.put32(enterBuf, 22, sources.length);
-        at = HEADER + sources.length * elb;
-        for (int j = 0; j < sources.length; j++) {
-            if (sources[j] >= 0 && sources[j] < n) {
-                int len = current.paramLength(sources[j]);
-                putLength(enterBuf, j, elb, len);
-                MemorySegment.copy(current.segment(), current.paramOffset(sources[j]), enterSeg, at, len);
-                at += len;
+            int l = current.paramLength(i);
+            int f = filled(current, fixed, i);
+            putLength(exitBuf, i, lb, f);
+            if (f != l) {
+                java.util.Arrays.fill(exitBuf, at, at + f, (byte) 0);
             } else {
-                int len = plan.defaultBytes()[j];
+                MemorySegment.copy(current.segment(), current.paramOffset(i), exitSeg, at, l);
+            }
+            at += f;
+        }
+        exit.pointAt(exitSeg, 0, current.cpu());
+    }
+
+    /** {@return the length parameter {@code i} gets: its own, or the type's size (zeros) for an empty fixed one} */
+    private static int filled(EventView e, int[] fixed, int i) {
+        int l = e.paramLength(i);
+        return l == 0 && i < fixed.length && fixed[i] > 0 ? fixed[i] : l;
+    }
+
+    /** Builds the enter event of {@code plan} from the parameters of {@code current} (which has {@code n}). */
+    private void buildEnter(EventView current, Plan plan, int n) {
+        int[] sources = plan.enterSources();
+        int enterCode = plan.enterCode();
+        int elb = large[enterCode] ? Integer.BYTES : Short.BYTES;
+        int count = sources.length;
+        // an enter parameter the conversion left empty ends the enter event, as in withoutEmptyTail
+        for (int j = 0; j < count; j++) {
+            if (sources[j] >= 0 && sources[j] < n && current.paramLength(sources[j]) == 0) {
+                count = j;
+                break;
+            }
+        }
+        long values = 0;
+        for (int j = 0; j < count; j++) {
+            values += sources[j] >= 0 && sources[j] < n ? current.paramLength(sources[j]) : plan.defaultBytes()[j];
+        }
+        int len = (int) (HEADER + (long) count * elb + values);
+        if (enterBuf.length < len) {
+            enterBuf = new byte[Math.max(len, enterBuf.length * 2)];
+            enterSeg = MemorySegment.ofArray(enterBuf);
+        }
+        MemorySegment.copy(current.segment(), current.offset(), enterSeg, 0, HEADER);
+        EventConverter.put32(enterBuf, 16, len);
+        EventConverter.put16(enterBuf, 20, enterCode);
+        EventConverter.put32(enterBuf, 22, count);
+        int at = HEADER + count * elb;
+        for (int j = 0; j < count; j++) {
+            if (sources[j] >= 0 && sources[j] < n) {
+                int l = current.paramLength(sources[j]);
+                putLength(enterBuf, j, elb, l);
+                MemorySegment.copy(current.segment(), current.paramOffset(sources[j]), enterSeg, at, l);
+                at += l;
+            } else {
+                int l = plan.defaultBytes()[j];
                 byte fill = plan.idDefault()[j] ? (byte) 0xFF : 0;
-                for (int b = 0; b < len; b++) {
-                    enterBuf[at + b] = fill;
-                }
-                putLength(enterBuf, j, elb, len);
-                at += len;
+                java.util.Arrays.fill(enterBuf, at, at + l, fill);
+                putLength(enterBuf, j, elb, l);
+                at += l;
             }
         }
         enter.pointAt(enterSeg, 0, current.cpu());
-        exit.pointAt(exitSeg, 0, current.cpu());
-        return true;
     }
 
     /** {@return the enter half of the last split, valid until the next call} */

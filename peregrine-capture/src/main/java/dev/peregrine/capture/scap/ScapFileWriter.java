@@ -168,12 +168,14 @@ public final class ScapFileWriter implements AutoCloseable {
         requireNonNull(event, "event is null");
         checkOpen();
         ensureSection();
-        if (splitter != null && splitter.split(event)) {
-            writeBlock(splitter.enter(), cpu, flags);
-            writeBlock(splitter.exit(), cpu, flags);
-            return;
+        switch (splitter == null ? 0 : splitter.toLegacy(event)) {
+            case 0 -> writeBlock(event, cpu, flags);
+            case 1 -> writeBlock(splitter.exit(), cpu, flags);
+            default -> {
+                writeBlock(splitter.enter(), cpu, flags);
+                writeBlock(splitter.exit(), cpu, flags);
+            }
         }
-        writeBlock(event, cpu, flags);
     }
 
     private void writeBlock(EventView event, int cpu, int flags) throws IOException {
