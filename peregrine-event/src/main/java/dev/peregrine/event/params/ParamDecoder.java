@@ -83,6 +83,7 @@ public final class ParamDecoder {
     private final EventTable events;
     private final ParamTables tables;
     private final ZoneId zone;
+    private final int maxBufferChars;
 
     /** Creates a decoder over these tables, rendering absolute times in the system time zone (as localtime_r). */
     public ParamDecoder(EventTable events, ParamTables tables) {
@@ -91,9 +92,26 @@ public final class ParamDecoder {
 
     /** Creates a decoder rendering absolute times in {@code zone}. */
     public ParamDecoder(EventTable events, ParamTables tables, ZoneId zone) {
+        this(events, tables, zone, 0);
+    }
+
+    private ParamDecoder(EventTable events, ParamTables tables, ZoneId zone, int maxBufferChars) {
         this.events = requireNonNull(events, "events is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.zone = requireNonNull(zone, "zone is null");
+        if (maxBufferChars < 0) {
+            throw new IllegalArgumentException("maxBufferChars must not be negative: " + maxBufferChars);
+        }
+        this.maxBufferChars = maxBufferChars;
+    }
+
+    /**
+     * {@return a decoder that cuts rendered byte buffers to {@code maxBufferChars} characters, the last three
+     * replaced by "..."}, as libsinsp's {@code set_max_evt_output_len} (sysdig sets 80 unless {@code -v}; Falco
+     * leaves it 0, no limit)
+     */
+    public ParamDecoder withMaxBufferChars(int maxBufferChars) {
+        return new ParamDecoder(events, tables, zone, maxBufferChars);
     }
 
     /** {@return the decoder over the bundled tables} */
@@ -368,7 +386,7 @@ public final class ParamDecoder {
             }
             case PT_CHARBUF -> raw.append(stringAt(seg, at, len));
             case PT_FSPATH, PT_FSRELPATH -> renderPath(v, spec, type, stringAt(seg, at, len), r, raw, resolved);
-            case PT_BYTEBUF -> appendDots(raw, seg, at, len);
+            case PT_BYTEBUF -> appendDots(raw, seg, at, len, maxBufferChars);
             case PT_SOCKADDR -> SocketAddress.decode(seg, at, len).appendTo(raw);
             case PT_SOCKTUPLE -> SocketTuple.decode(seg, at, len).appendTo(raw);
             case PT_FDLIST -> renderFdList(seg, at, len, r, raw);
@@ -631,10 +649,16 @@ public final class ParamDecoder {
         return out;
     }
 
-    private static void appendDots(StringBuilder out, MemorySegment seg, long at, int len) {
-        for (int k = 0; k < len; k++) {
+    private static void appendDots(StringBuilder out, MemorySegment seg, long at, int len, int max) {
+        boolean cut = max > 0 && len > max;
+        int n = cut ? max : len;
+        int start = out.length();
+        for (int k = 0; k < n; k++) {
             int b = seg.get(ValueLayout.JAVA_BYTE, at + k) & 0xff;
             out.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        if (cut && max > 3) {
+            out.replace(start + max - 3, start + max, "...");
         }
     }
 

@@ -175,6 +175,16 @@ class ParamDecoderTest {
     }
 
     @Test
+    void withMaxBufferChars_longBuffer_cutWithDotsAsSysdig() {
+        EventView v = event("PPME_SYSCALL_EXECVE_19_X", u64(0), str("x"), raw("abcdefghij"));
+
+        assertThat(D.withMaxBufferChars(8).render(v, 2)).isEqualTo("abcde...");
+        assertThat(D.withMaxBufferChars(10).render(v, 2)).isEqualTo("abcdefghij");
+        assertThat(D.render(v, 2)).isEqualTo("abcdefghij");
+        assertThatThrownBy(() -> D.withMaxBufferChars(-1)).hasMessageContaining("negative");
+    }
+
+    @Test
     void render_socketDomainEnum_joinsEveryEqualName() {
         EventView v = event("PPME_SOCKET_SOCKET_E", u32(1), u32(524290), u32(0));
 
