@@ -124,5 +124,10 @@ class ParamTablesTest {
         int open = code("PPME_SYSCALL_OPEN_X");
         assertThat(E.paramIndex(open, "flags")).isEqualTo(2);
         assertThat(E.paramIndex(open, "tuple")).isEqualTo(-1);
+        int[] byCode = E.paramIndexByCode("flags");
+        assertThat(byCode).hasSize(E.size());
+        assertThat(byCode[open]).isEqualTo(2);
+        assertThat(byCode[code("PPME_SYSCALL_CLOSE_E")]).isEqualTo(-1);
+        assertThatThrownBy(() -> E.paramIndex(9999, "fd")).hasMessageContaining("unknown event code 9999");
     }
 }
