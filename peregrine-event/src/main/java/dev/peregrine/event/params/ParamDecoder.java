@@ -69,6 +69,10 @@ public final class ParamDecoder {
      * addresses, PT_DOUBLE with "%g"-like text; PT_CHARBUFARRAY, which libsinsp reads as an in-process pointer, is
      * read as NUL-separated strings joined with '.'. Hostname/port resolution is off, as in Falco.
      *
+     * Lengths: asLong and the other raw accessors insist on the type's width (libsinsp throws "could not parse
+     * param"); rendering reads a 1/2/4/8-byte value of another width at its own width, so an old layout that
+     * reached the output does not make the whole output fail.
+     *
      * Allocation: the raw accessors read the segment directly. Rendering allocates its StringBuilders; it runs for
      * outputs only.
      */
@@ -364,13 +368,13 @@ public final class ParamDecoder {
         MemorySegment seg = v.segment();
         PrintFormat fmt = spec.format();
         switch (type) {
-            case PT_INT8, PT_INT16, PT_INT32 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_UINT8, PT_UINT16 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_UINT32 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_INT64, PT_UINT64 -> CFormat.appendLong(raw, readLong(v, i, type, at, len), fmt);
-            case PT_FD, PT_FD32 -> renderFd(readLong(v, i, type, at, len), r, raw, resolved);
+            case PT_INT8, PT_INT16, PT_INT32 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
+            case PT_UINT8, PT_UINT16 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
+            case PT_UINT32 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
+            case PT_INT64, PT_UINT64 -> CFormat.appendLong(raw, readForText(v, i, type, at, len), fmt);
+            case PT_FD, PT_FD32 -> renderFd(readForText(v, i, type, at, len), r, raw, resolved);
             case PT_PID, PT_PID32 -> {
-                long pid = readLong(v, i, type, at, len);
+                long pid = readForText(v, i, type, at, len);
                 raw.append(pid);
                 String comm = r.threadComm(pid);
                 if (comm != null) {
@@ -378,7 +382,7 @@ public final class ParamDecoder {
                 }
             }
             case PT_ERRNO -> {
-                long val = readLong(v, i, type, at, len);
+                long val = readForText(v, i, type, at, len);
                 raw.append(val);
                 if (val < 0) {
                     appendIfNotNull(resolved, tables.errnoName(val));
@@ -391,7 +395,7 @@ public final class ParamDecoder {
             case PT_SOCKTUPLE -> SocketTuple.decode(seg, at, len).appendTo(raw);
             case PT_FDLIST -> renderFdList(seg, at, len, r, raw);
             case PT_SYSCALLID -> {
-                int sc = (int) readLong(v, i, type, at, len);
+                int sc = (int) readForText(v, i, type, at, len);
                 if (sc >= events.syscallCount()) {
                     raw.append("<unknown syscall>");
                 } else {
@@ -400,12 +404,12 @@ public final class ParamDecoder {
                 }
             }
             case PT_SIGTYPE -> {
-                int sig = (int) readLong(v, i, type, at, len);
+                int sig = (int) readForText(v, i, type, at, len);
                 raw.append(sig);
                 appendIfNotNull(resolved, tables.signalName(sig));
             }
             case PT_RELTIME -> {
-                long ns = readLong(v, i, type, at, len);
+                long ns = readForText(v, i, type, at, len);
                 if (ns == -1) {
                     raw.append("none");
                 } else {
@@ -414,14 +418,14 @@ public final class ParamDecoder {
                 }
             }
             case PT_ABSTIME -> {
-                long ns = readLong(v, i, type, at, len);
+                long ns = readForText(v, i, type, at, len);
                 long sec = Long.divideUnsigned(ns, 1_000_000_000L);
                 long nsec = Long.remainderUnsigned(ns, 1_000_000_000L);
                 ZonedDateTime t = Instant.ofEpochSecond(sec).atZone(zone);
                 raw.append(ABSTIME.format(t)).append(String.format("%09d", nsec));
             }
             case PT_FLAGS8, PT_FLAGS16, PT_FLAGS32, PT_ENUMFLAGS8, PT_ENUMFLAGS16, PT_ENUMFLAGS32 -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 raw.append(Integer.toUnsignedString(val));
                 FlagTable flags = spec.flags();
                 if (flags != null) {
@@ -433,14 +437,14 @@ public final class ParamDecoder {
                 }
             }
             case PT_MODE -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 CFormat.appendInt(raw, val, fmt);
                 if (spec.flags() != null) {
                     spec.flags().appendMode(resolved, val);
                 }
             }
             case PT_UID, PT_GID -> {
-                long val = readLong(v, i, type, at, len);
+                long val = readForText(v, i, type, at, len);
                 if (val == 0xffff_ffffL) {
                     raw.append("-1");
                     resolved.append("<NONE>");
@@ -451,7 +455,7 @@ public final class ParamDecoder {
                 }
             }
             case PT_SIGSET -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 boolean first = true;
                 for (int sig = 0; sig < 32; sig++) {
                     if ((val & (1 << sig)) != 0) {
@@ -465,8 +469,8 @@ public final class ParamDecoder {
             }
             case PT_CHARBUFARRAY -> raw.append(String.join(".", splitNul(seg, at, len)));
             case PT_CHARBUF_PAIR_ARRAY -> renderPairs(splitNul(seg, at, len), raw);
-            case PT_PORT, PT_L4PROTO, PT_SOCKFAMILY, PT_BOOL -> raw.append(readLong(v, i, type, at, len));
-            case PT_IPV4ADDR -> AddressText.appendIpv4(raw, (int) readLong(v, i, type, at, len));
+            case PT_PORT, PT_L4PROTO, PT_SOCKFAMILY, PT_BOOL -> raw.append(readForText(v, i, type, at, len));
+            case PT_IPV4ADDR -> AddressText.appendIpv4(raw, (int) readForText(v, i, type, at, len));
             case PT_IPV6ADDR -> {
                 checkLength(v, i, spec, 16, len);
                 AddressText.appendIpv6(raw, Wire.bytes(seg, at, 16));
@@ -568,6 +572,29 @@ public final class ParamDecoder {
                 case 4 -> Integer.toUnsignedLong(Wire.i32(seg, at));
                 default -> Wire.i64(seg, at);
             };
+        };
+    }
+
+    /**
+     * Reads a number for rendering: like {@link #readLong}, but a value of 1, 2, 4 or 8 bytes that is not the
+     * type's width (an old layout the capture reader delivers unconverted) is read at its own width, sign-extended
+     * for signed types, instead of failing the whole output.
+     */
+    private long readForText(EventView v, int i, ParamType type, long at, int len) {
+        int width = type.fixedWidth();
+        if (width <= 0 || width == 16 || len == width || !(len == 1 || len == 2 || len == 4 || len == 8)) {
+            return readLong(v, i, type, at, len);
+        }
+        MemorySegment seg = v.segment();
+        boolean signed = switch (type) {
+            case PT_INT8, PT_INT16, PT_INT32, PT_INT64, PT_FD, PT_PID, PT_ERRNO, PT_FD32, PT_PID32 -> true;
+            default -> false;
+        };
+        return switch (len) {
+            case 1 -> signed ? seg.get(ValueLayout.JAVA_BYTE, at) : Wire.u8(seg, at);
+            case 2 -> signed ? seg.get(Wire.U16, at) : Wire.u16(seg, at);
+            case 4 -> signed ? Wire.i32(seg, at) : Integer.toUnsignedLong(Wire.i32(seg, at));
+            default -> Wire.i64(seg, at);
         };
     }
 

@@ -309,6 +309,18 @@ class ParamDecoderTest {
     }
 
     @Test
+    void render_oldLayoutWidth_readsAtItsOwnWidth() {
+        EventView v = event("PPME_SYSCALL_OPEN_X", u32(-1), str("/x"), u16(1), u32(0), u32(0), u64(0));
+        EventView odd = event("PPME_SYSCALL_OPEN_X", new byte[3], str("/x"), u32(1), u32(0), u32(0), u64(0));
+
+        assertThat(D.render(v, 2)).isEqualTo("O_RDONLY");
+        assertThat(D.render(v, 0)).isEqualTo("-1");
+        assertThatThrownBy(() -> D.asLong(v, 0)).hasMessageContaining("expected length 8, found 4");
+        assertThatThrownBy(() -> D.render(odd, 0)).isInstanceOf(ParamDecodeException.class)
+                .hasMessageContaining("expected length 8, found 3");
+    }
+
+    @Test
     void cformat_g_matchesPrintf() {
         assertThat(ParamDecoder.CFormat.g(1.5)).isEqualTo("1.5");
         assertThat(ParamDecoder.CFormat.g(0.0001)).isEqualTo("0.0001");
