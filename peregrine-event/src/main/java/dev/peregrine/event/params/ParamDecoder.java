@@ -280,8 +280,31 @@ public final class ParamDecoder {
         return render(v, i, FdNameResolver.NONE);
     }
 
-    /** {@return libsinsp's {@code evt.arg} text of parameter {@code i}: the resolved text when any, else the raw} */
+    /**
+     * {@return libsinsp's {@code evt.arg} text of parameter {@code i}: the resolved text when any, else the raw}
+     * Flag, enum and errno names come from memoized or constant strings, so {@code evt.arg.flags} of a recurring
+     * value allocates nothing.
+     */
     public String render(EventView v, int i, FdNameResolver resolver) {
+        ParamSpec spec = spec(v, i);
+        ParamType type = spec.type();
+        int len = v.paramLength(i);
+        if (len == type.fixedWidth() && len > 0) {
+            if (spec.flags() != null && (type.isFlags() || type == ParamType.PT_MODE)) {
+                int val = (int) asLong(v, i);
+                String text = type == ParamType.PT_MODE ? spec.flags().modeText(val)
+                        : type.isEnumFlags() ? spec.flags().enumText(val) : spec.flags().flagsText(val);
+                if (!text.isEmpty()) {
+                    return text;
+                }
+            } else if (type == ParamType.PT_ERRNO) {
+                long val = v.paramU64(i);
+                String name = val < 0 ? tables.errnoName(val) : null;
+                if (name != null) {
+                    return name;
+                }
+            }
+        }
         StringBuilder raw = new StringBuilder();
         StringBuilder resolved = new StringBuilder();
         renderParam(v, i, resolver, raw, resolved);
@@ -429,18 +452,14 @@ public final class ParamDecoder {
                 raw.append(Integer.toUnsignedString(val));
                 FlagTable flags = spec.flags();
                 if (flags != null) {
-                    if (type.isEnumFlags()) {
-                        flags.appendEnum(resolved, val);
-                    } else {
-                        flags.appendFlags(resolved, val);
-                    }
+                    resolved.append(type.isEnumFlags() ? flags.enumText(val) : flags.flagsText(val));
                 }
             }
             case PT_MODE -> {
                 int val = (int) readForText(v, i, type, at, len);
                 CFormat.appendInt(raw, val, fmt);
                 if (spec.flags() != null) {
-                    spec.flags().appendMode(resolved, val);
+                    resolved.append(spec.flags().modeText(val));
                 }
             }
             case PT_UID, PT_GID -> {

@@ -91,6 +91,25 @@ class ParamTablesTest {
     }
 
     @Test
+    void flagTable_memoizedTexts_sameAsAppendedAndStable() {
+        FlagTable file = T.flagTable("file_flags").orElseThrow();
+        for (int value : new int[] {0, 1, 2, 3, 4097, 262, 1 << 30, -1}) {
+            StringBuilder flags = new StringBuilder();
+            file.appendFlags(flags, value);
+            StringBuilder en = new StringBuilder();
+            file.appendEnum(en, value);
+            StringBuilder mode = new StringBuilder();
+            file.appendMode(mode, value);
+            assertThat(file.flagsText(value)).isEqualTo(flags.toString());
+            assertThat(file.flagsText(value)).isSameAs(file.flagsText(value));
+            assertThat(file.enumText(value)).isEqualTo(en.toString());
+            assertThat(file.modeText(value)).isEqualTo(mode.toString());
+        }
+        assertThat(file.flagsText(262)).isEqualTo("O_TRUNC|O_CREAT|O_WRONLY");
+        assertThat(file.enumText(3)).isEqualTo("O_RDWR");
+    }
+
+    @Test
     void errnoAndSignalNames_knownNumbers_resolve() {
         assertThat(T.errnoName(-2)).isEqualTo("ENOENT");
         assertThat(T.errnoName(2)).isEqualTo("ENOENT");
