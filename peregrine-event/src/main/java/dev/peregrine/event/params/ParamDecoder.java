@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decodes and renders the parameters of an event through an {@link EventView}, as libsinsp does.
@@ -31,9 +32,8 @@ import java.util.List;
  *       halves.</li>
  * </ul>
  * Stateless and thread-safe; state (fd names, thread names, users) comes in through a {@link FdNameResolver}.
- * Parameter indexes are positions in the event; {@link EventTable#paramIndex} finds one by name.
- *
- * @throws ParamDecodeException (from every method) when a parameter's bytes do not fit its type
+ * Parameter indexes are positions in the event; {@link EventTable#paramIndex} finds one by name. Every method throws
+ * {@link ParamDecodeException} when a parameter's bytes do not fit its type or the index is beyond the event.
  */
 public final class ParamDecoder {
     /** The dirfd value meaning "the current directory" ({@code PPM_AT_FDCWD}). */
@@ -391,9 +391,8 @@ public final class ParamDecoder {
         MemorySegment seg = v.segment();
         PrintFormat fmt = spec.format();
         switch (type) {
-            case PT_INT8, PT_INT16, PT_INT32 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
-            case PT_UINT8, PT_UINT16 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
-            case PT_UINT32 -> CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
+            case PT_INT8, PT_INT16, PT_INT32, PT_UINT8, PT_UINT16, PT_UINT32 ->
+                    CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
             case PT_INT64, PT_UINT64 -> CFormat.appendLong(raw, readForText(v, i, type, at, len), fmt);
             case PT_FD, PT_FD32 -> renderFd(readForText(v, i, type, at, len), r, raw, resolved);
             case PT_PID, PT_PID32 -> {
@@ -724,7 +723,7 @@ public final class ParamDecoder {
 
         static void appendInt(StringBuilder out, int v, PrintFormat fmt) {
             switch (fmt) {
-                case PF_HEX -> out.append(Integer.toHexString(v).toUpperCase(java.util.Locale.ROOT));
+                case PF_HEX -> out.append(Integer.toHexString(v).toUpperCase(Locale.ROOT));
                 case PF_OCT -> out.append(v == 0 ? "0" : "0" + Integer.toOctalString(v));
                 case PF_10_PADDED_DEC -> out.append(String.format("%09d", v));
                 case PF_NA, PF_DEC, PF_ID, PF_DIR -> out.append(v);
@@ -733,7 +732,7 @@ public final class ParamDecoder {
 
         static void appendLong(StringBuilder out, long v, PrintFormat fmt) {
             switch (fmt) {
-                case PF_HEX -> out.append(Long.toHexString(v).toUpperCase(java.util.Locale.ROOT));
+                case PF_HEX -> out.append(Long.toHexString(v).toUpperCase(Locale.ROOT));
                 case PF_OCT -> out.append(v == 0 ? "0" : "0" + Long.toOctalString(v));
                 case PF_10_PADDED_DEC -> out.append(String.format("%09d", v));
                 case PF_NA, PF_DEC, PF_ID, PF_DIR -> out.append(v);
