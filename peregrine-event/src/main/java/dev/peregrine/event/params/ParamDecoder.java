@@ -311,6 +311,20 @@ public final class ParamDecoder {
         return resolved.isEmpty() ? raw.toString() : resolved.toString();
     }
 
+    /**
+     * {@return {@code evt.arg.NAME} of the event: {@link #render(EventView, int, FdNameResolver)} of its first
+     * parameter called {@code name}, or null when the event has none (the field then has no value)}; for a name
+     * read on every event, look the index up once per code with {@link EventTable#paramIndexByCode}
+     */
+    public String render(EventView v, String name, FdNameResolver resolver) {
+        int code = v.type();
+        if (code >= tables.eventCount()) {
+            return null;
+        }
+        int i = events.paramIndex(code, name);
+        return i < 0 || i >= v.nparams() ? null : render(v, i, resolver);
+    }
+
     /** {@return the raw text of parameter {@code i} (the part before the parentheses in {@code evt.args})} */
     public String renderRaw(EventView v, int i) {
         StringBuilder raw = new StringBuilder();

@@ -69,6 +69,17 @@ class ParamDecoderTest {
     }
 
     @Test
+    void render_byName_firstParamWithNameOrNull() {
+        EventView v = openX(3, "/etc/passwd", 1 | 4096, 0);
+
+        assertThat(D.render(v, "flags", FdNameResolver.NONE)).isEqualTo("O_RDONLY|O_CLOEXEC");
+        assertThat(D.render(v, "fd", STATE)).isEqualTo("<f>/etc/passwd");
+        assertThat(D.render(v, "tuple", STATE)).isNull();
+        EventView shortOpen = event("PPME_SYSCALL_OPEN_X", u64(3), str("/x"));
+        assertThat(D.render(shortOpen, "flags", STATE)).isNull();
+    }
+
+    @Test
     void render_unnamedFlagBits_fallBackToNumberWhenNothingMatches() {
         EventView v = openX(3, "/x", 1 << 30, 0);
 
