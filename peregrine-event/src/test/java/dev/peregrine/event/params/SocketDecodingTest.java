@@ -202,6 +202,35 @@ class SocketDecodingTest {
     }
 
     @Test
+    void decode_randomEncodedTuplesAndAddresses_roundTrip() {
+        java.util.Random random = new java.util.Random(20261126L);
+        for (int n = 0; n < 5_000; n++) {
+            byte[] sip = new byte[16];
+            byte[] dip = new byte[16];
+            random.nextBytes(sip);
+            random.nextBytes(dip);
+            int sport = random.nextInt(65536);
+            int dport = random.nextInt(65536);
+            byte[] s4 = java.util.Arrays.copyOf(sip, 4);
+            byte[] d4 = java.util.Arrays.copyOf(dip, 4);
+            SocketTuple.Inet4 t4 = new SocketTuple.Inet4(ByteBuffer.wrap(s4).getInt(), sport,
+                    ByteBuffer.wrap(d4).getInt(), dport);
+            SocketTuple.Inet6 t6 = new SocketTuple.Inet6(sip, sport, dip, dport);
+            long src = random.nextLong();
+            long dst = random.nextLong();
+            String path = "/p" + random.nextInt(1000);
+
+            assertThat(tuple(tuple4(s4, sport, d4, dport))).isEqualTo(t4);
+            assertThat(tuple(tuple6(sip, sport, dip, dport))).isEqualTo(t6);
+            assertThat(tuple(tupleUnix(src, dst, path))).isEqualTo(new SocketTuple.Unix(src, dst, path));
+            assertThat(addr(sockaddr4(s4[0] & 0xff, s4[1] & 0xff, s4[2] & 0xff, s4[3] & 0xff, sport)))
+                    .isEqualTo(new SocketAddress.Inet4(t4.sip(), sport));
+            assertThat(t4.render()).isEqualTo(AddressText.ipv4(t4.sip()) + ":" + sport + "->"
+                    + AddressText.ipv4(t4.dip()) + ":" + dport);
+        }
+    }
+
+    @Test
     void fdList_pointAt_readsEntriesAndClampsCount() {
         byte[] b = buf(2 + 3 * 10).putShort((short) 3).putLong(4).putShort((short) 1).putLong(-1).putShort((short) 0x41)
                 .putLong(1L << 40).putShort((short) 0x8000).array();
