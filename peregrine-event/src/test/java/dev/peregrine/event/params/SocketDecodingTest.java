@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SocketDecodingTest {
@@ -203,7 +205,7 @@ class SocketDecodingTest {
 
     @Test
     void decode_randomEncodedTuplesAndAddresses_roundTrip() {
-        java.util.Random random = new java.util.Random(20261126L);
+        Random random = new Random(20261126L);
         for (int n = 0; n < 5_000; n++) {
             byte[] sip = new byte[16];
             byte[] dip = new byte[16];
@@ -211,8 +213,8 @@ class SocketDecodingTest {
             random.nextBytes(dip);
             int sport = random.nextInt(65536);
             int dport = random.nextInt(65536);
-            byte[] s4 = java.util.Arrays.copyOf(sip, 4);
-            byte[] d4 = java.util.Arrays.copyOf(dip, 4);
+            byte[] s4 = Arrays.copyOf(sip, 4);
+            byte[] d4 = Arrays.copyOf(dip, 4);
             SocketTuple.Inet4 t4 = new SocketTuple.Inet4(ByteBuffer.wrap(s4).getInt(), sport,
                     ByteBuffer.wrap(d4).getInt(), dport);
             SocketTuple.Inet6 t6 = new SocketTuple.Inet6(sip, sport, dip, dport);
