@@ -116,6 +116,9 @@ class ParamTablesTest {
         assertThat(T.errnoName(-13)).isEqualTo("EACCES");
         assertThat(T.errnoName(-11)).isEqualTo("EAGAIN");
         assertThat(T.errnoName(-100_000)).isNull();
+        assertThat(T.errnoName(Long.MIN_VALUE)).isNull();
+        assertThat(T.errnoName(Integer.MIN_VALUE)).isNull();
+        assertThat(T.errnoName(0xffff_ffff_0000_0000L - 2)).isEqualTo("ENOENT");
         assertThat(T.signalName(9)).isEqualTo("SIGKILL");
         assertThat(T.signalName(17)).isEqualTo("SIGCHLD");
         assertThat(T.signalName(0)).isNull();
