@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,11 @@ class ParamDecoderSweepTest {
                 int width = spec.type().fixedWidth();
                 int len = random.nextInt(4) == 0 || width <= 0 ? random.nextInt(48) : width;
                 byte[] b = new byte[len];
-                random.nextBytes(b);
+                switch (random.nextInt(4)) {
+                    case 0 -> Arrays.fill(b, (byte) 0xff);
+                    case 1 -> Arrays.fill(b, (byte) 0x80);
+                    default -> random.nextBytes(b);
+                }
                 if (len > 0 && random.nextBoolean()) {
                     b[0] = (byte) new int[] {1, 2, 10, 0}[random.nextInt(4)];
                 }
