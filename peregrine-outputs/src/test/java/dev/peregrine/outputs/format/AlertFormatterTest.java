@@ -225,8 +225,9 @@ class AlertFormatterTest {
 
     @Test
     void hostname_envVariableWins_elseSystem() {
-        assertThat(Hostname.resolve(Map.of("FALCO_HOSTNAME", "h1"))).isEqualTo("h1");
-        assertThat(Hostname.resolve(Map.of("FALCO_HOSTNAME", ""))).isNotEmpty();
+        assertThat(Hostname.resolve(Map.of("FALCO_HOSTNAME", "h1", "FALCO_GRPC_HOSTNAME", "h2"))).isEqualTo("h1");
+        assertThat(Hostname.resolve(Map.of("FALCO_GRPC_HOSTNAME", "h2"))).isEqualTo("h2");
+        assertThat(Hostname.resolve(Map.of("FALCO_HOSTNAME", ""))).isEmpty();
         assertThat(Hostname.resolve(Map.of())).isNotEmpty();
     }
 
