@@ -151,7 +151,9 @@ final class FalcoCommandLine {
         }
         FalcoConfig config;
         try {
-            config = FalcoConfigLoader.load(configFile, options, inv.env(), inv.workingDir());
+            String name = o.configFile != null ? o.configFile : INSTALL_CONFIG;
+            config = FalcoConfigLoader.load(configFile, configFile == null ? "" : name, options, inv.env(),
+                    inv.workingDir());
         } catch (ConfigException e) {
             throw new Fatal(e.getMessage());
         }

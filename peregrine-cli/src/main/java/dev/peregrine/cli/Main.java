@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.replay.ReplayEngine;
 import dev.peregrine.rules.load.BundledRules;
 import dev.peregrine.rules.load.FileLoadResult;
 import dev.peregrine.rules.load.LoadOptions;
@@ -8,7 +9,6 @@ import dev.peregrine.rules.load.RulesLoader;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
-import dev.peregrine.cli.replay.ReplayEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

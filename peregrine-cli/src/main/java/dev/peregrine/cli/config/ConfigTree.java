@@ -57,7 +57,12 @@ public final class ConfigTree {
 
     /** {@return the document of a YAML file, environment variables expanded} */
     public static ConfigTree load(Path file, Map<String, String> env) {
-        return new ConfigTree(readFile(file, env));
+        return load(file, file.toString(), env);
+    }
+
+    /** {@return the document of a YAML file, named {@code name} in error messages} */
+    public static ConfigTree load(Path file, String name, Map<String, String> env) {
+        return new ConfigTree(readFile(file, name, env));
     }
 
     /** {@return the document of YAML text, environment variables expanded} */
@@ -66,15 +71,19 @@ public final class ConfigTree {
     }
 
     static JsonNode readFile(Path file, Map<String, String> env) {
+        return readFile(file, file.toString(), env);
+    }
+
+    static JsonNode readFile(Path file, String name, Map<String, String> env) {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException("Cannot read config file (" + file + "): bad file");
+            throw new ConfigException("Cannot read config file (" + name + "): bad file");
         } catch (IOException e) {
-            throw new ConfigException("Cannot read config file (" + file + "): " + e.getMessage());
+            throw new ConfigException("Cannot read config file (" + name + "): " + e.getMessage());
         }
-        return expandEnv(readText(text, file.toString()), env);
+        return expandEnv(readText(text, name), env);
     }
 
     private static JsonNode readText(String text, String name) {

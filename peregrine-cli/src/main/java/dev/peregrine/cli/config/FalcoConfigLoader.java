@@ -74,14 +74,23 @@ public final class FalcoConfigLoader {
      */
     public static FalcoConfig load(Path configFile, List<String> options, Map<String, String> env,
             Path workingDir) {
+        return load(configFile, configFile == null ? "" : configFile.toString(), options, env, workingDir);
+    }
+
+    /**
+     * Loads a configuration, naming the main file {@code configName} (the path as the user wrote it) in messages
+     * and in {@link FalcoConfig#files()}.
+     */
+    public static FalcoConfig load(Path configFile, String configName, List<String> options,
+            Map<String, String> env, Path workingDir) {
         List<String> files = new ArrayList<>();
         ConfigTree tree;
         if (configFile == null) {
             tree = ConfigTree.empty();
             options.forEach(tree::setOption);
         } else {
-            tree = ConfigTree.load(configFile, env);
-            files.add(configFile.toString());
+            tree = ConfigTree.load(configFile, configName, env);
+            files.add(configName);
             for (String o : options) {
                 if (o.startsWith(CONFIG_FILES)) {
                     tree.setOption(o);
@@ -90,8 +99,7 @@ public final class FalcoConfigLoader {
             mergeIncludes(tree, configFile, env, workingDir, files);
             options.forEach(tree::setOption);
         }
-        return new FalcoConfigLoader(tree, configFile == null ? "" : configFile.toString()).read(files,
-                workingDir);
+        return new FalcoConfigLoader(tree, configName).read(files, workingDir);
     }
 
     private static void mergeIncludes(ConfigTree tree, Path mainFile, Map<String, String> env, Path workingDir,
