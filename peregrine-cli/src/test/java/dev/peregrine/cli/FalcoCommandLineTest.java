@@ -176,7 +176,8 @@ class FalcoCommandLineTest {
     @Test
     void replay_appendOutputByRule_appendsExtraOutput() throws Exception {
         files();
-        Run r = run(new FiringEngine(), Map.of(), replayArgs("-o", "append_output[].match.rule=net_rule", "-o", "append_output[0].extra_output=pid=%proc.name",
+        Run r = run(new FiringEngine(), Map.of(), replayArgs("-o", "append_output[].match.rule=net_rule",
+                "-o", "append_output[0].extra_output=pid=%proc.name",
                 "-o", "rules[].disable.tag=filesystem"));
         assertThat(r.out()).isEqualTo("16:17:57.881781397: Notice connect (cat) pid=cat\n");
     }

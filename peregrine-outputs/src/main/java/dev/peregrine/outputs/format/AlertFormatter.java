@@ -6,6 +6,7 @@ import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.compile.EvalContext;
 import dev.peregrine.rules.fields.FieldCatalog;
 import dev.peregrine.rules.fields.FieldCatalogs;
+import dev.peregrine.rules.load.Priority;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.rules.output.OutputTemplate;
@@ -162,7 +163,72 @@ public final class AlertFormatter {
             fields.put(e.getKey(), e.getValue().template().render(ctx));
         }
         String line = options.jsonOutput() ? json(rule, ro, ctx, timestampNanos, output, message) : output;
-        return new FormattedAlert(line, rule, timestampNanos, output, fields);
+        return new FormattedAlert(line, rule.name(), rule.priority(), rule.source(), rule.sortedTags(),
+                timestampNanos, output, fields);
+    }
+
+    /**
+     * Renders one of Falco's internal messages (source {@code internal}), such as the alert of the
+     * {@code syscall_event_drops} {@code alert} action, as Falco's {@code falco_outputs::handle_msg} does: text
+     * {@code <HH:MM:SS.nnnnnnnnn>: <Priority> <msg> (k=v k=v)} with JSON-encoded values, or a JSON alert.
+     *
+     * @param timestampNanos the time of the message, nanoseconds since the epoch
+     * @param localOffsetSeconds the local time zone's offset: the text form prints local time of day
+     * @param outputFields the message's fields: strings, numbers, booleans or null, in order
+     */
+    public FormattedAlert formatInternal(long timestampNanos, int localOffsetSeconds, Priority priority,
+            String message, String rule, Map<String, Object> outputFields) {
+        requireNonNull(priority, "priority is null");
+        requireNonNull(message, "message is null");
+        requireNonNull(rule, "rule is null");
+        Map<String, String> fields = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        text.append(timeOfDay(timestampNanos, localOffsetSeconds)).append(": ").append(priority.falcoName())
+                .append(' ').append(message).append(" (");
+        boolean first = true;
+        for (Map.Entry<String, Object> e : outputFields.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> || v instanceof java.util.Collection<?>) {
+                throw new IllegalArgumentException("output fields must be key-value maps of scalars: "
+                        + e.getKey());
+            }
+            if (!first) {
+                text.append(' ');
+            }
+            first = false;
+            StringBuilder value = new StringBuilder();
+            AlertJson.value(value, v);
+            text.append(e.getKey()).append('=').append(value);
+            fields.put(e.getKey(), v instanceof String str ? str : value.toString());
+        }
+        text.append(')');
+        String output = text.toString();
+        String line = output;
+        if (options.jsonOutput()) {
+            StringBuilder sb = new StringBuilder(256);
+            sb.append("{\"hostname\":");
+            AlertJson.string(sb, options.hostname());
+            sb.append(",\"output\":");
+            AlertJson.string(sb, message);
+            sb.append(",\"priority\":");
+            AlertJson.string(sb, priority.falcoName());
+            sb.append(",\"rule\":");
+            AlertJson.string(sb, rule);
+            sb.append(",\"source\":\"internal\",\"time\":");
+            AlertJson.string(sb, AlertTime.iso8601Utc(timestampNanos));
+            sb.append(",\"output_fields\":");
+            AlertJson.value(sb, outputFields);
+            line = sb.append('}').toString();
+        }
+        return new FormattedAlert(line, rule, priority, "internal", List.of(), timestampNanos, output, fields);
+    }
+
+    /** libsinsp {@code ts_to_string(ts, date=false, ns=true)}: local {@code HH:MM:SS.nnnnnnnnn}. */
+    private static String timeOfDay(long ts, int localOffsetSeconds) {
+        long sec = Long.divideUnsigned(ts, 1_000_000_000L);
+        long nsec = Long.remainderUnsigned(ts, 1_000_000_000L);
+        long s = Math.floorMod(sec + localOffsetSeconds, 86_400L);
+        return String.format("%02d:%02d:%02d.%09d", s / 3600, (s % 3600) / 60, s % 60, nsec);
     }
 
     private String json(Rule rule, RuleOutput ro, EvalContext ctx, long ts, String output, String message) {

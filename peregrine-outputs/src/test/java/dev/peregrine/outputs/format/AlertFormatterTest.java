@@ -217,6 +217,30 @@ class AlertFormatterTest {
     }
 
     @Test
+    void formatInternal_textAndJson_asFalcoHandleMsg() throws Exception {
+        Ruleset rs = singleRuleWithTags();
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("n_evts", 9L);
+        fields.put("n_drops", "1");
+        AlertFormatter text = AlertFormatter.create(rs,
+                new AlertFormatOptions(false, true, true, false, true, true, HOST, List.of()));
+        FormattedAlert t = text.formatInternal(FIRST_TS, 3600, dev.peregrine.rules.load.Priority.CRITICAL,
+                "Falco internal: syscall event drop. 9 system calls dropped in last second.",
+                "Falco internal: syscall event drop", fields);
+        assertThat(t.line()).isEqualTo("17:17:57.881781397: Critical Falco internal: syscall event drop. 9 system"
+                + " calls dropped in last second. (n_evts=9 n_drops=\"1\")");
+        assertThat(t.source()).isEqualTo("internal");
+        AlertFormatter json = AlertFormatter.create(rs,
+                new AlertFormatOptions(true, true, true, false, true, true, HOST, List.of()));
+        JsonNode n = JSON.readTree(json.formatInternal(FIRST_TS, 0, dev.peregrine.rules.load.Priority.CRITICAL,
+                "msg", "r", fields).line());
+        assertThat(n.get("source").asText()).isEqualTo("internal");
+        assertThat(n.get("output").asText()).isEqualTo("msg");
+        assertThat(n.get("output_fields").get("n_evts").asLong()).isEqualTo(9);
+        assertThat(n.get("time").asText()).isEqualTo("2016-08-04T16:17:57.881781397Z");
+    }
+
+    @Test
     void json_controlCharactersAndQuotes_escapedAsNlohmann() {
         StringBuilder sb = new StringBuilder();
         AlertJson.string(sb, "a\"b\\c\n\u0001é");
