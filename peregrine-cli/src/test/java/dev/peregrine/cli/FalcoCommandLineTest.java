@@ -201,6 +201,19 @@ class FalcoCommandLineTest {
     }
 
     @Test
+    void replay_stopAfterAndAllEvents_reachTheEngine() throws Exception {
+        files();
+        FiringEngine engine = new FiringEngine();
+        Run r = run(engine, Map.of(), replayArgs("-M", "7", "-A", "-U"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(engine.request.stopAfterSeconds()).isEqualTo(7);
+        assertThat(engine.request.config().baseSyscalls().all()).isTrue();
+        Run bad = run(engine, Map.of(), replayArgs("-M", "soon"));
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("Error: Argument 'soon' failed to parse\n");
+    }
+
+    @Test
     void dryRun_loadsEverythingWithoutReplaying() throws Exception {
         files();
         FiringEngine engine = new FiringEngine();

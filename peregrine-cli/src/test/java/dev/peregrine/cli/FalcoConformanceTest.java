@@ -168,6 +168,33 @@ class FalcoConformanceTest {
         }
     }
 
+    /** The runner itself: a run that contradicts an expectation must fail the case. */
+    @org.junit.jupiter.api.Test
+    void check_runContradictingExpectations_fails() throws Exception {
+        JsonNode validation = runnableCases().stream()
+                .filter(c -> c.get("id").asText().equals("TestFalco_Legacy_InvalidNotArray")).findFirst()
+                .orElseThrow();
+        Path workDir = layout();
+        Run run = run(validation, workDir);
+        check(validation.get("expect"), run, workDir);
+        for (String bad : List.of("{\"exit_code\": 0}", "{\"detections_by_rule\": {\"some_rule\": 1}}",
+                "{\"stdout_contains\": [\"no such text\"]}", "{\"stderr_not_regex\": [\"Error\"]}",
+                "{\"validation\": {\"errors\": [{\"code\": \"LOAD_ERR_YAML_PARSE\"}]}}",
+                "{\"validation\": {\"errors\": [{\"code\": \"LOAD_ERR_YAML_VALIDATE\", \"message\": \"Rules"
+                        + " content is not yaml array\"}]}}",
+                "{\"validation\": {\"warnings_count\": 1}}",
+                "{\"validation\": {\"results\": [{\"index\": 0, \"successful\": true}]}}")) {
+            boolean failed;
+            try {
+                check(JSON.readTree(bad), run, workDir);
+                failed = false;
+            } catch (AssertionError expected) {
+                failed = true;
+            }
+            assertThat(failed).as("expectation " + bad + " must fail for " + run).isTrue();
+        }
+    }
+
     /** Lays out the suite in a fresh directory: falco-testing/{rules,configs,outputs} plus ../scap, ../falco. */
     private Path layout() throws IOException {
         Path work = Files.createDirectories(workRoot.resolve("falco-testing"));
@@ -184,15 +211,12 @@ class FalcoConformanceTest {
         c.get("argv").forEach(a -> argv.add(a.asText().replace("${WORKDIR}", workDir.toString())));
         Map<String, String> env = new HashMap<>();
         if (c.has("env")) {
+            // upstream passes exactly these variables (Go exec with an explicit Env)
             c.get("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         } else {
             env.putAll(System.getenv());
-        }
-        env.put("TZ", "UTC");
-        if (!c.has("env")) {
             env.remove("FALCO_HOSTNAME");
-        } else if (!c.get("env").has("TZ")) {
-            env.remove("TZ");
+            env.put("TZ", "UTC");
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
