@@ -334,7 +334,8 @@ final class FalcoCommandLine {
             Path p = inv.resolve(path);
             if (Files.isDirectory(p)) {
                 try (Stream<Path> entries = Files.list(p)) {
-                    entries.filter(Files::isRegularFile).map(e -> path + "/" + e.getFileName()).sorted()
+                    entries.filter(Files::isRegularFile)
+                            .map(e -> Path.of(path).resolve(e.getFileName().toString()).toString()).sorted()
                             .filter(FalcoCommandLine::isYamlName).forEach(files::add);
                 } catch (IOException e) {
                     throw new Fatal("Could not open directory " + path + " for reading");

@@ -288,7 +288,7 @@ class FalcoCommandLineTest {
         Files.writeString(d.resolve("b.yaml"), "- macro: m\n  condition: evt.type=open\n");
         Files.writeString(d.resolve("a.yml"), "- list: l\n  items: [a]\n");
         Files.writeString(d.resolve("c.txt"), "not rules");
-        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.d", "-L");
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.d/", "-L");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("Loading rules from:\n   rules.d/a.yml\n   rules.d/b.yaml\n");
     }

@@ -3,7 +3,6 @@ package dev.peregrine.outputs.channel;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.outputs.format.FormattedAlert;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -38,8 +37,8 @@ public final class FileChannel implements AlertSink {
     public synchronized void emit(FormattedAlert alert) {
         try {
             if (writer == null) {
-                writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             }
             writer.write(alert.line());
             writer.write('\n');
