@@ -53,6 +53,8 @@ final class EventKinds {
     static final int CHROOT = 31;
     static final int SCHEDSWITCH = 32;
     static final int META = 33;
+    static final int SEND = 34;
+    static final int RECV = 35;
 
     /** Parameter names the parsers read, in slot order: {@code slot[code][k]} is the index of name k, or -1. */
     static final String[] SLOT_NAMES = {
@@ -137,6 +139,7 @@ final class EventKinds {
     static final byte V_VFORK = 5;
     static final byte V_WITH_FLAGS = 6;
     static final byte V_TIMERFD = 7;
+    static final byte V_INFERS_SOCKET = 8;
 
     final int size;
     final byte[] handler;
@@ -254,6 +257,8 @@ final class EventKinds {
         on(SINGLE_FD, "PPME_SYSCALL_BPF_2_X");
         singleFdType[code("PPME_SYSCALL_BPF_2_X")] = FdType.BPF;
         byName(SOCKETPAIR, "socketpair");
+        byName(SEND, "send", "sendto", "sendmsg", "sendmmsg");
+        byName(RECV, "recv", "recvfrom", "recvmsg", "recvmmsg");
         byName(SET_EUID, "setuid", "setresuid", "setreuid");
         byName(SET_EGID, "setgid", "setresgid", "setregid");
         byName(SETSID, "setsid");
@@ -306,6 +311,7 @@ final class EventKinds {
                 case "pipe2", "accept4", "dup3", "eventfd2", "inotify_init1", "signalfd4", "epoll_create1" ->
                         V_WITH_FLAGS;
                 case "timerfd_create" -> V_TIMERFD;
+                case "send", "sendto", "sendmsg" -> V_INFERS_SOCKET;
                 default -> 0;
             };
         }

@@ -6,11 +6,14 @@ import dev.peregrine.capture.FdInfo;
 import dev.peregrine.capture.FdType;
 import dev.peregrine.capture.GroupInfo;
 import dev.peregrine.capture.MachineInfo;
+import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.SocketAddress;
+import dev.peregrine.event.params.SocketTuple;
 import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerTable;
@@ -57,8 +60,8 @@ public final class StateEngine {
      * - Network-interface inference of zero addresses in fd-list sockets (sinsp_network_interfaces::update_fd) is not
      *   done; hostname/port resolution is never done (Falco disables it too).
      * - The table makes room by evicting dead then idle threads instead of refusing new ones (see ThreadTable).
-     * - Thread groups: the main thread stands for the group; a dead main thread is removed at its procexit like any
-     *   thread, so threads that outlive it fall back to their own (empty) descriptor table.
+     * - Thread groups: the main thread stands for the group (libsinsp's thread_group_info); a dead main thread stays
+     *   while its process has threads, and leaves with the last of them.
      * - prctl(PR_SET_NAME) does not change proc.name, as in libsinsp (it only tracks the child-subreaper flag, which
      *   Peregrine does not need yet).
      */
@@ -99,6 +102,7 @@ public final class StateEngine {
     private static final int FD_UPPER_LAYER_CREAT = 1;
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
+    private static final int LOOPBACK = 0x7F000001;
 
     private final EventKinds kinds;
     private final ThreadTable threads;
@@ -110,6 +114,7 @@ public final class StateEngine {
     private final byte[] ip6b = new byte[FdState.IPV6_BYTES];
 
     private MachineInfo machine;
+    private int[][] ipv4Interfaces = new int[0][];
     private ThreadState current;
     private FdState currentFd;
     private long currentFdNum = -1;
@@ -241,6 +246,7 @@ public final class StateEngine {
         users.clear();
         containers.clear();
         machine = null;
+        ipv4Interfaces = new int[0][];
         current = null;
         currentFd = null;
         currentFdNum = -1;
@@ -263,7 +269,14 @@ public final class StateEngine {
                 u.groups().forEach(group -> users.addGroup("", group));
             }
             case ScapBlock.Interfaces i -> {
-                // Interfaces only matter for inferring zero socket addresses, which Peregrine does not do.
+                int n = 0;
+                int[][] v4 = new int[i.interfaces().size()][];
+                for (NetInterface ni : i.interfaces()) {
+                    if (ni instanceof NetInterface.Ipv4 a) {
+                        v4[n++] = new int[] {ipv4(a.addr()), ipv4(a.netmask())};
+                    }
+                }
+                ipv4Interfaces = java.util.Arrays.copyOf(v4, n);
             }
             case ScapBlock.Unknown u -> {
                 // Skipped by the reader; nothing to apply.
@@ -277,6 +290,7 @@ public final class StateEngine {
             assignContainer(t);
             threads.put(t);
         }
+        threads.recountGroups();
         // As libsinsp after a /proc scan: a parent missing from the table becomes 0 (except for init).
         for (ThreadInfo info : list) {
             ThreadState t = threads.get(info.tid());
@@ -287,6 +301,48 @@ public final class StateEngine {
                 }
             }
         }
+    }
+
+    /**
+     * libsinsp's sinsp_network_interfaces::update_fd for IPv4 sockets: a zero end takes the address of the local
+     * interface that would serve the other end (exact match, same subnet, else the first non-loopback one).
+     */
+    private void inferZeroAddress(FdState s) {
+        if (s.type() != FdType.IPV4_SOCK || (s.sip() != 0 && s.dip() != 0)) {
+            return;
+        }
+        if (s.sip() == 0) {
+            int inferred = inferIpv4(s.dip());
+            if (inferred == s.dip() && s.sport() == s.dport()) {
+                return;
+            }
+            s.setIpv4Tuple(inferred, s.sport(), s.dip(), s.dport());
+        } else {
+            int inferred = inferIpv4(s.sip());
+            if (inferred == s.sip() && s.sport() == s.dport()) {
+                return;
+            }
+            s.setIpv4Tuple(s.sip(), s.sport(), inferred, s.dport());
+        }
+    }
+
+    private int inferIpv4(int destination) {
+        for (int[] i : ipv4Interfaces) {
+            if (i[0] == destination) {
+                return i[0];
+            }
+        }
+        for (int[] i : ipv4Interfaces) {
+            if ((i[0] & i[1]) == (destination & i[1])) {
+                return i[0];
+            }
+        }
+        for (int[] i : ipv4Interfaces) {
+            if (i[0] != LOOPBACK) {
+                return i[0];
+            }
+        }
+        return 0;
     }
 
     private void addFds(long tid, List<FdInfo> list) {
@@ -300,6 +356,10 @@ public final class StateEngine {
         }
         for (FdInfo info : list) {
             FdState fd = fromCapture(info);
+            if (fd.type() == FdType.IPV4_SOCK) {
+                inferZeroAddress(fd);
+                fd.setName(ipv4TupleName(fd.sip(), fd.sport(), fd.dip(), fd.dport()));
+            }
             table.put(fd);
         }
     }
@@ -508,7 +568,7 @@ public final class StateEngine {
         if (pendingTidRemoval != -1) {
             ThreadState t = threads.get(pendingTidRemoval);
             if (t != null && t.dead()) {
-                threads.remove(pendingTidRemoval);
+                threads.removeExited(pendingTidRemoval);
             }
             pendingTidRemoval = -1;
         }
@@ -545,6 +605,8 @@ public final class StateEngine {
             case EventKinds.DUP -> parseDup(v, t, type);
             case EventKinds.SINGLE_FD -> parseSingleFd(v, t, type);
             case EventKinds.SOCKETPAIR -> parseSocketpair(v, t);
+            case EventKinds.SEND -> parseSendRecv(v, t, type, false);
+            case EventKinds.RECV -> parseSendRecv(v, t, type, true);
             case EventKinds.SET_EUID -> {
                 int slot = has(v, EventKinds.EUID) ? EventKinds.EUID : EventKinds.UID;
                 if (t != null && res(v) == 0 && has(v, slot)) {
@@ -991,7 +1053,6 @@ public final class StateEngine {
                 s.setIpv4Server(ip, port);
                 s.setRole(FdState.Role.SERVER);
             }
-            s.setName(InetText.ipv4(ip) + ":" + port);
         } else if (family == PPM_AF_INET6 && len >= 19) {
             Wire.ipv6At(v, ai, 1, ip6a);
             int port = Wire.u16At(v, ai, 17);
@@ -1005,10 +1066,8 @@ public final class StateEngine {
                 }
                 s.setRole(FdState.Role.SERVER);
             }
-            s.setName(InetText.ipv6(ip6a) + ":" + port);
-        } else if (family == PPM_AF_UNIX) {
-            s.setName(wire.strAt(v, ai, 1));
         }
+        s.setName(addressText(v, ai));
     }
 
     private void parseConnect(EventView v, ThreadState t, int type) {
@@ -1118,7 +1177,7 @@ public final class StateEngine {
                 s.setIpv6Destination(ip6a, port);
             }
         } else {
-            s.setName(wire.strAt(e, ai, 1));
+            s.setName(addressText(e, ai));
         }
     }
 
@@ -1168,6 +1227,16 @@ public final class StateEngine {
         return InetText.ipv4(sip) + ":" + sport + "->" + InetText.ipv4(dip) + ":" + dport;
     }
 
+    /** {@return parameter {@code i}, a socket tuple, as libsinsp prints it (get_param_as_str)} */
+    private static String tupleText(EventView v, int i) {
+        return SocketTuple.decode(v.segment(), v.paramOffset(i), v.paramLength(i)).render();
+    }
+
+    /** {@return parameter {@code i}, a socket address, as libsinsp prints it (get_param_as_str)} */
+    private static String addressText(EventView v, int i) {
+        return SocketAddress.decode(v.segment(), v.paramOffset(i), v.paramLength(i)).render();
+    }
+
     private static String unixName(long source, long dest, String path) {
         return Long.toHexString(source) + "->" + Long.toHexString(dest) + " " + path;
     }
@@ -1200,6 +1269,90 @@ public final class StateEngine {
         };
     }
 
+    /**
+     * libsinsp's parse_read_exit / parse_write_exit for sockets: a send on an unknown descriptor with an IP tuple
+     * makes a UDP socket; an unnamed or non-TCP socket takes the tuple the event carries.
+     */
+    private void parseSendRecv(EventView v, ThreadState t, int type, boolean incoming) {
+        if (t == null) {
+            return;
+        }
+        long r = res(v);
+        EventView tupleSrc = either(v, enterFor(t, type), EventKinds.TUPLE);
+        if (currentFd == null && !incoming && kinds.variant[type] == EventKinds.V_INFERS_SOCKET && r >= 0
+                && tupleSrc != null) {
+            int family = Wire.byteAt(tupleSrc, at(tupleSrc, EventKinds.TUPLE), 0);
+            if (family == PPM_AF_INET || family == PPM_AF_INET6) {
+                long fd = t.lastEventFd() >= 0 ? t.lastEventFd() : s64(v, EventKinds.FD);
+                addSocket(t, fd, family, SOCK_DGRAM, IPPROTO_UDP, 0);
+            }
+        }
+        FdState s = currentFd;
+        if (s == null || r < 0) {
+            return;
+        }
+        if (s.type() == FdType.IPV4_SOCK || s.type() == FdType.IPV6_SOCK) {
+            s.setConnected(true);
+        }
+        if (tupleSrc == null || !(s.name().isEmpty() || s.l4proto() != FdState.L4_TCP || !s.isInetSocket())) {
+            return;
+        }
+        int ti = at(tupleSrc, EventKinds.TUPLE);
+        if (!updateFromTuple(tupleSrc, ti, s)) {
+            return;
+        }
+        if (s.type() == FdType.IPV4_SOCK || s.type() == FdType.IPV6_SOCK) {
+            if (s.role() == FdState.Role.NONE) {
+                // libsinsp guesses by the process' other sockets, but its loops always find this socket itself,
+                // so the guess is the direction: server for reads, client for writes.
+                s.setRole(incoming ? FdState.Role.SERVER : FdState.Role.CLIENT);
+            }
+            if (s.role() == (incoming ? FdState.Role.CLIENT : FdState.Role.SERVER)) {
+                s.swapEnds();
+            }
+            s.setName(socketName(s));
+        } else {
+            s.setName(tupleText(tupleSrc, ti));
+        }
+    }
+
+    /** libsinsp's update_fd: takes a socket tuple into the descriptor; false when nothing changed or invalid. */
+    private boolean updateFromTuple(EventView v, int ti, FdState s) {
+        if (!Wire.has(v, ti) || !validTuple(v, ti)) {
+            return false;
+        }
+        int family = Wire.byteAt(v, ti, 0);
+        if (family == PPM_AF_INET) {
+            s.setType(FdType.IPV4_SOCK);
+            if (!updateIpv4(s, Wire.ipv4At(v, ti, 1), Wire.u16At(v, ti, 5), Wire.ipv4At(v, ti, 7),
+                    Wire.u16At(v, ti, 11))) {
+                return false;
+            }
+        } else if (family == PPM_AF_INET6) {
+            Wire.ipv6At(v, ti, 1, ip6a);
+            int sport = Wire.u16At(v, ti, 17);
+            Wire.ipv6At(v, ti, 19, ip6b);
+            int dport = Wire.u16At(v, ti, 35);
+            if (InetText.isIpv4Mapped(ip6a) && InetText.isIpv4Mapped(ip6b)) {
+                s.setType(FdType.IPV4_SOCK);
+                if (!updateIpv4(s, InetText.mappedIpv4(ip6a), sport, InetText.mappedIpv4(ip6b), dport)) {
+                    return false;
+                }
+            } else if (!updateIpv6(s, ip6a, sport, ip6b, dport)) {
+                return false;
+            }
+        } else {
+            s.setType(FdType.UNIX_SOCK);
+            s.setUnixEnds(Wire.u64At(v, ti, 1), Wire.u64At(v, ti, 9));
+            return true;
+        }
+        if (s.l4proto() == FdState.L4_UNKNOWN) {
+            s.setL4proto(FdState.L4_UDP);
+        }
+        inferZeroAddress(s);
+        return true;
+    }
+
     private void parseAccept(EventView v, ThreadState t, int type) {
         long fd = res(v);
         if (t == null || fd < 0) {
@@ -1216,7 +1369,6 @@ public final class StateEngine {
             s.setIpv4Tuple(Wire.ipv4At(v, ti, 1), Wire.u16At(v, ti, 5), Wire.ipv4At(v, ti, 7), Wire.u16At(v, ti, 11));
             s.setType(FdType.IPV4_SOCK);
             s.setL4proto(FdState.L4_TCP);
-            s.setName(ipv4TupleName(s.sip(), s.sport(), s.dip(), s.dport()));
         } else if (family == PPM_AF_INET6) {
             Wire.ipv6At(v, ti, 1, ip6a);
             int sport = Wire.u16At(v, ti, 17);
@@ -1230,16 +1382,15 @@ public final class StateEngine {
                 s.setType(FdType.IPV6_SOCK);
             }
             s.setL4proto(FdState.L4_TCP);
-            s.setName(InetText.ipv6(ip6a) + ":" + sport + "->" + InetText.ipv6(ip6b) + ":" + dport);
         } else if (family == PPM_AF_UNIX) {
             long source = Wire.u64At(v, ti, 1);
             long dest = Wire.u64At(v, ti, 9);
             s.setType(FdType.UNIX_SOCK);
             s.setUnixEnds(source, dest);
-            s.setName(unixName(source, dest, wire.strAt(v, ti, 17)));
         } else {
             return;
         }
+        s.setName(tupleText(v, ti));
         if (kinds.variant[type] == EventKinds.V_WITH_FLAGS) {
             EventView src = either(v, enterFor(t, type), EventKinds.FLAGS);
             if (src != null) {

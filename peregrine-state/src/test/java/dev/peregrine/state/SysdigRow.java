@@ -19,9 +19,19 @@ final class SysdigRow {
     private SysdigRow() {
     }
 
+    /** sysdig 0.29.3 consumes user and group meta events without giving them an event number. */
+    static boolean unnumbered(EventTable table, EventView v) {
+        String n = table.byCode(v.type()).name();
+        return n.equals("useradded") || n.equals("groupadded") || n.equals("userdeleted") || n.equals("groupdeleted");
+    }
+
     static String render(long num, EventView v, StateEngine engine, EventTable table) {
         EventTable.EventInfo info = table.byCode(v.type());
         String type = info.name();
+        if (v.type() == EventTable.GENERIC_E || v.type() == EventTable.GENERIC_X) {
+            String sc = v.nparams() > 0 && v.paramLength(0) >= 2 ? table.syscallName(v.paramU16(0)) : null;
+            type = sc == null || sc.equals("unknown") ? "<unknown>" : sc;
+        }
         String dir = info.direction() == EventTable.Direction.ENTER ? ">" : "<";
         ThreadState t = engine.currentThread();
         String proc = t == null ? NA : t.comm();

@@ -52,6 +52,8 @@ public final class EventConverter {
 
     /** Conversion rounds per event before giving up (libscap's MAX_CONVERSION_BOUNDARY). */
     static final int MAX_CONVERSIONS = 50;
+    /** Largest event converted (the scap reader accepts events up to 64 MiB); bounds the work arrays. */
+    static final long MAX_EVENT_BYTES = 256L << 20;
     /** Threads with a stashed enter event at most; beyond, the stash is cleared. */
     static final int MAX_STASHED_THREADS = 1 << 16;
     /** Initial size of each work array in bytes; arrays grow to the largest converted event. */
@@ -195,6 +197,11 @@ public final class EventConverter {
             }
         }
         long len = in.len();
+        if (len > MAX_EVENT_BYTES) {
+            error = "event " + describe(code) + " of " + len + " bytes exceeds the " + MAX_EVENT_BYTES
+                    + "-byte conversion limit";
+            return Result.ERROR;
+        }
         ensure(true, len);
         MemorySegment.copy(in.segment(), in.offset(), segA, 0, len);
         boolean inA = true;

@@ -8,6 +8,7 @@ import dev.peregrine.capture.MachineInfo;
 import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
+import dev.peregrine.capture.convert.LegacyEventSplitter;
 import dev.peregrine.event.Event;
 import dev.peregrine.event.EventView;
 import java.io.BufferedOutputStream;
@@ -37,7 +38,10 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The events are written byte for byte as given: write events as read with {@link ScapFileSource#openAsWritten}
  * to copy a capture in the layouts it was written with (what older readers such as {@code sysdig} 0.29.3 know, see
- * {@code docs/scap-compat.md}), or as read with {@link ScapFileSource#open} to write the current layouts.
+ * {@code docs/scap-compat.md}), or as read with {@link ScapFileSource#open} to write the current layouts. With
+ * {@link Layout#SYSDIG_0_29}, exit events in the current layout of syscalls that older drivers split over an enter
+ * and an exit event are written as that older pair ({@link LegacyEventSplitter}), so that {@code sysdig -r} 0.29.3
+ * finds the fd, size and other arguments it takes from enter events.
  */
 public final class ScapFileWriter implements AutoCloseable {
     /*
@@ -70,16 +74,29 @@ public final class ScapFileWriter implements AutoCloseable {
     private static final int DEVID_BYTES = 2;
     private static final int FLAGS_BYTES = 4;
 
+    /** The event layouts written. */
+    public enum Layout {
+        /** Events exactly as given (the current layouts for converted events). */
+        CURRENT,
+        /**
+         * Exit-only events of the current driver are split into the enter + exit pair that {@code sysdig} 0.29.3's
+         * event table describes; everything else as given.
+         */
+        SYSDIG_0_29
+    }
+
     private final OutputStream out;
     private final IntPredicate largePayload;
+    private final LegacyEventSplitter splitter;
     private Buf block = new Buf(1 << 16);
     private boolean sawSection;
     private boolean closed;
     private long events;
 
-    private ScapFileWriter(OutputStream out, IntPredicate largePayload) {
+    private ScapFileWriter(OutputStream out, IntPredicate largePayload, Layout layout) {
         this.out = out;
         this.largePayload = largePayload;
+        this.splitter = layout == Layout.SYSDIG_0_29 ? LegacyEventSplitter.standard() : null;
     }
 
     /**
@@ -88,16 +105,32 @@ public final class ScapFileWriter implements AutoCloseable {
      * @param gzip whether to gzip-compress the file, as {@code sysdig -z} does
      */
     public static ScapFileWriter create(Path path, boolean gzip) throws IOException {
+        return create(path, gzip, Layout.CURRENT);
+    }
+
+    /**
+     * Creates (or truncates) a capture file with the given event layouts.
+     *
+     * @param gzip whether to gzip-compress the file, as {@code sysdig -z} does
+     */
+    public static ScapFileWriter create(Path path, boolean gzip, Layout layout) throws IOException {
         requireNonNull(path, "path is null");
-        return open(Files.newOutputStream(path), gzip);
+        requireNonNull(layout, "layout is null");
+        return open(Files.newOutputStream(path), gzip, layout);
     }
 
     /** Writes a capture to a stream; the writer closes the stream. */
     public static ScapFileWriter open(OutputStream stream, boolean gzip) throws IOException {
+        return open(stream, gzip, Layout.CURRENT);
+    }
+
+    /** Writes a capture with the given event layouts to a stream; the writer closes the stream. */
+    public static ScapFileWriter open(OutputStream stream, boolean gzip, Layout layout) throws IOException {
         requireNonNull(stream, "stream is null");
+        requireNonNull(layout, "layout is null");
         OutputStream o = gzip ? new GZIPOutputStream(stream, STREAM_BUFFER_BYTES)
                 : new BufferedOutputStream(stream, STREAM_BUFFER_BYTES);
-        return new ScapFileWriter(o, TableEventShapes.standard()::largePayload);
+        return new ScapFileWriter(o, TableEventShapes.standard()::largePayload, layout);
     }
 
     /** {@return the number of events written} */
@@ -135,6 +168,17 @@ public final class ScapFileWriter implements AutoCloseable {
         requireNonNull(event, "event is null");
         checkOpen();
         ensureSection();
+        switch (splitter == null ? 0 : splitter.toLegacy(event)) {
+            case 0 -> writeBlock(event, cpu, flags);
+            case 1 -> writeBlock(splitter.exit(), cpu, flags);
+            default -> {
+                writeBlock(splitter.enter(), cpu, flags);
+                writeBlock(splitter.exit(), cpu, flags);
+            }
+        }
+    }
+
+    private void writeBlock(EventView event, int cpu, int flags) throws IOException {
         long len = event.len();
         if (len > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("event of " + len + " bytes is too large");

@@ -60,7 +60,12 @@ class ScapFileWriterTest {
 
     /** Reads {@code in} and writes every block and event to {@code out}. */
     static void copy(Path in, Path out, boolean convert, boolean gzip) throws IOException {
-        try (ScapFileWriter w = ScapFileWriter.create(out, gzip)) {
+        copy(in, out, convert, gzip, ScapFileWriter.Layout.CURRENT);
+    }
+
+    static void copy(Path in, Path out, boolean convert, boolean gzip, ScapFileWriter.Layout layout)
+            throws IOException {
+        try (ScapFileWriter w = ScapFileWriter.create(out, gzip, layout)) {
             List<ScapBlock> pending = new ArrayList<>();
             java.util.function.Consumer<ScapBlock> listener = pending::add;
             try (ScapFileSource s = convert ? ScapFileSource.open(in, listener)

@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decodes and renders the parameters of an event through an {@link EventView}, as libsinsp does.
@@ -31,9 +32,8 @@ import java.util.List;
  *       halves.</li>
  * </ul>
  * Stateless and thread-safe; state (fd names, thread names, users) comes in through a {@link FdNameResolver}.
- * Parameter indexes are positions in the event; {@link EventTable#paramIndex} finds one by name.
- *
- * @throws ParamDecodeException (from every method) when a parameter's bytes do not fit its type
+ * Parameter indexes are positions in the event; {@link EventTable#paramIndex} finds one by name. Every method throws
+ * {@link ParamDecodeException} when a parameter's bytes do not fit its type or the index is beyond the event.
  */
 public final class ParamDecoder {
     /** The dirfd value meaning "the current directory" ({@code PPM_AT_FDCWD}). */
@@ -69,6 +69,10 @@ public final class ParamDecoder {
      * addresses, PT_DOUBLE with "%g"-like text; PT_CHARBUFARRAY, which libsinsp reads as an in-process pointer, is
      * read as NUL-separated strings joined with '.'. Hostname/port resolution is off, as in Falco.
      *
+     * Lengths: asLong and the other raw accessors insist on the type's width (libsinsp throws "could not parse
+     * param"); rendering reads a 1/2/4/8-byte value of another width at its own width, so an old layout that
+     * reached the output does not make the whole output fail.
+     *
      * Allocation: the raw accessors read the segment directly. Rendering allocates its StringBuilders; it runs for
      * outputs only.
      */
@@ -83,6 +87,7 @@ public final class ParamDecoder {
     private final EventTable events;
     private final ParamTables tables;
     private final ZoneId zone;
+    private final int maxBufferChars;
 
     /** Creates a decoder over these tables, rendering absolute times in the system time zone (as localtime_r). */
     public ParamDecoder(EventTable events, ParamTables tables) {
@@ -91,9 +96,26 @@ public final class ParamDecoder {
 
     /** Creates a decoder rendering absolute times in {@code zone}. */
     public ParamDecoder(EventTable events, ParamTables tables, ZoneId zone) {
+        this(events, tables, zone, 0);
+    }
+
+    private ParamDecoder(EventTable events, ParamTables tables, ZoneId zone, int maxBufferChars) {
         this.events = requireNonNull(events, "events is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.zone = requireNonNull(zone, "zone is null");
+        if (maxBufferChars < 0) {
+            throw new IllegalArgumentException("maxBufferChars must not be negative: " + maxBufferChars);
+        }
+        this.maxBufferChars = maxBufferChars;
+    }
+
+    /**
+     * {@return a decoder that cuts rendered byte buffers to {@code maxBufferChars} characters, the last three
+     * replaced by "..."}, as libsinsp's {@code set_max_evt_output_len} (sysdig sets 80 unless {@code -v}; Falco
+     * leaves it 0, no limit)
+     */
+    public ParamDecoder withMaxBufferChars(int maxBufferChars) {
+        return new ParamDecoder(events, tables, zone, maxBufferChars);
     }
 
     /** {@return the decoder over the bundled tables} */
@@ -258,12 +280,49 @@ public final class ParamDecoder {
         return render(v, i, FdNameResolver.NONE);
     }
 
-    /** {@return libsinsp's {@code evt.arg} text of parameter {@code i}: the resolved text when any, else the raw} */
+    /**
+     * {@return libsinsp's {@code evt.arg} text of parameter {@code i}: the resolved text when any, else the raw}
+     * Flag, enum and errno names come from memoized or constant strings, so {@code evt.arg.flags} of a recurring
+     * value allocates nothing.
+     */
     public String render(EventView v, int i, FdNameResolver resolver) {
+        ParamSpec spec = spec(v, i);
+        ParamType type = spec.type();
+        int len = v.paramLength(i);
+        if (len == type.fixedWidth() && len > 0) {
+            if (spec.flags() != null && (type.isFlags() || type == ParamType.PT_MODE)) {
+                int val = (int) asLong(v, i);
+                String text = type == ParamType.PT_MODE ? spec.flags().modeText(val)
+                        : type.isEnumFlags() ? spec.flags().enumText(val) : spec.flags().flagsText(val);
+                if (!text.isEmpty()) {
+                    return text;
+                }
+            } else if (type == ParamType.PT_ERRNO) {
+                long val = v.paramU64(i);
+                String name = val < 0 ? tables.errnoName(val) : null;
+                if (name != null) {
+                    return name;
+                }
+            }
+        }
         StringBuilder raw = new StringBuilder();
         StringBuilder resolved = new StringBuilder();
         renderParam(v, i, resolver, raw, resolved);
         return resolved.isEmpty() ? raw.toString() : resolved.toString();
+    }
+
+    /**
+     * {@return {@code evt.arg.NAME} of the event: {@link #render(EventView, int, FdNameResolver)} of its first
+     * parameter called {@code name}, or null when the event has none (the field then has no value)}; for a name
+     * read on every event, look the index up once per code with {@link EventTable#paramIndexByCode}
+     */
+    public String render(EventView v, String name, FdNameResolver resolver) {
+        int code = v.type();
+        if (code >= tables.eventCount()) {
+            return null;
+        }
+        int i = events.paramIndex(code, name);
+        return i < 0 || i >= v.nparams() ? null : render(v, i, resolver);
     }
 
     /** {@return the raw text of parameter {@code i} (the part before the parentheses in {@code evt.args})} */
@@ -346,13 +405,12 @@ public final class ParamDecoder {
         MemorySegment seg = v.segment();
         PrintFormat fmt = spec.format();
         switch (type) {
-            case PT_INT8, PT_INT16, PT_INT32 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_UINT8, PT_UINT16 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_UINT32 -> CFormat.appendInt(raw, (int) readLong(v, i, type, at, len), fmt);
-            case PT_INT64, PT_UINT64 -> CFormat.appendLong(raw, readLong(v, i, type, at, len), fmt);
-            case PT_FD, PT_FD32 -> renderFd(readLong(v, i, type, at, len), r, raw, resolved);
+            case PT_INT8, PT_INT16, PT_INT32, PT_UINT8, PT_UINT16, PT_UINT32 ->
+                    CFormat.appendInt(raw, (int) readForText(v, i, type, at, len), fmt);
+            case PT_INT64, PT_UINT64 -> CFormat.appendLong(raw, readForText(v, i, type, at, len), fmt);
+            case PT_FD, PT_FD32 -> renderFd(readForText(v, i, type, at, len), r, raw, resolved);
             case PT_PID, PT_PID32 -> {
-                long pid = readLong(v, i, type, at, len);
+                long pid = readForText(v, i, type, at, len);
                 raw.append(pid);
                 String comm = r.threadComm(pid);
                 if (comm != null) {
@@ -360,7 +418,7 @@ public final class ParamDecoder {
                 }
             }
             case PT_ERRNO -> {
-                long val = readLong(v, i, type, at, len);
+                long val = readForText(v, i, type, at, len);
                 raw.append(val);
                 if (val < 0) {
                     appendIfNotNull(resolved, tables.errnoName(val));
@@ -368,12 +426,12 @@ public final class ParamDecoder {
             }
             case PT_CHARBUF -> raw.append(stringAt(seg, at, len));
             case PT_FSPATH, PT_FSRELPATH -> renderPath(v, spec, type, stringAt(seg, at, len), r, raw, resolved);
-            case PT_BYTEBUF -> appendDots(raw, seg, at, len);
+            case PT_BYTEBUF -> appendDots(raw, seg, at, len, maxBufferChars);
             case PT_SOCKADDR -> SocketAddress.decode(seg, at, len).appendTo(raw);
             case PT_SOCKTUPLE -> SocketTuple.decode(seg, at, len).appendTo(raw);
             case PT_FDLIST -> renderFdList(seg, at, len, r, raw);
             case PT_SYSCALLID -> {
-                int sc = (int) readLong(v, i, type, at, len);
+                int sc = (int) readForText(v, i, type, at, len);
                 if (sc >= events.syscallCount()) {
                     raw.append("<unknown syscall>");
                 } else {
@@ -382,12 +440,12 @@ public final class ParamDecoder {
                 }
             }
             case PT_SIGTYPE -> {
-                int sig = (int) readLong(v, i, type, at, len);
+                int sig = (int) readForText(v, i, type, at, len);
                 raw.append(sig);
                 appendIfNotNull(resolved, tables.signalName(sig));
             }
             case PT_RELTIME -> {
-                long ns = readLong(v, i, type, at, len);
+                long ns = readForText(v, i, type, at, len);
                 if (ns == -1) {
                     raw.append("none");
                 } else {
@@ -396,33 +454,29 @@ public final class ParamDecoder {
                 }
             }
             case PT_ABSTIME -> {
-                long ns = readLong(v, i, type, at, len);
+                long ns = readForText(v, i, type, at, len);
                 long sec = Long.divideUnsigned(ns, 1_000_000_000L);
                 long nsec = Long.remainderUnsigned(ns, 1_000_000_000L);
                 ZonedDateTime t = Instant.ofEpochSecond(sec).atZone(zone);
                 raw.append(ABSTIME.format(t)).append(String.format("%09d", nsec));
             }
             case PT_FLAGS8, PT_FLAGS16, PT_FLAGS32, PT_ENUMFLAGS8, PT_ENUMFLAGS16, PT_ENUMFLAGS32 -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 raw.append(Integer.toUnsignedString(val));
                 FlagTable flags = spec.flags();
                 if (flags != null) {
-                    if (type.isEnumFlags()) {
-                        flags.appendEnum(resolved, val);
-                    } else {
-                        flags.appendFlags(resolved, val);
-                    }
+                    resolved.append(type.isEnumFlags() ? flags.enumText(val) : flags.flagsText(val));
                 }
             }
             case PT_MODE -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 CFormat.appendInt(raw, val, fmt);
                 if (spec.flags() != null) {
-                    spec.flags().appendMode(resolved, val);
+                    resolved.append(spec.flags().modeText(val));
                 }
             }
             case PT_UID, PT_GID -> {
-                long val = readLong(v, i, type, at, len);
+                long val = readForText(v, i, type, at, len);
                 if (val == 0xffff_ffffL) {
                     raw.append("-1");
                     resolved.append("<NONE>");
@@ -433,7 +487,7 @@ public final class ParamDecoder {
                 }
             }
             case PT_SIGSET -> {
-                int val = (int) readLong(v, i, type, at, len);
+                int val = (int) readForText(v, i, type, at, len);
                 boolean first = true;
                 for (int sig = 0; sig < 32; sig++) {
                     if ((val & (1 << sig)) != 0) {
@@ -447,8 +501,8 @@ public final class ParamDecoder {
             }
             case PT_CHARBUFARRAY -> raw.append(String.join(".", splitNul(seg, at, len)));
             case PT_CHARBUF_PAIR_ARRAY -> renderPairs(splitNul(seg, at, len), raw);
-            case PT_PORT, PT_L4PROTO, PT_SOCKFAMILY, PT_BOOL -> raw.append(readLong(v, i, type, at, len));
-            case PT_IPV4ADDR -> AddressText.appendIpv4(raw, (int) readLong(v, i, type, at, len));
+            case PT_PORT, PT_L4PROTO, PT_SOCKFAMILY, PT_BOOL -> raw.append(readForText(v, i, type, at, len));
+            case PT_IPV4ADDR -> AddressText.appendIpv4(raw, (int) readForText(v, i, type, at, len));
             case PT_IPV6ADDR -> {
                 checkLength(v, i, spec, 16, len);
                 AddressText.appendIpv6(raw, Wire.bytes(seg, at, 16));
@@ -553,6 +607,29 @@ public final class ParamDecoder {
         };
     }
 
+    /**
+     * Reads a number for rendering: like {@link #readLong}, but a value of 1, 2, 4 or 8 bytes that is not the
+     * type's width (an old layout the capture reader delivers unconverted) is read at its own width, sign-extended
+     * for signed types, instead of failing the whole output.
+     */
+    private long readForText(EventView v, int i, ParamType type, long at, int len) {
+        int width = type.fixedWidth();
+        if (width <= 0 || width == 16 || len == width || !(len == 1 || len == 2 || len == 4 || len == 8)) {
+            return readLong(v, i, type, at, len);
+        }
+        MemorySegment seg = v.segment();
+        boolean signed = switch (type) {
+            case PT_INT8, PT_INT16, PT_INT32, PT_INT64, PT_FD, PT_PID, PT_ERRNO, PT_FD32, PT_PID32 -> true;
+            default -> false;
+        };
+        return switch (len) {
+            case 1 -> signed ? seg.get(ValueLayout.JAVA_BYTE, at) : Wire.u8(seg, at);
+            case 2 -> signed ? seg.get(Wire.U16, at) : Wire.u16(seg, at);
+            case 4 -> signed ? Wire.i32(seg, at) : Integer.toUnsignedLong(Wire.i32(seg, at));
+            default -> Wire.i64(seg, at);
+        };
+    }
+
     private ParamSpec dynamicVariant(EventView v, int i, ParamSpec spec) {
         int len = v.paramLength(i);
         if (len == 0) {
@@ -631,10 +708,16 @@ public final class ParamDecoder {
         return out;
     }
 
-    private static void appendDots(StringBuilder out, MemorySegment seg, long at, int len) {
-        for (int k = 0; k < len; k++) {
+    private static void appendDots(StringBuilder out, MemorySegment seg, long at, int len, int max) {
+        boolean cut = max > 0 && len > max;
+        int n = cut ? max : len;
+        int start = out.length();
+        for (int k = 0; k < n; k++) {
             int b = seg.get(ValueLayout.JAVA_BYTE, at + k) & 0xff;
             out.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        if (cut && max > 3) {
+            out.replace(start + max - 3, start + max, "...");
         }
     }
 
@@ -654,7 +737,7 @@ public final class ParamDecoder {
 
         static void appendInt(StringBuilder out, int v, PrintFormat fmt) {
             switch (fmt) {
-                case PF_HEX -> out.append(Integer.toHexString(v).toUpperCase(java.util.Locale.ROOT));
+                case PF_HEX -> out.append(Integer.toHexString(v).toUpperCase(Locale.ROOT));
                 case PF_OCT -> out.append(v == 0 ? "0" : "0" + Integer.toOctalString(v));
                 case PF_10_PADDED_DEC -> out.append(String.format("%09d", v));
                 case PF_NA, PF_DEC, PF_ID, PF_DIR -> out.append(v);
@@ -663,7 +746,7 @@ public final class ParamDecoder {
 
         static void appendLong(StringBuilder out, long v, PrintFormat fmt) {
             switch (fmt) {
-                case PF_HEX -> out.append(Long.toHexString(v).toUpperCase(java.util.Locale.ROOT));
+                case PF_HEX -> out.append(Long.toHexString(v).toUpperCase(Locale.ROOT));
                 case PF_OCT -> out.append(v == 0 ? "0" : "0" + Long.toOctalString(v));
                 case PF_10_PADDED_DEC -> out.append(String.format("%09d", v));
                 case PF_NA, PF_DEC, PF_ID, PF_DIR -> out.append(v);

@@ -69,6 +69,17 @@ class ParamDecoderTest {
     }
 
     @Test
+    void render_byName_firstParamWithNameOrNull() {
+        EventView v = openX(3, "/etc/passwd", 1 | 4096, 0);
+
+        assertThat(D.render(v, "flags", FdNameResolver.NONE)).isEqualTo("O_RDONLY|O_CLOEXEC");
+        assertThat(D.render(v, "fd", STATE)).isEqualTo("<f>/etc/passwd");
+        assertThat(D.render(v, "tuple", STATE)).isNull();
+        EventView shortOpen = event("PPME_SYSCALL_OPEN_X", u64(3), str("/x"));
+        assertThat(D.render(shortOpen, "flags", STATE)).isNull();
+    }
+
+    @Test
     void render_unnamedFlagBits_fallBackToNumberWhenNothingMatches() {
         EventView v = openX(3, "/x", 1 << 30, 0);
 
@@ -172,6 +183,16 @@ class ParamDecoderTest {
         EventView v = event("PPME_SYSCALL_EXECVE_19_X", u64(0), str("x"), new byte[] {'a', 0x7f, (byte) 0xc3, '\n', 'b'});
 
         assertThat(D.render(v, 2)).isEqualTo("a...b");
+    }
+
+    @Test
+    void withMaxBufferChars_longBuffer_cutWithDotsAsSysdig() {
+        EventView v = event("PPME_SYSCALL_EXECVE_19_X", u64(0), str("x"), raw("abcdefghij"));
+
+        assertThat(D.withMaxBufferChars(8).render(v, 2)).isEqualTo("abcde...");
+        assertThat(D.withMaxBufferChars(10).render(v, 2)).isEqualTo("abcdefghij");
+        assertThat(D.render(v, 2)).isEqualTo("abcdefghij");
+        assertThatThrownBy(() -> D.withMaxBufferChars(-1)).hasMessageContaining("negative");
     }
 
     @Test
@@ -296,6 +317,18 @@ class ParamDecoderTest {
         assertThatThrownBy(() -> D.render(v, 9)).isInstanceOf(ParamDecodeException.class)
                 .hasMessageContaining("no param 9");
         assertThatThrownBy(() -> D.asLong(v, 1)).hasMessageContaining("PT_FSPATH, not a number");
+    }
+
+    @Test
+    void render_oldLayoutWidth_readsAtItsOwnWidth() {
+        EventView v = event("PPME_SYSCALL_OPEN_X", u32(-1), str("/x"), u16(1), u32(0), u32(0), u64(0));
+        EventView odd = event("PPME_SYSCALL_OPEN_X", new byte[3], str("/x"), u32(1), u32(0), u32(0), u64(0));
+
+        assertThat(D.render(v, 2)).isEqualTo("O_RDONLY");
+        assertThat(D.render(v, 0)).isEqualTo("-1");
+        assertThatThrownBy(() -> D.asLong(v, 0)).hasMessageContaining("expected length 8, found 4");
+        assertThatThrownBy(() -> D.render(odd, 0)).isInstanceOf(ParamDecodeException.class)
+                .hasMessageContaining("expected length 8, found 3");
     }
 
     @Test

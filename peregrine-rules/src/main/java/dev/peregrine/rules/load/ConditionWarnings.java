@@ -35,7 +35,7 @@ final class ConditionWarnings {
         }
         for (String f : DEPRECATED_FIELDS) {
             if (w.deprecated.contains(f)) {
-                report.warn(LoadCode.LOAD_DEPRECATED_ITEM, f.equals("evt.dir") ? EVT_DIR_DESC : LATENCY_DESC, ctx);
+                report.warnDeprecatedField(f, describeDeprecated(f), ctx);
             }
         }
     }

@@ -81,6 +81,11 @@ final class Context {
         return new Problem(code, message, locations, snippet(contents));
     }
 
+    /** {@return a deprecated-field warning at this context} */
+    Problem deprecatedField(String field, String message, Map<String, String> contents) {
+        return new Problem(LoadCode.LOAD_DEPRECATED_ITEM, message, locations, snippet(contents), field);
+    }
+
     String snippet(Map<String, String> contents) {
         Location loc = locations.getLast();
         String content = altContent;

@@ -7,12 +7,22 @@ import java.util.List;
 /**
  * The outcome of loading one rules file, as Falco's {@code rule_loader::result}: the file is successful when it has no
  * error; warnings never make it fail.
+ *
+ * @param schemaStatus the outcome of checking each YAML document against Falco's rules schema, one entry per
+ *     document ({@code ok}) or per violation ({@code failed for ...}); empty when the YAML could not be parsed
  */
-public record FileLoadResult(String name, boolean successful, List<Problem> errors, List<Problem> warnings) {
+public record FileLoadResult(String name, boolean successful, List<Problem> errors, List<Problem> warnings,
+        List<String> schemaStatus) {
+    /** A result without schema information. */
+    public FileLoadResult(String name, boolean successful, List<Problem> errors, List<Problem> warnings) {
+        this(name, successful, errors, warnings, List.of());
+    }
+
     public FileLoadResult {
         requireNonNull(name, "name is null");
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
+        schemaStatus = List.copyOf(schemaStatus);
         if (successful != errors.isEmpty()) {
             throw new IllegalArgumentException("successful must be true exactly when there is no error");
         }
@@ -28,6 +38,14 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
         }
     }
 
+    /**
+     * {@return Falco's {@code schema_valid}: whether the first schema status is {@code ok} (Falco looks at the
+     * first entry only), or true when no schema check ran}
+     */
+    public boolean schemaValid() {
+        return schemaStatus.isEmpty() || schemaStatus.getFirst().equals("ok");
+    }
+
     /** {@return Falco's one-paragraph summary: {@code name: Ok}, {@code Ok, with warnings} or {@code Invalid} plus code lists} */
     public String summaryText() {
         var sb = new StringBuilder();
@@ -35,6 +53,10 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
             sb.append(name).append(": ");
         }
         sb.append(successful ? (warnings.isEmpty() ? "Ok" : "Ok, with warnings") : "Invalid");
+        if (!schemaValid()) {
+            sb.append("\n ").append(schemaStatus.size()).append(" schema warnings: [")
+                    .append(String.join(" ", schemaStatus)).append(']');
+        }
         if (!errors.isEmpty()) {
             sb.append("\n ").append(errors.size()).append(" errors: [");
             appendCodes(sb, errors);
@@ -55,6 +77,13 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
             sb.append(name).append(": ");
         }
         sb.append(successful ? (warnings.isEmpty() ? "Ok" : "Ok, with warnings") : "Invalid");
+        if (!schemaValid()) {
+            sb.append('\n').append(schemaStatus.size()).append(" Schema warnings:\n");
+            for (String s : schemaStatus) {
+                sb.append("------\n").append(s).append('\n');
+            }
+            sb.append("------\n");
+        }
         appendVerbose(sb, errors, "Errors");
         appendVerbose(sb, warnings, "Warnings");
         return sb.toString();
@@ -67,7 +96,7 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
                 sb.append(' ');
             }
             first = false;
-            sb.append(p.code().name()).append(" (").append(p.code().text()).append(')');
+            sb.append(p.code().name()).append(" (").append(p.codeText()).append(')');
         }
     }
 
@@ -78,7 +107,7 @@ public record FileLoadResult(String name, boolean successful, List<Problem> erro
         sb.append('\n').append(problems.size()).append(' ').append(title).append(":\n");
         for (Problem p : problems) {
             sb.append(p.contextText()).append("------\n").append(p.snippet()).append("------\n")
-                    .append(p.code().name()).append(" (").append(p.code().text()).append("): ")
+                    .append(p.code().name()).append(" (").append(p.codeText()).append("): ")
                     .append(p.message()).append('\n');
         }
     }

@@ -14,6 +14,7 @@ final class FileReport {
     private final Map<String, String> contents;
     private final List<Problem> errors = new ArrayList<>();
     private final List<Problem> warnings = new ArrayList<>();
+    final List<String> schemaStatus = new ArrayList<>();
     final Set<String> definedRules = new LinkedHashSet<>();
     final Set<String> definedMacros = new LinkedHashSet<>();
     final Set<String> definedLists = new LinkedHashSet<>();
@@ -39,12 +40,16 @@ final class FileReport {
         warnings.add(ctx.problem(code, message, contents));
     }
 
+    void warnDeprecatedField(String field, String message, Context ctx) {
+        warnings.add(ctx.deprecatedField(field, message, contents));
+    }
+
     boolean successful() {
         return errors.isEmpty();
     }
 
     FileLoadResult result() {
-        return new FileLoadResult(name, errors.isEmpty(), errors, warnings);
+        return new FileLoadResult(name, errors.isEmpty(), errors, warnings, schemaStatus);
     }
 
     FileInventory inventory() {

@@ -43,6 +43,13 @@ public final class LoadResultsJson {
         ArrayNode errors = o.putArray("errors");
         r.errors().forEach(p -> errors.add(problem(p)));
         o.put("name", r.name());
+        if (!r.schemaStatus().isEmpty()) {
+            o.put("schema_valid", r.schemaValid());
+            ArrayNode schemaWarnings = o.putArray("schema_warnings");
+            if (!r.schemaValid()) {
+                r.schemaStatus().forEach(schemaWarnings::add);
+            }
+        }
         o.put("successful", r.successful());
         ArrayNode warnings = o.putArray("warnings");
         r.warnings().forEach(p -> warnings.add(problem(p)));
@@ -66,6 +73,9 @@ public final class LoadResultsJson {
             pos.put("offset", l.position().offset());
         }
         ctx.put("snippet", p.snippet());
+        if (p.deprecatedField() != null) {
+            o.put("deprecated_field", p.deprecatedField());
+        }
         o.put("message", p.message());
         return o;
     }

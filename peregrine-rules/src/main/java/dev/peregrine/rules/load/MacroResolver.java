@@ -3,9 +3,8 @@ package dev.peregrine.rules.load;
 import dev.peregrine.rules.syntax.Expr;
 import dev.peregrine.rules.syntax.Pos;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Replaces macro references in a condition tree by the macros' trees, recursively (Falco
@@ -23,22 +22,19 @@ final class MacroResolver {
     record Found(String name, Pos pos) {
     }
 
-    private final Map<String, Expr> macros = new HashMap<>();
+    private Function<String, Expr> macros = name -> null;
     private final List<Found> errors = new ArrayList<>();
     private final List<Found> unknown = new ArrayList<>();
     private final List<Found> resolved = new ArrayList<>();
     private final List<String> path = new ArrayList<>();
 
-    void clear() {
-        macros.clear();
-    }
-
-    void setMacro(String name, Expr body) {
-        macros.put(name, body);
-    }
-
-    /** {@return the tree with macros substituted}; errors, unknown and resolved names are reset first */
-    Expr run(Expr filter) {
+    /**
+     * {@return the tree with macros substituted}; errors, unknown and resolved names are reset first
+     *
+     * @param visibleMacros the tree of each macro visible here, null for a name that is not a visible macro
+     */
+    Expr run(Expr filter, Function<String, Expr> visibleMacros) {
+        this.macros = visibleMacros;
         errors.clear();
         unknown.clear();
         resolved.clear();
@@ -75,7 +71,7 @@ final class MacroResolver {
     }
 
     private Expr identifier(Expr.Identifier id) {
-        Expr body = macros.get(id.name());
+        Expr body = macros.apply(id.name());
         if (body == null) {
             unknown.add(new Found(id.name(), id.pos()));
             return id;

@@ -8,8 +8,17 @@ import java.util.List;
  * An error or warning found while loading rules: a {@link LoadCode}, Falco's message, the chain of locations from
  * the whole file down to the offending item, and a snippet (the offending line with a {@code ^} marker under the
  * position, as Falco prints it).
+ *
+ * @param deprecatedField for a {@link LoadCode#LOAD_DEPRECATED_ITEM} warning about a field ({@code evt.dir},
+ *     {@code evt.latency}, ...), that field; null otherwise
  */
-public record Problem(LoadCode code, String message, List<Location> locations, String snippet) {
+public record Problem(LoadCode code, String message, List<Location> locations, String snippet,
+        String deprecatedField) {
+    /** A problem not about a deprecated field. */
+    public Problem(LoadCode code, String message, List<Location> locations, String snippet) {
+        this(code, message, locations, snippet, null);
+    }
+
     public Problem {
         requireNonNull(code, "code is null");
         requireNonNull(message, "message is null");
@@ -23,6 +32,11 @@ public record Problem(LoadCode code, String message, List<Location> locations, S
     /** {@return whether this problem makes its file invalid} */
     public boolean isError() {
         return code.isError();
+    }
+
+    /** {@return the short text printed beside the code: Falco adds the field for deprecated-field warnings} */
+    public String codeText() {
+        return deprecatedField == null ? code.text() : code.text() + ": field '" + deprecatedField + "'";
     }
 
     /** {@return the innermost location, the one the snippet shows} */

@@ -17,11 +17,22 @@ import java.util.Set;
  * @param conditionText the condition text that was parsed (exceptions built, lists substituted)
  * @param eventTypes the event codes the condition can match (syscall source), or null for other sources
  * @param enabledInFile whether the rules files leave the rule enabled (before selectors and minimum priority)
+ * @param outputFormat the output format compiled, with {@code append_output} text appended
+ * @param extraFields the {@code append_output} extra fields of this rule, by key in configuration order
  */
 public record Rule(int id, String name, String description, Priority priority, String source, Set<String> tags,
         boolean enabledInFile, Expr condition, String conditionText, CompiledCondition compiled,
         OutputTemplate output, String outputFormat, EventTypeSet eventTypes, Set<String> exceptionFields,
-        boolean capture, long captureDuration) {
+        boolean capture, long captureDuration, List<ExtraField> extraFields) {
+    /** An {@code append_output} extra field of this rule: its key, compiled format, and whether it is raw. */
+    public record ExtraField(String key, String format, OutputTemplate template, boolean raw) {
+        public ExtraField {
+            requireNonNull(key, "key is null");
+            requireNonNull(format, "format is null");
+            requireNonNull(template, "template is null");
+        }
+    }
+
     public Rule {
         requireNonNull(name, "name is null");
         requireNonNull(description, "description is null");
@@ -34,6 +45,7 @@ public record Rule(int id, String name, String description, Priority priority, S
         requireNonNull(output, "output is null");
         requireNonNull(outputFormat, "outputFormat is null");
         exceptionFields = Set.copyOf(exceptionFields);
+        extraFields = List.copyOf(extraFields);
     }
 
     /** {@return the tags in Falco's (sorted) order} */

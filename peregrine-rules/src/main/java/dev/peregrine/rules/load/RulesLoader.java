@@ -48,7 +48,7 @@ public final class RulesLoader {
             contents.put(s.name(), s.content());
         }
         RulesCollector collector = new RulesCollector(registry);
-        RulesetCompiler compiler = new RulesetCompiler(registry, options.binding());
+        RulesetCompiler compiler = new RulesetCompiler(registry, options);
         List<FileLoadResult> results = new ArrayList<>();
         List<FileInventory> inventories = new ArrayList<>();
         RulesetCompiler.Output last = null;
@@ -70,6 +70,10 @@ public final class RulesLoader {
             } catch (RuntimeException e) {
                 // A defect of ours or of a collaborator must still reach the user as a located problem.
                 report.error(LoadCode.LOAD_ERR_VALIDATE, "internal error: " + e, Context.root(s.name()));
+            } catch (StackOverflowError e) {
+                // Only reachable with pathological macro chains (thousands of macros each using the next).
+                report.error(LoadCode.LOAD_ERR_VALIDATE, "rules too deeply nested: macro expansion exhausted the "
+                        + "stack", Context.root(s.name()));
             }
             results.add(report.result());
             inventories.add(report.inventory());

@@ -90,6 +90,9 @@ final class RulesReader {
             return false;
         }
         for (Node doc : docs) {
+            report.schemaStatus.addAll(RulesSchema.validate(doc));
+        }
+        for (Node doc : docs) {
             if (isNull(doc)) {
                 continue;
             }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Compiles everything collected so far (Falco {@code rule_loader::compiler}): lists are expanded and substituted in
@@ -37,6 +38,7 @@ final class RulesetCompiler {
      * - A list item naming another list is expanded one level, only if that list was defined before the list's
      *   latest definition/append; deeper references are replaced later by the text substitution, in list order.
      * - Lists are substituted in a condition's text before parsing; there is no ordering between lists and rules.
+     *   Conditions are parsed with a nesting bound of 1000, as Falco's loader sets on its parser.
      * - Macros are compiled in definition order; macro M sees macro N when N's first definition came before M's
      *   latest definition or append. Rules see every macro.
      * - A rule's output is checked before its condition; %container.info is deprecated and removed.
@@ -60,10 +62,14 @@ final class RulesetCompiler {
 
     private final SourceRegistry sources;
     private final ExtractorBinding binding;
+    private final List<AppendedOutput> appendedOutputs;
+    private final List<AppendedField> appendedFields;
 
-    RulesetCompiler(SourceRegistry sources, ExtractorBinding binding) {
+    RulesetCompiler(SourceRegistry sources, LoadOptions options) {
         this.sources = requireNonNull(sources, "sources is null");
-        this.binding = requireNonNull(binding, "binding is null");
+        this.binding = options.binding();
+        this.appendedOutputs = options.appendedOutputs();
+        this.appendedFields = options.appendedFields();
     }
 
     /** {@return the compiled rules, or null when an error was reported} */
@@ -122,19 +128,17 @@ final class RulesetCompiler {
         }
         MacroResolver resolver = new MacroResolver();
         for (MacroInfo m : col.macros()) {
-            resolver.clear();
-            for (MacroInfo other : col.macros()) {
-                if (other.index < m.visibility) {
-                    resolver.setMacro(other.name, out.get(other.name));
-                }
-            }
-            out.put(m.name, resolveMacros(resolver, out.get(m.name), m.cond, m.ctx, usedMacros));
+            Function<String, Expr> visible = name -> {
+                MacroInfo other = col.macro(name);
+                return other != null && other.index < m.visibility ? out.get(name) : null;
+            };
+            out.put(m.name, resolveMacros(resolver, out.get(m.name), visible, m.cond, m.ctx, usedMacros));
         }
     }
 
-    private static Expr resolveMacros(MacroResolver resolver, Expr ast, String condition, Context ctx,
-            Set<String> usedMacros) throws RuleLoadException {
-        Expr resolved = resolver.run(ast);
+    private static Expr resolveMacros(MacroResolver resolver, Expr ast, Function<String, Expr> visible,
+            String condition, Context ctx, Set<String> usedMacros) throws RuleLoadException {
+        Expr resolved = resolver.run(ast, visible);
         if (!resolver.errors().isEmpty() || !resolver.unknown().isEmpty()) {
             MacroResolver.Found first = !resolver.errors().isEmpty() ? resolver.errors().getFirst()
                     : resolver.unknown().getFirst();
@@ -159,7 +163,7 @@ final class RulesetCompiler {
             text = r.text();
         }
         try {
-            return ConditionParser.parse(text);
+            return ConditionParser.parse(text, ConditionParser.RULES_MAX_CONDITION_DEPTH);
         } catch (ConditionSyntaxException e) {
             throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_CONDITION, e.getMessage(),
                     ctx.forCondition(e.pos(), text));
@@ -191,6 +195,11 @@ final class RulesetCompiler {
                 condition = ExceptionConditions.build(r.exceptions, exceptionFields, condition);
             }
             String output = r.output;
+            for (AppendedOutput extra : appendedOutputs) {
+                if (extra.matches(r.source, r.tags, r.name)) {
+                    output = output + " " + extra.format();
+                }
+            }
             if (output.contains(CONTAINER_INFO)) {
                 report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "%container.info is deprecated and no more useful, and "
                         + "will be dropped by Falco 1.0.0. The container plugin will automatically add required "
@@ -207,17 +216,26 @@ final class RulesetCompiler {
                 }
                 throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_OUTPUT, e.getMessage(), r.outputCtx);
             }
-            for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
-                if (output.contains(f)) {
-                    report.warn(LoadCode.LOAD_DEPRECATED_ITEM, "usage of deprecated field '" + f
-                            + "' has been detected in the rule output", r.outputCtx);
+            warnDeprecatedInOutput(output, r, report);
+            Map<String, AppendedField> extraByKey = new LinkedHashMap<>();
+            for (AppendedField extra : appendedFields) {
+                if (extra.matches(r.source, r.tags, r.name)) {
+                    extraByKey.put(extra.key(), extra);
                 }
+            }
+            List<Rule.ExtraField> extraFields = new ArrayList<>();
+            for (AppendedField extra : extraByKey.values()) {
+                try {
+                    extraFields.add(new Rule.ExtraField(extra.key(), extra.format(),
+                            OutputTemplate.compile(extra.format(), catalog, binding, slots), extra.raw()));
+                } catch (CompileException e) {
+                    throw new RuleLoadException(LoadCode.LOAD_ERR_COMPILE_OUTPUT, e.getMessage(), r.outputCtx);
+                }
+                warnDeprecatedInOutput(extra.format(), r, report);
             }
 
             Expr ast = parseCondition(condition, lists, usedLists, r.condCtx);
-            resolver.clear();
-            macros.forEach(resolver::setMacro);
-            ast = resolveMacros(resolver, ast, condition, r.ctx, usedMacros);
+            ast = resolveMacros(resolver, ast, macros::get, condition, r.ctx, usedMacros);
             ConditionWarnings.report(ast, r.condCtx.forCondition(0, 0, 0, condition), report);
             ConditionCompiler compiler = compilers.computeIfAbsent(r.source,
                     s -> new ConditionCompiler(catalog, binding, slots, EventTable.get()));
@@ -246,8 +264,17 @@ final class RulesetCompiler {
                 }
             }
             out.add(new Rule(out.size(), r.name, r.desc, r.priority, r.source, r.tags, r.enabled, ast, condition,
-                    compiled, template, output, types, exceptionFields, r.capture, r.captureDuration));
+                    compiled, template, output, types, exceptionFields, r.capture, r.captureDuration, extraFields));
         }
         return out;
+    }
+
+    private static void warnDeprecatedInOutput(String format, RuleInfo r, FileReport report) {
+        for (String f : ConditionWarnings.DEPRECATED_FIELDS) {
+            if (format.contains(f)) {
+                report.warnDeprecatedField(f, "usage of deprecated field '" + f + "' has been detected in the rule "
+                        + "output", r.outputCtx);
+            }
+        }
     }
 }

@@ -142,6 +142,76 @@ class RulesLoaderTest {
     }
 
     @Test
+    void load_deprecatedFields_warnWithFieldInJsonAndText() throws Exception {
+        LoadOutcome o = load("- rule: r\n  desc: d\n  condition: evt.type = open and evt.dir = <\n"
+                + "  output: \"lat=%evt.latency\"\n  priority: INFO\n");
+        List<Problem> w = o.results().getFirst().warnings();
+        assertThat(w).extracting(Problem::deprecatedField).containsExactly("evt.latency", "evt.dir");
+        assertThat(w.getFirst().message())
+                .isEqualTo("usage of deprecated field 'evt.latency' has been detected in the rule output");
+        assertThat(w.get(1).message()).isEqualTo(ConditionWarnings.EVT_DIR_DESC);
+        assertThat(o.results().getFirst().summaryText()).contains("LOAD_DEPRECATED_ITEM (Used deprecated item: "
+                + "field 'evt.dir')");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toJson());
+        assertThat(json.at("/falco_load_results/0/warnings/1/deprecated_field").asText()).isEqualTo("evt.dir");
+        assertThat(json.at("/falco_load_results/0/warnings/1/codedesc").asText())
+                .isEqualTo(LoadCode.LOAD_DEPRECATED_ITEM.codedesc());
+    }
+
+    @Test
+    void load_appendedOutputAndFields_applyToMatchingRulesOnly() {
+        String content = rule("tagged", "evt.type = open") + "  tags: [net, fs]\n" + rule("plain", "evt.type = open");
+        LoadOptions options = LoadOptions.defaults().withAppendedOutputs(
+                List.of(new AppendedOutput("pid=%proc.pid", "", java.util.Set.of("net"), ""),
+                        new AppendedOutput("k8s", "k8s_audit", java.util.Set.of(), "")),
+                List.of(new AppendedField("user", "%user.name", "syscall", java.util.Set.of(), "plain", false),
+                        new AppendedField("user", "%user.uid", "", java.util.Set.of(), "plain", true)));
+        LoadOutcome o = RulesLoader.load(List.of(new RulesSource("f.yaml", content)), options);
+        Ruleset rs = o.ruleset().orElseThrow(() -> new AssertionError(o.toJson()));
+        Rule tagged = rs.rule("tagged").orElseThrow();
+        Rule plain = rs.rule("plain").orElseThrow();
+        assertThat(tagged.outputFormat()).isEqualTo("o %proc.name pid=%proc.pid");
+        assertThat(tagged.extraFields()).isEmpty();
+        assertThat(plain.outputFormat()).isEqualTo("o %proc.name");
+        assertThat(plain.extraFields()).extracting(Rule.ExtraField::key, Rule.ExtraField::format,
+                Rule.ExtraField::raw).containsExactly(org.assertj.core.groups.Tuple.tuple("user", "%user.uid", true));
+    }
+
+    @Test
+    void load_appendedFieldWithUnknownField_isOutputError() {
+        LoadOptions options = LoadOptions.defaults().withAppendedOutputs(List.of(),
+                List.of(new AppendedField("x", "%proc.nobody", "", java.util.Set.of(), "", false)));
+        LoadOutcome o = RulesLoader.load(List.of(new RulesSource("f.yaml", rule("r", "evt.type = open"))), options);
+        Problem p = onlyError(o);
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_OUTPUT);
+        assertThat(p.location().itemType()).isEqualTo(ItemType.RULE_OUTPUT);
+    }
+
+    @Test
+    void load_nestingBound_isFalcosThousand() {
+        String deep = "(".repeat(100) + "evt.type = open" + ")".repeat(100);
+        LoadOutcome ok = load(rule("r", "'" + deep + "'"));
+        assertThat(ok.successful()).as(ok.toJson()).isTrue();
+        Problem p = onlyError(load(rule("r", "'" + "(".repeat(1200) + "evt.type = open" + ")".repeat(1200) + "'")));
+        assertThat(p.code()).isEqualTo(LoadCode.LOAD_ERR_COMPILE_CONDITION);
+        assertThat(p.message()).contains("exceeded max depth limit of 1000");
+    }
+
+    @Test
+    void load_macroChainTooDeep_isProblemNotCrash() {
+        StringBuilder sb = new StringBuilder("- macro: m0\n  condition: evt.type = open\n");
+        int n = 10_000;
+        for (int i = 1; i <= n; i++) {
+            sb.append("- macro: m").append(i).append("\n  condition: m").append(i - 1).append('\n');
+        }
+        sb.append(rule("r", "m" + n));
+        LoadOutcome o = load(sb.toString());
+        assertThat(o.results()).hasSize(1);
+        assertThat(o.successful() || o.results().getFirst().errors().getFirst().message().contains("nested"))
+                .isTrue();
+    }
+
+    @Test
     void match_firstAndAll_returnMatchingRulesInLoadOrder() {
         String content = rule("one", "not proc.name exists") + "  warn_evttypes: false\n"
                 + rule("two", "not proc.name exists") + "  warn_evttypes: false\n"

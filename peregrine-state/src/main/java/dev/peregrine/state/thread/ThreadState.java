@@ -85,6 +85,7 @@ public final class ThreadState {
     boolean dead;
     String containerId;
     FdTable ownFds;
+    int groupThreads;
     int lastEnterType = -1;
     long lastEventFd = -1;
     boolean enterValid;
@@ -433,6 +434,14 @@ public final class ThreadState {
     /** {@return whether the thread has exited (its procexit was seen)} */
     public boolean dead() {
         return dead;
+    }
+
+    /**
+     * {@return for a main thread, how many other threads of its process the table holds} A dead main thread stays in
+     * the table while this is positive, as libsinsp keeps a zombie leader for its threads' descriptors and cwd.
+     */
+    public int groupThreads() {
+        return groupThreads;
     }
 
     /** {@return whether the entry lacks a valid pid or parent (a placeholder)} */

@@ -30,6 +30,9 @@ public final class ThreadTable {
      * placeholder, or a thread list without its leader) keeps a table of its own, as libsinsp's get_fd_table falls
      * back to the thread's own table when it has no CLONE_FILES flag.
      *
+     * A dead main thread with live threads stays, like libsinsp's zombie leader, so its threads keep the process'
+     * descriptors and cwd; groupThreads counts them and the last one's removal takes the leader along.
+     *
      * Eviction: libsinsp refuses new threads when full and purges inactive ones on a timer. A replay has no timer, so
      * the table makes room on demand instead; the scan is linear but only happens once per insertion beyond the bound.
      */
@@ -77,16 +80,80 @@ public final class ThreadTable {
         if (threads.size() >= maxThreads && !threads.containsKey(thread.tid())) {
             evictOne();
         }
-        threads.put(thread.tid(), thread);
+        ThreadState old = threads.put(thread.tid(), thread);
+        if (old != null) {
+            leaveGroup(old);
+        }
+        joinGroup(thread);
         if (thread.ownFds == null && needsOwnTable(thread)) {
             thread.ownFds = new FdTable();
         }
         return thread;
     }
 
-    /** Removes a thread; returns it or null. */
+    /**
+     * Removes a thread; returns it or null. Removing the last thread of a process whose main thread already exited
+     * removes that main thread too.
+     */
     public ThreadState remove(long tid) {
-        return threads.remove(tid);
+        ThreadState t = threads.remove(tid);
+        if (t != null) {
+            ThreadState main = leaveGroup(t);
+            if (main != null && main.dead && main.groupThreads == 0 && threads.get(main.tid()) == main) {
+                threads.remove(main.tid());
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Removes an exited thread as libsinsp does after its procexit: a main thread whose process still has threads
+     * stays (dead) until the last of them goes.
+     *
+     * @return whether the thread left the table
+     */
+    public boolean removeExited(long tid) {
+        ThreadState t = threads.get(tid);
+        if (t == null) {
+            return false;
+        }
+        if (t.isMainThread() && t.groupThreads > 0) {
+            return false;
+        }
+        remove(tid);
+        return true;
+    }
+
+    /** Recounts every process' threads (after a bulk load where threads may precede their main thread). */
+    public void recountGroups() {
+        threads.forEach((tid, t) -> {
+            t.groupThreads = 0;
+            return true;
+        });
+        threads.forEach((tid, t) -> {
+            joinGroup(t);
+            return true;
+        });
+    }
+
+    private void joinGroup(ThreadState t) {
+        if (!t.isMainThread() && t.pid >= 0) {
+            ThreadState main = threads.get(t.pid);
+            if (main != null && main.isMainThread()) {
+                main.groupThreads++;
+            }
+        }
+    }
+
+    private ThreadState leaveGroup(ThreadState t) {
+        if (!t.isMainThread() && t.pid >= 0) {
+            ThreadState main = threads.get(t.pid);
+            if (main != null && main.isMainThread() && main.groupThreads > 0) {
+                main.groupThreads--;
+                return main;
+            }
+        }
+        return null;
     }
 
     /** Removes every thread. */
@@ -236,7 +303,10 @@ public final class ThreadTable {
             return true;
         });
         if (victim[0] != Long.MIN_VALUE || foundDead[0]) {
-            threads.remove(victim[0]);
+            ThreadState gone = threads.remove(victim[0]);
+            if (gone != null) {
+                leaveGroup(gone);
+            }
             evictions++;
         }
     }

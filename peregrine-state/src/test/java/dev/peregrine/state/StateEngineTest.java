@@ -1,0 +1,509 @@
+package dev.peregrine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peregrine.capture.FdInfo;
+import dev.peregrine.capture.FdType;
+import dev.peregrine.capture.GroupInfo;
+import dev.peregrine.capture.NetInterface;
+import dev.peregrine.capture.ThreadInfo;
+import dev.peregrine.capture.UserInfo;
+import dev.peregrine.capture.scap.BlockType;
+import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.state.fd.FdState;
+import dev.peregrine.state.thread.ThreadState;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The state engine fed synthetic events in the current layout, checked against libsinsp's parser semantics. */
+class StateEngineTest {
+    static final long BASH = 100;
+    static final long INIT = 1;
+    static final int CL_CLONE_THREAD = 1 << 13;
+
+    StateEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        engine = new StateEngine();
+        engine.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
+                ThreadInfo.builder().tid(INIT).pid(INIT).vtid(INIT).vpid(INIT).ptid(0).comm("systemd").exe("/sbin/init").cwd("/").build(),
+                ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(INIT).sid(BASH).vpgid(BASH).comm("bash")
+                        .exe("/bin/bash").exepath("/bin/bash").cwd("/home/u").uid(1000).gid(1000).loginuid(1000)
+                        .args(List.of("-i")).cgroups(List.of("cpu=/user.slice")).build())));
+        engine.onBlock(new ScapBlock.Fds(0, BlockType.FDL_V2, BASH, List.of(
+                new FdInfo.RegularFile(0, 10, 2, "/dev/pts/0", 0),
+                new FdInfo.RegularFile(7, 11, 1 << 12, "/etc/secret", 0))));
+        engine.onBlock(new ScapBlock.Users(0, BlockType.UL, List.of(new UserInfo(1000, 1000, "alice", "/home/u",
+                "/bin/bash"), new UserInfo(0, 0, "root", "/root", "/bin/sh")), List.of(new GroupInfo(1000, "staff"))));
+    }
+
+    // ------------------------------------------------------------------ process list
+
+    @Test
+    void onBlock_processList_threadsWithParentsUsersAndFds() {
+        ThreadState bash = engine.thread(BASH);
+        assertThat(bash.comm()).isEqualTo("bash");
+        assertThat(engine.threads().parent(bash).comm()).isEqualTo("systemd");
+        assertThat(engine.cwd(bash)).isEqualTo("/home/u/");
+        assertThat(engine.user(bash).name()).isEqualTo("alice");
+        assertThat(engine.group(bash).name()).isEqualTo("staff");
+        assertThat(engine.fds(bash).get(0).name()).isEqualTo("/dev/pts/0");
+        assertThat(bash.containerId()).isEmpty();
+    }
+
+    @Test
+    void onBlock_orphanInProcessList_parentBecomesZero() {
+        engine.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
+                ThreadInfo.builder().tid(500).pid(500).ptid(499).comm("orphan").build())));
+        assertThat(engine.thread(500).ptid()).isZero();
+    }
+
+    // ------------------------------------------------------------------ clone
+
+    @Test
+    void onEvent_forkCallerSide_childInheritsFdsCwdAndImage() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        ThreadState child = engine.thread(200);
+        assertThat(engine.currentThread().tid()).isEqualTo(BASH);
+        assertThat(child.pid()).isEqualTo(200);
+        assertThat(child.ptid()).isEqualTo(BASH);
+        assertThat(child.comm()).isEqualTo("bash");
+        assertThat(child.exepath()).isEqualTo("/bin/bash");
+        assertThat(child.cloneTs()).isEqualTo(10);
+        assertThat(child.duration(1_000_010)).isEqualTo(1_000_000);
+        assertThat(engine.cwd(child)).isEqualTo("/home/u/");
+        assertThat(engine.fds(child).get(0).name()).isEqualTo("/dev/pts/0");
+        assertThat(engine.fds(child).get(0).cloned()).isTrue();
+        assertThat(engine.fds(child)).isNotSameAs(engine.fds(engine.thread(BASH)));
+        assertThat(engine.threads().sessionLeader(child).tid()).isEqualTo(BASH);
+    }
+
+    @Test
+    void onEvent_cloneChildSideFirst_childCreatedFromParentAndCallerSideSkipped() {
+        engine.onEvent(clone(10, 200, 0, 200, BASH, "bash", 0).view());
+        ThreadState child = engine.currentThread();
+        assertThat(child.tid()).isEqualTo(200);
+        assertThat(child.ptid()).isEqualTo(BASH);
+        assertThat(child.flags() & ThreadState.CL_CLONE_INVERTED).isNotZero();
+        assertThat(engine.fds(child).get(7).name()).isEqualTo("/etc/secret");
+        engine.fds(child).create(42).setName("child-only");
+        engine.onEvent(clone(11, BASH, 200, BASH, INIT, "bash", 0).view());
+        assertThat(engine.fds(engine.thread(200)).get(42).name()).isEqualTo("child-only");
+    }
+
+    @Test
+    void onEvent_threadClone_sharesFdsAndCwdOfItsProcess() {
+        engine.onEvent(clone(10, BASH, 101, BASH, INIT, "bash", CL_CLONE_THREAD).view());
+        ThreadState thread = engine.thread(101);
+        assertThat(thread.pid()).isEqualTo(BASH);
+        assertThat(thread.ptid()).isEqualTo(INIT);
+        assertThat(thread.isMainThread()).isFalse();
+        assertThat(engine.fds(thread)).isSameAs(engine.fds(engine.thread(BASH)));
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 11, 101).i64(0).str("/tmp").view());
+        assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/tmp/");
+    }
+
+    @Test
+    void onEvent_callerWithoutVtid_callerSideLeavesChildToChildSide() {
+        engine.onBlock(new ScapBlock.Processes(0, BlockType.PL_V1, List.of(
+                ThreadInfo.builder().tid(400).pid(400).ptid(BASH).comm("old").build())));
+        engine.onEvent(clone(10, 400, 401, 400, BASH, "old", 0).view());
+        assertThat(engine.thread(401)).isNull();
+        engine.onEvent(clone(11, 401, 0, 401, 400, "old", 0).view());
+        assertThat(engine.thread(401).ptid()).isEqualTo(400);
+    }
+
+    @Test
+    void onEvent_failedClone_noChild() {
+        engine.onEvent(clone(10, BASH, -11, BASH, INIT, "bash", 0).view());
+        assertThat(engine.thread(-11)).isNull();
+        assertThat(engine.threads().size()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ execve
+
+    @Test
+    void onEvent_execveExit_newImageVisibleToSameEvent_cloexecFdsClosed() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(execve(20, 200, "cat", "/usr/bin/cat", List.of("/etc/hosts")).view());
+        ThreadState t = engine.currentThread();
+        assertThat(t.tid()).isEqualTo(200);
+        assertThat(t.comm()).isEqualTo("cat");
+        assertThat(t.exe()).isEqualTo("cat");
+        assertThat(t.exepath()).isEqualTo("/usr/bin/cat");
+        assertThat(t.args()).containsExactly("/etc/hosts");
+        assertThat(t.cmdline()).isEqualTo("cat /etc/hosts");
+        assertThat(t.env()).containsExactly("HOME=/home/u", "TERM=xterm");
+        assertThat(t.envValue("TERM")).isEqualTo("xterm");
+        assertThat(t.tty()).isEqualTo(34816);
+        assertThat(t.loginuid()).isEqualTo(1000);
+        assertThat(t.capEffective()).isEqualTo(0x3fL);
+        assertThat(t.exeUpperLayer()).isTrue();
+        assertThat(t.exeFromMemfd()).isFalse();
+        assertThat(t.exeIno()).isEqualTo(777);
+        assertThat(t.lastExecTs()).isEqualTo(20);
+        assertThat(engine.threads().parent(t).comm()).isEqualTo("bash");
+        assertThat(engine.fds(t).get(7)).as("O_CLOEXEC descriptor").isNull();
+        assertThat(engine.fds(t).get(0)).isNotNull();
+    }
+
+    @Test
+    void onEvent_execveWithoutTrustedExepath_exepathFromEnterFilenameAndCwd() {
+        engine.onEvent(Events.of("PPME_SYSCALL_EXECVE_19_E", 19, BASH).str("./bin/tool").view());
+        Events x = Events.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(0).str("tool").strs().i64(BASH).i64(BASH)
+                .i64(INIT).str("/home/u").i64(1024);
+        engine.onEvent(x.view());
+        assertThat(engine.thread(BASH).exepath()).isEqualTo("/home/u/bin/tool");
+        assertThat(engine.thread(BASH).comm()).isEqualTo("tool");
+    }
+
+    @Test
+    void onEvent_failedExecve_imageUnchanged() {
+        Events x = Events.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(-2).str("nope").strs().i64(BASH).i64(BASH)
+                .i64(INIT);
+        engine.onEvent(x.view());
+        assertThat(engine.thread(BASH).comm()).isEqualTo("bash");
+    }
+
+    @Test
+    void onEvent_execveInContainerCgroup_containerIdAssigned() {
+        String id = "3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e";
+        engine.onEvent(clone(10, BASH, 300, BASH, INIT, "bash", 0).view());
+        Events x = execveBase(20, 300, "nginx", "/usr/sbin/nginx", List.of())
+                .strs("cpuset=/docker/" + id, "cpu=/docker/" + id).strs("A=1");
+        engine.onEvent(x.view());
+        ThreadState t = engine.thread(300);
+        assertThat(t.containerId()).isEqualTo("3ad7b26ded6d");
+        assertThat(engine.containers().get("3ad7b26ded6d")).isNotNull();
+    }
+
+    // ------------------------------------------------------------------ files
+
+    @Test
+    void onEvent_openExit_newFdVisibleToSameEvent_relativeNameResolvedAgainstCwd() {
+        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("../etc/./passwd").u32(1).u32(0)
+                .u32(0x803).u64(4242).view());
+        FdState fd = engine.currentFd();
+        assertThat(engine.currentFdNum()).isEqualTo(3);
+        assertThat(fd.name()).isEqualTo("/home/etc/passwd");
+        assertThat(fd.nameRaw()).isEqualTo("../etc/./passwd");
+        assertThat(fd.type()).isEqualTo(FdType.FILE_V2);
+        assertThat(fd.typechar()).isEqualTo('f');
+        assertThat(fd.directory()).isEqualTo("/home/etc");
+        assertThat(fd.filename()).isEqualTo("passwd");
+        assertThat(fd.ino()).isEqualTo(4242);
+        assertThat(engine.currentFdNameChanged()).isTrue();
+    }
+
+    @Test
+    void onEvent_failedOpen_noFd() {
+        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(-2).str("/nope").u32(1).u32(0).view());
+        assertThat(engine.currentFd()).isNull();
+        assertThat(engine.fds(engine.thread(BASH)).get(-2)).isNull();
+    }
+
+    @Test
+    void onEvent_openatWithDirfd_nameResolvedAgainstTheDirectoryFd() {
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 10, BASH).i64(5).i64(-100).str("/var/log")
+                .u32(1 << 10).u32(0).view());
+        assertThat(engine.currentFd().type()).isEqualTo(FdType.DIRECTORY);
+        assertThat(engine.currentFd().typechar()).isEqualTo('d');
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 11, BASH).i64(6).i64(5).str("syslog").u32(1).u32(0)
+                .view());
+        assertThat(engine.currentFd().name()).isEqualTo("/var/log/syslog");
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(8).i64(-100).str("notes.txt").u32(1)
+                .u32(0).view());
+        assertThat(engine.currentFd().name()).isEqualTo("/home/u/notes.txt");
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 13, BASH).i64(9).i64(55).str("x").u32(1).u32(0).view());
+        assertThat(engine.currentFd().name()).as("libsinsp joins without a slash").isEqualTo("<UNKNOWN>x");
+    }
+
+    @Test
+    void onEvent_closeExit_fdVisibleToCloseThenGone() {
+        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("/etc/hosts").u32(1).u32(0).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CLOSE_X", 11, BASH).i64(0).i64(3).view());
+        assertThat(engine.currentFd().name()).isEqualTo("/etc/hosts");
+        assertThat(engine.currentFdNameChanged()).isFalse();
+        engine.onEvent(Events.of("PPME_SYSCALL_CLOSE_X", 12, BASH).i64(-9).i64(3).view());
+        assertThat(engine.currentFd()).as("removed before the next event").isNull();
+        assertThat(engine.fds(engine.thread(BASH)).get(3)).isNull();
+    }
+
+    @Test
+    void onEvent_dupFamily_copiesDescriptorUnderNewNumber() {
+        engine.onEvent(Events.of("PPME_SYSCALL_DUP2_X", 10, BASH).i64(1).i64(0).i64(1).view());
+        assertThat(engine.currentFdNum()).isEqualTo(1);
+        assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
+        engine.onEvent(Events.of("PPME_SYSCALL_DUP3_X", 11, BASH).i64(9).i64(0).i64(9).u32(1 << 12).view());
+        assertThat(engine.currentFd().closeOnExec()).isTrue();
+        engine.onEvent(Events.of("PPME_SYSCALL_DUP_1_X", 12, BASH).i64(10).i64(7).view());
+        assertThat(engine.currentFd().name()).isEqualTo("/etc/secret");
+        assertThat(engine.currentFd().closeOnExec()).as("dup clears O_CLOEXEC").isFalse();
+        engine.onEvent(Events.of("PPME_SYSCALL_FCNTL_X", 13, BASH).i64(11).i64(0).u8(1).u64(0).view());
+        assertThat(engine.currentFdNum()).isEqualTo(11);
+        assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
+    }
+
+    @Test
+    void onEvent_pipeAndEventfd_typedDescriptors() {
+        engine.onEvent(Events.of("PPME_SYSCALL_PIPE2_X", 10, BASH).i64(0).i64(3).i64(4).u64(99).u32(0).view());
+        assertThat(engine.fds(engine.thread(BASH)).get(3).typechar()).isEqualTo('p');
+        assertThat(engine.fds(engine.thread(BASH)).get(4).ino()).isEqualTo(99);
+        engine.onEvent(Events.of("PPME_SYSCALL_EVENTFD2_X", 11, BASH).i64(5).u16(0).u64(0).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('e');
+        engine.onEvent(Events.of("PPME_SYSCALL_MEMFD_CREATE_X", 12, BASH).i64(6).str("jit").u32(0).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('m');
+        assertThat(engine.currentFd().name()).isEqualTo("jit");
+        engine.onEvent(Events.of("PPME_SYSCALL_INOTIFY_INIT1_X", 13, BASH).i64(7).u16(0).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('i');
+        engine.onEvent(Events.of("PPME_SYSCALL_TIMERFD_CREATE_X", 14, BASH).i64(8).u8(0).u8(0).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('t');
+    }
+
+    @Test
+    void onEvent_chdirAndFchdir_updateCwd() {
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 10, BASH).i64(0).str("../other/").view());
+        assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/home/other/");
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 11, BASH).i64(-2).str("/missing").view());
+        assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/home/other/");
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(5).i64(-100).str("/srv").u32(1 << 10)
+                .u32(0).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_FCHDIR_X", 13, BASH).i64(0).i64(5).view());
+        assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/srv/");
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    @Test
+    void onEvent_socketThenConnect_tupleNamesTheSocket() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('4');
+        assertThat(engine.currentFd().name()).isEmpty();
+        assertThat(engine.currentFd().l4protoName()).isEqualTo("tcp");
+        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tuple4("10.0.0.5", 41000, "93.184.216.34",
+                443).i64(3).addr4("93.184.216.34", 443).view());
+        FdState fd = engine.currentFd();
+        assertThat(fd.name()).isEqualTo("10.0.0.5:41000->93.184.216.34:443");
+        assertThat(fd.connected()).isTrue();
+        assertThat(fd.role()).isEqualTo(FdState.Role.CLIENT);
+        assertThat(fd.dip()).isEqualTo(0x5DB8D822);
+        assertThat(fd.dport()).isEqualTo(443);
+        assertThat(fd.sport()).isEqualTo(41000);
+        assertThat(engine.currentFdNameChanged()).isTrue();
+    }
+
+    @Test
+    void onEvent_failedConnect_socketNotConnected() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(-111).tuple4("10.0.0.5", 41000, "10.0.0.6",
+                80).i64(3).view());
+        assertThat(engine.currentFd().connected()).isFalse();
+        assertThat(engine.currentFd().name()).isEmpty();
+    }
+
+    @Test
+    void onEvent_bindListenAccept_serverSocketAndAcceptedConnection() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(6).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_BIND_X", 11, BASH).i64(0).addr4("0.0.0.0", 8080).i64(3).view());
+        assertThat(engine.currentFd().type()).isEqualTo(FdType.IPV4_SERVSOCK);
+        assertThat(engine.currentFd().name()).isEqualTo("0.0.0.0:8080");
+        assertThat(engine.currentFd().sport()).isEqualTo(8080);
+        engine.onEvent(Events.of("PPME_SOCKET_ACCEPT_5_X", 12, BASH).i64(4).tuple4("192.168.1.9", 50000,
+                "192.168.1.2", 8080).u8(0).u32(0).u32(128).view());
+        FdState accepted = engine.currentFd();
+        assertThat(engine.currentFdNum()).isEqualTo(4);
+        assertThat(accepted.name()).isEqualTo("192.168.1.9:50000->192.168.1.2:8080");
+        assertThat(accepted.role()).isEqualTo(FdState.Role.SERVER);
+        assertThat(accepted.connected()).isTrue();
+        assertThat(accepted.l4proto()).isEqualTo(FdState.L4_TCP);
+    }
+
+    @Test
+    void onEvent_unixConnect_nameFromKernelAddressesAndPath() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(1).u32(1).u32(0).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tupleUnix(0xabc, 0xffff8800L,
+                "/run/docker.sock").i64(3).view());
+        assertThat(engine.currentFd().typechar()).isEqualTo('u');
+        assertThat(engine.currentFd().name()).isEqualTo("abc->ffff8800 /run/docker.sock");
+    }
+
+    @Test
+    void onEvent_sendtoOnUnknownFd_infersUdpSocketNamedByTuple() {
+        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(40).bytes(new byte[40]).i64(9).u32(40)
+                .tuple4("10.0.0.5", 5353, "8.8.8.8", 53).view());
+        FdState fd = engine.currentFd();
+        assertThat(engine.currentFdNum()).isEqualTo(9);
+        assertThat(fd.typechar()).isEqualTo('4');
+        assertThat(fd.l4proto()).isEqualTo(FdState.L4_UDP);
+        assertThat(fd.role()).isEqualTo(FdState.Role.CLIENT);
+        assertThat(fd.name()).isEqualTo("10.0.0.5:5353->8.8.8.8:53");
+    }
+
+    @Test
+    void onEvent_sendtoFromUnboundSocket_sourceInferredFromInterfaces() throws Exception {
+        engine.onBlock(new ScapBlock.Interfaces(0, BlockType.IL_V2, List.of(
+                new NetInterface.Ipv4("lo", (Inet4Address) InetAddress.getByName("127.0.0.1"),
+                        (Inet4Address) InetAddress.getByName("255.0.0.0"),
+                        (Inet4Address) InetAddress.getByName("127.255.255.255"), 0),
+                new NetInterface.Ipv4("eth0", (Inet4Address) InetAddress.getByName("10.0.2.15"),
+                        (Inet4Address) InetAddress.getByName("255.255.255.0"),
+                        (Inet4Address) InetAddress.getByName("10.0.2.255"), 0))));
+        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(64).bytes(new byte[8]).i64(3).u32(64)
+                .tuple4("0.0.0.0", 1, "128.32.41.1", 0).view());
+        assertThat(engine.currentFd().name()).isEqualTo("10.0.2.15:1->128.32.41.1:0");
+    }
+
+    @Test
+    void onEvent_recvfromOnFreshUdpSocket_serverRoleAndTuple() {
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(2).u32(0).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_RECVFROM_X", 11, BASH).i64(12).bytes(new byte[12])
+                .tuple4("192.168.0.7", 40000, "192.168.0.2", 514).i64(3).u32(12).view());
+        FdState fd = engine.currentFd();
+        assertThat(fd.role()).isEqualTo(FdState.Role.SERVER);
+        assertThat(fd.name()).isEqualTo("192.168.0.7:40000->192.168.0.2:514");
+        assertThat(fd.dport()).isEqualTo(514);
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    @Test
+    void onEvent_procexit_threadVisibleToItsOwnEventThenRemoved() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(Events.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(0).view());
+        assertThat(engine.currentThread().tid()).isEqualTo(200);
+        assertThat(engine.currentThread().dead()).isTrue();
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, BASH).i64(0).str("/").view());
+        assertThat(engine.thread(200)).isNull();
+    }
+
+    @Test
+    void onEvent_mainThreadExitsBeforeItsThread_zombieLeaderKeptForTheThreadsFds() {
+        engine.onEvent(clone(10, BASH, 101, BASH, INIT, "bash", CL_CLONE_THREAD).view());
+        engine.onEvent(procexit(20, BASH).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_FSTAT_X", 21, 101).i64(0).i64(0).view());
+        assertThat(engine.thread(BASH)).isNotNull();
+        assertThat(engine.thread(BASH).dead()).isTrue();
+        assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
+        engine.onEvent(procexit(30, 101).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 31, INIT).i64(0).str("/").view());
+        assertThat(engine.thread(101)).isNull();
+        assertThat(engine.thread(BASH)).as("the leader goes with its last thread").isNull();
+    }
+
+    static Events procexit(long ts, long tid) {
+        return Events.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
+    }
+
+    @Test
+    void onEvent_unknownThread_placeholderNamedNA() {
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 10, 999).i64(0).str("/").view());
+        ThreadState t = engine.currentThread();
+        assertThat(t.comm()).isEqualTo("<NA>");
+        assertThat(t.invalid()).isTrue();
+        assertThat(engine.user(t)).isNull();
+        assertThat(engine.cwd(t)).isEqualTo("./");
+    }
+
+    @Test
+    void onEvent_setuidAndSetresgid_updateIds() {
+        engine.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
+        assertThat(engine.user(engine.thread(BASH)).name()).isEqualTo("root");
+        engine.onEvent(Events.of("PPME_SYSCALL_SETRESGID_X", 11, BASH).i64(0).u32(5).u32(6).u32(7).view());
+        assertThat(engine.thread(BASH).gid()).isEqualTo(6);
+        engine.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 12, BASH).i64(-1).u32(1000).view());
+        assertThat(engine.thread(BASH).uid()).isZero();
+    }
+
+    @Test
+    void ancestors_parentChain_walksProcesses() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(execve(11, 200, "sh", "/bin/sh", List.of()).view());
+        engine.onEvent(clone(12, 200, 300, 200, BASH, "sh", 0).view());
+        engine.onEvent(clone(13, 300, 301, 300, 200, "sh", CL_CLONE_THREAD).view());
+        ThreadState thread = engine.thread(301);
+        assertThat(engine.threads().ancestor(thread, 0).tid()).isEqualTo(300);
+        assertThat(engine.threads().ancestor(thread, 1).comm()).isEqualTo("sh");
+        assertThat(engine.threads().ancestor(thread, 2).comm()).isEqualTo("bash");
+        assertThat(engine.threads().ancestor(thread, 3).comm()).isEqualTo("systemd");
+        assertThat(engine.threads().ancestor(thread, 4)).isNull();
+    }
+
+    // ------------------------------------------------------------------ users, containers
+
+    @Test
+    void onEvent_userAndGroupAdded_recordedPerContainer() {
+        engine.onEvent(Events.of("PPME_USER_ADDED_E", 10, -1).u32(2000).u32(2000).str("bob").str("/home/bob")
+                .str("/bin/zsh").str("").view());
+        engine.onEvent(Events.of("PPME_GROUP_ADDED_E", 11, -1).u32(3000).str("devs").str("abc123def456").view());
+        assertThat(engine.currentThread()).isNull();
+        assertThat(engine.users().user("", 2000).shell()).isEqualTo("/bin/zsh");
+        assertThat(engine.users().group("abc123def456", 3000).name()).isEqualTo("devs");
+        assertThat(engine.users().group("", 3000)).isNull();
+    }
+
+    @Test
+    void onEvent_containerJson_metadataRecorded() {
+        String json = "{\"container\":{\"id\":\"3ad7b26ded6d\",\"name\":\"web\",\"image\":\"nginx:1.25\","
+                + "\"imagerepo\":\"nginx\",\"imagetag\":\"1.25\",\"imagedigest\":\"sha256:ab\",\"privileged\":true,"
+                + "\"type\":0,\"Mounts\":[{\"Source\":\"/var/run/docker.sock\",\"Destination\":\"/sock\","
+                + "\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}],"
+                + "\"labels\":{\"io.kubernetes.pod.name\":\"web-0\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
+        engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 10, -1).str(json).view());
+        var c = engine.containers().get("3ad7b26ded6d");
+        assertThat(c.name()).isEqualTo("web");
+        assertThat(c.imageRepository()).isEqualTo("nginx");
+        assertThat(c.imageTag()).isEqualTo("1.25");
+        assertThat(c.privileged()).isTrue();
+        assertThat(c.mounts()).singleElement().satisfies(m -> {
+            assertThat(m.source()).isEqualTo("/var/run/docker.sock");
+            assertThat(m.readWrite()).isTrue();
+        });
+        assertThat(c.podName()).isEqualTo("web-0");
+        assertThat(c.podNamespace()).isEqualTo("prod");
+        engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 11, -1).str("{not json").view());
+        assertThat(engine.containerJsonErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void onBlock_sectionHeader_resetsState() {
+        engine.onBlock(new ScapBlock.SectionHeader(0, 1, 2, -1));
+        assertThat(engine.threads().size()).isZero();
+        assertThat(engine.users().userCount()).isZero();
+    }
+
+    @Test
+    void retainedBytes_growsWithState() {
+        long before = engine.retainedBytes();
+        for (int i = 0; i < 100; i++) {
+            engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10 + i, BASH).i64(20 + i).str("/tmp/file-" + i).u32(1)
+                    .u32(0).view());
+        }
+        assertThat(engine.retainedBytes()).isGreaterThan(before + 100 * 100);
+    }
+
+    // ------------------------------------------------------------------ builders
+
+    /** A current-layout clone exit (CLONE_20_X). */
+    static Events clone(long ts, long tid, long res, long pid, long ptid, String comm, int flags) {
+        return Events.of("PPME_SYSCALL_CLONE_20_X", ts, tid).i64(res).str(comm).strs().i64(tid).i64(pid).i64(ptid)
+                .str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str(comm).strs("cpu=/user.slice").u32(flags)
+                .u32(1000).u32(1000).i64(res == 0 ? tid : res).i64(pid).i64(0);
+    }
+
+    /** The fixed part of an EXECVE_19_X, up to comm; append cgroups, env and the rest. */
+    static Events execveBase(long ts, long tid, String comm, String exe, List<String> args) {
+        return Events.of("PPME_SYSCALL_EXECVE_19_X", ts, tid).i64(0).str(comm).strs(args.toArray(String[]::new))
+                .i64(tid).i64(tid).i64(BASH).str("/home/u").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str(comm);
+    }
+
+    /** A full EXECVE_19_X with trusted exepath {@code exe}. */
+    static Events execve(long ts, long tid, String comm, String exe, List<String> args) {
+        return execveBase(ts, tid, comm, exe, args).strs("cpu=/user.slice").strs("HOME=/home/u", "TERM=xterm")
+                .u32(34816).i64(tid).u32(1000).u32(1 << 1).i64(0).i64(0x3f).i64(0x3f).i64(777).i64(5).i64(6)
+                .u32(1000).str(exe).i64(tid).u32(1000);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.peregrine.state.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ContainerTableTest {
+    @Test
+    void parseJson_minimalOldPayload_defaultsForMissingMembers() {
+        ContainerInfo c = ContainerTable.parseJson(
+                "{\"container\":{\"id\":\"5ea733068030\",\"image\":\"sysdig/falco:latest\",\"ip\":\"172.17.0.3\","
+                        + "\"name\":\"falco\",\"type\":0}}");
+        assertThat(c.id()).isEqualTo("5ea733068030");
+        assertThat(c.runtime()).isEqualTo(ContainerRuntime.DOCKER);
+        assertThat(c.image()).isEqualTo("sysdig/falco:latest");
+        assertThat(c.imageTag()).isEmpty();
+        assertThat(c.privileged()).isFalse();
+        assertThat(c.mounts()).isEmpty();
+        assertThat(c.podName()).isNull();
+    }
+
+    @Test
+    void parseJson_nullLabels_empty() {
+        ContainerInfo c = ContainerTable.parseJson(
+                "{\"container\":{\"id\":\"a\",\"labels\":null,\"pod_sandbox_labels\":null,\"type\":6}}");
+        assertThat(c.labels()).isEmpty();
+        assertThat(c.runtime()).isEqualTo(ContainerRuntime.CRI);
+    }
+
+    @Test
+    void parseJson_malformed_clearMessageWithPosition() {
+        assertThatThrownBy(() -> ContainerTable.parseJson("{\"container\": [1,"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("container JSON is malformed")
+                .hasMessageContaining("line 1");
+        assertThatThrownBy(() -> ContainerTable.parseJson("{\"other\":{}}"))
+                .hasMessage("container JSON has no \"container\" object");
+        assertThatThrownBy(() -> ContainerTable.parseJson("{\"container\":{\"name\":\"x\"}}"))
+                .hasMessage("container JSON has no \"id\"");
+    }
+
+    @Test
+    void putIfAbsent_keepsMetadataOverBareEntry() {
+        ContainerTable t = new ContainerTable();
+        t.putJson("{\"container\":{\"id\":\"abc\",\"name\":\"web\"}}");
+        t.putIfAbsent("abc", ContainerRuntime.DOCKER);
+        assertThat(t.get("abc").name()).isEqualTo("web");
+        t.putIfAbsent("def", ContainerRuntime.PODMAN);
+        assertThat(t.get("def").runtime()).isEqualTo(ContainerRuntime.PODMAN);
+    }
+}
