@@ -62,6 +62,9 @@ final class ContainerFields {
             case "container.mount.propagation" -> mount(arg, ContainerInfo.Mount::propagation);
             case "container.label" -> info(c -> c.labels().getOrDefault(arg, ""), "");
             case "container.labels" -> info(c -> labels(c.labels()), "");
+            // The container table keeps no creation time (container JSON events carry none Peregrine reads yet):
+            // these have no value, so conditions on them are false.
+            case "container.start_ts", "container.duration" -> (e, out) -> false;
             case "k8s.pod.name" -> k8s(ContainerInfo::podName);
             case "k8s.ns.name" -> k8s(ContainerInfo::podNamespace);
             case "k8s.pod.uid", "k8s.pod.id" -> k8s(ContainerInfo::podUid);

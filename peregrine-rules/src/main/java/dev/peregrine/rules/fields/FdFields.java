@@ -29,6 +29,7 @@ final class FdFields {
      * - fd.ip, fd.port and fd.net yield both ends of a connected socket (libsinsp's compare_ip/compare_port/
      *   compare_net match either end for "=" and "in", both for "!="; the compiler implements the operator side).
      *   fd.proto (port names) is not resolved: Falco keeps name resolution off, so it yields the ports' numbers.
+     * - fd.*ip.name have no value: see the binding below.
      * - Addresses are handed out in scratch arrays of the event holder, valid for the current event only. */
 
     private static final EventFacts FACTS = EventFacts.INSTANCE;
@@ -197,6 +198,10 @@ final class FdFields {
             case "fd.dev.major" -> fd((s, f, out) -> add(out, (int) ((f.dev() & 0xfff00) >>> 8)));
             case "fd.dev.minor" -> fd((s, f, out) -> add(out, (int) ((f.dev() & 0xff) | ((f.dev() >>> 12) & 0xfff00))));
             case "fd.ino" -> fd((s, f, out) -> add(out, f.ino()));
+            // Host names of the ends come from libsinsp's DNS manager, which only knows names it resolved itself
+            // while running live with DNS resolution enabled; replaying a capture it knows none (no value), and
+            // the compiler's domain comparison is not applied.
+            case "fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name" -> (e, out) -> false;
             default -> null;
         };
     }
