@@ -223,6 +223,26 @@ class FalcoConformanceTest {
         check(c.get("expect"), run, workDir);
     }
 
+    /**
+     * {@code TestFalco_Config_RuleMatchingWrongValue} is not runnable here (its capture is missing), but Falco
+     * rejects the configuration before it opens the capture, so its expectations hold without it.
+     */
+    @org.junit.jupiter.api.Test
+    void ruleMatchingWrongValueCase_failsAtStartupWithoutItsCapture() throws Exception {
+        JsonNode doc = new YAMLMapper().readTree(suiteDir().resolve("cases.yaml").toFile());
+        JsonNode c = null;
+        for (JsonNode x : doc.get("cases")) {
+            if (x.get("id").asText().equals("TestFalco_Config_RuleMatchingWrongValue")) {
+                c = x;
+            }
+        }
+        assertThat(c).isNotNull();
+        Path workDir = layout();
+        Run run = run(c, workDir);
+        assertThat(run.replayed()).isFalse();
+        check(c.get("expect"), run, workDir);
+    }
+
     /** The runner itself: a run that contradicts an expectation must fail the case. */
     @org.junit.jupiter.api.Test
     void check_runContradictingExpectations_fails() throws Exception {
