@@ -465,8 +465,7 @@ public final class StateEngine {
             return;
         }
         long tid = v.tid();
-        boolean mayCreate = !(kinds.isCloneOrForkExit(type) || h == EventKinds.PROCEXIT
-                || h == EventKinds.SCHEDSWITCH);
+        boolean mayCreate = !(h == EventKinds.CLONE || h == EventKinds.PROCEXIT || h == EventKinds.SCHEDSWITCH);
         ThreadState t = threads.get(tid);
         if (t == null && mayCreate) {
             t = threads.put(ThreadState.placeholder(tid));
