@@ -58,6 +58,7 @@ final class EventKinds {
     static final int META = 33;
     static final int SEND = 34;
     static final int RECV = 35;
+    static final int MEMORY = 36;
 
     /** Parameter names the parsers read, in slot order: {@code slot[code][k]} is the index of name k, or -1. */
     static final String[] SLOT_NAMES = {
@@ -215,6 +216,7 @@ final class EventKinds {
         singleFdType[code("PPME_SYSCALL_BPF_2_X")] = FdType.BPF;
         byName(SOCKETPAIR, "socketpair");
         byName(SEND, "send", "sendto", "sendmsg", "sendmmsg");
+        byName(MEMORY, "brk", "mmap", "mmap2", "munmap");
         byName(RECV, "recv", "recvfrom", "recvmsg", "recvmmsg");
         byName(SET_EUID, "setuid", "setresuid", "setreuid");
         byName(SET_EGID, "setgid", "setresgid", "setregid");

@@ -103,6 +103,10 @@ public final class StateEngine {
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
     private static final int LOOPBACK = 0x7F000001;
+    /** Name of the container plugin's async event announcing a container (same as the container event's name). */
+    private static final String ASYNC_CONTAINER_ADDED = "container";
+    /** Name of the container plugin's async event announcing a removal. */
+    private static final String ASYNC_CONTAINER_REMOVED = "container_removed";
 
     private final EventKinds kinds;
     private final ThreadTable threads;
@@ -455,6 +459,9 @@ public final class StateEngine {
                 return;
             }
             case EventKinds.META -> {
+                if (type == EventTable.ASYNCEVENT_E) {
+                    parseAsyncEvent(v);
+                }
                 return;
             }
             default -> {
@@ -637,6 +644,17 @@ public final class StateEngine {
                 }
             }
             case EventKinds.MEMFD -> parseMemfd(v, t);
+            case EventKinds.MEMORY -> {
+                if (t != null) {
+                    if (has(v, EventKinds.VM_SIZE)) {
+                        t.setVmsizeKb(u(v, EventKinds.VM_SIZE));
+                    }
+                    if (has(v, EventKinds.VM_SWAP)) {
+                        t.setVmrssKb(u(v, EventKinds.VM_RSS));
+                        t.setVmswapKb(u(v, EventKinds.VM_SWAP));
+                    }
+                }
+            }
             case EventKinds.PIDFD_OPEN -> parsePidfdOpen(v, t);
             case EventKinds.PIDFD_GETFD -> parsePidfdGetfd(v, t);
             default -> {
@@ -1744,6 +1762,28 @@ public final class StateEngine {
         String json = wire.str(v, 0);
         try {
             containers.putJson(json);
+        } catch (IllegalArgumentException e) {
+            containerJsonErrors++;
+        }
+    }
+
+    /** Async events of the container plugin: "container" adds or updates one, "container_removed" removes it. */
+    private void parseAsyncEvent(EventView v) {
+        if (v.nparams() < 3) {
+            return;
+        }
+        String name = wire.str(v, 1);
+        boolean added = name.equals(ASYNC_CONTAINER_ADDED);
+        if (!added && !name.equals(ASYNC_CONTAINER_REMOVED)) {
+            return;
+        }
+        try {
+            ContainerInfo info = ContainerTable.parseJson(wire.str(v, 2));
+            if (added) {
+                containers.put(info);
+            } else {
+                containers.remove(info.id());
+            }
         } catch (IllegalArgumentException e) {
             containerJsonErrors++;
         }

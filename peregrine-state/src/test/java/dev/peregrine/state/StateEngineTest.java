@@ -419,6 +419,14 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_brkExit_memoryCounters() {
+        engine.onEvent(Events.of("PPME_SYSCALL_BRK_4_X", 10, BASH).i64(0).u32(2048).u32(512).u32(8).view());
+        assertThat(engine.thread(BASH).vmsizeKb()).isEqualTo(2048);
+        assertThat(engine.thread(BASH).vmrssKb()).isEqualTo(512);
+        assertThat(engine.thread(BASH).vmswapKb()).isEqualTo(8);
+    }
+
+    @Test
     void ancestors_parentChain_walksProcesses() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
         engine.onEvent(execve(11, 200, "sh", "/bin/sh", List.of()).view());
@@ -506,6 +514,17 @@ class StateEngineTest {
         assertThat(c.podNamespace()).isEqualTo("prod");
         engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 11, -1).str("{not json").view());
         assertThat(engine.containerJsonErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void onEvent_containerPluginAsyncEvents_addAndRemove() {
+        String json = "{\"container\":{\"id\":\"abcdefabcdef\",\"name\":\"db\",\"image\":\"postgres\"}}";
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 10, -1).u32(999).str("container").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef").image()).isEqualTo("postgres");
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 11, -1).u32(999).str("other").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef")).isNotNull();
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 12, -1).u32(999).str("container_removed").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef")).isNull();
     }
 
     @Test
