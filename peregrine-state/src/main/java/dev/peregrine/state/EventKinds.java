@@ -244,7 +244,11 @@ final class EventKinds {
             }
         }
         for (int c = 0; c + 1 < size; c++) {
-            storesEnter[c] = enter[c] && !enter[c + 1] && handler[c + 1] != NONE && handler[c] == NONE;
+            int exit = handler[c + 1];
+            boolean exitReadsEnter = exit == OPEN || exit == EXECVE || exit == CONNECT || exit == SOCKET
+                    || exit == SEND || exit == RECV || exit == FCNTL || exit == CHDIR || exit == GETCWD
+                    || exit == ACCEPT;
+            storesEnter[c] = enter[c] && !enter[c + 1] && exitReadsEnter && handler[c] == NONE;
         }
         storesEnter[execveatE] = true;
         storesEnter[execveE] = true;
