@@ -617,6 +617,7 @@ public final class StateEngine {
                 int slot = has(v, EventKinds.EUID) ? EventKinds.EUID : EventKinds.UID;
                 if (t != null && res(v) == 0 && has(v, slot)) {
                     t.setUid(u(v, slot));
+                    noteUser(t);
                 }
             }
             case EventKinds.SET_EGID -> {
@@ -1501,6 +1502,7 @@ public final class StateEngine {
             }
         }
         assignContainer(c);
+        noteUser(c);
     }
 
     private void cloneChild(EventView v, ThreadState existing, int type) {
@@ -1565,6 +1567,7 @@ public final class StateEngine {
             }
         }
         assignContainer(c);
+        noteUser(c);
         current = c;
     }
 
@@ -1704,6 +1707,7 @@ public final class StateEngine {
             t.setGid(u(v, EventKinds.GID));
         }
         assignContainer(t);
+        noteUser(t);
         FdTable table = threads.fds(t);
         if (table != null) {
             table.closeOnExec();
@@ -1744,6 +1748,16 @@ public final class StateEngine {
             return FsPath.concatenate("", dir);
         }
         return FsPath.concatenate(dir, pathname);
+    }
+
+    /**
+     * libsinsp's add_user from clone, execve and set*uid: a host thread running as uid 0 whose user is unknown gets
+     * the implicit {@code root} entry (other unknown uids are left to the live directory lookup).
+     */
+    private void noteUser(ThreadState t) {
+        if (t.uid() == 0 && t.containerId().isEmpty() && users.user("", 0) == null) {
+            users.addUser("", new UserInfo(0, t.gid(), "root", "/root", ""));
+        }
     }
 
     private void assignContainer(ThreadState t) {

@@ -427,6 +427,17 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_rootThreadWithoutUserList_implicitRootUser() {
+        StateEngine bare = new StateEngine();
+        bare.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
+                ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(0).comm("bash").build())));
+        assertThat(bare.user(bare.thread(BASH))).isNull();
+        bare.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
+        assertThat(bare.user(bare.thread(BASH)).name()).isEqualTo("root");
+        assertThat(bare.user(bare.thread(BASH)).homedir()).isEqualTo("/root");
+    }
+
+    @Test
     void ancestors_parentChain_walksProcesses() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
         engine.onEvent(execve(11, 200, "sh", "/bin/sh", List.of()).view());
