@@ -381,6 +381,7 @@ public final class EventConverter {
             at += values;
         }
         boolean usedEnter = false;
+        boolean mismatched = false;
         ConversionTable.Instruction[] instructions = rule.instructions();
         for (int k = 0; k < instructions.length; k++) {
             int p = first + k;
@@ -409,7 +410,7 @@ public final class EventConverter {
                         // this exit's enter was not captured): libscap fails the read here, we treat the enter
                         // event as missing
                         entered = null;
-                        mismatchedEnters++;
+                        mismatched = true;
                     }
                     if (entered != null) {
                         int enterType = le16(entered, TYPE_AT);
@@ -454,6 +455,9 @@ public final class EventConverter {
         }
         if (usedEnter) {
             stash.remove(tid);
+        }
+        if (mismatched) {
+            mismatchedEnters++;
         }
         put32(dst, LEN_AT, at);
         return check(newType, newN);
