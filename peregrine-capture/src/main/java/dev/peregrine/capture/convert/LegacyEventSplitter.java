@@ -29,7 +29,7 @@ public final class LegacyEventSplitter {
      * (the newest old layout). Only ADD_PARAMS chains on the same code are reversed: CHANGE_TYPE rules map retired
      * codes onto new ones, and which of them an old reader knows is not recorded in the table.
      *
-     * Both halves are built in reusable arrays; split() allocates nothing once they fit the largest event.
+     * Both halves are built in reusable arrays; toLegacy() allocates nothing once they fit the largest event.
      */
 
     private static final int HEADER = EventView.HEADER_BYTES;
