@@ -97,11 +97,15 @@ final class FalcoCommandLine {
             err.println("Error: " + f.getMessage());
             return EXIT_FAILURE;
         } catch (RuntimeException e) {
-            String msg = "Runtime error: " + e.getMessage() + ". Exiting.\n";
+            String what = e.getMessage() != null ? e.getMessage() : e.toString();
+            String msg = "Runtime error: " + what + ". Exiting.\n";
             if (!log.toStderr()) {
                 err.print(msg);
             }
             log.error(msg);
+            if (inv.env().containsKey("PEREGRINE_VERBOSE")) {
+                e.printStackTrace(err);
+            }
             return EXIT_FAILURE;
         } finally {
             out.flush();

@@ -13,8 +13,11 @@ final class EventKinds {
     /*
      * Implementation notes.
      *
-     * Parsers are keyed by the current event codes only, as libsinsp's process_event is: older layouts reach the
-     * engine converted (the old-layout converter upgrades them) or not at all. The descriptor locations follow
+     * Parsers are keyed by event name and direction, so every layout of a syscall (PPME_SYSCALL_EXECVE_8_X up to
+     * _19_X) reaches the same parser, and parsers read parameters by name through slot[code][k] rather than by
+     * position: an old layout simply lacks some slots, which the parsers treat as libsinsp treats the empty
+     * parameters its old-layout converter leaves. Values an old exit lacks are taken from its stored enter event
+     * (old openat, socket, sendmsg kept them there), as the converter would. The descriptor locations follow
      * libscap's get_enter_event_fd_location / get_exit_event_fd_location: on enter events the first PT_FD parameter
      * (splice: fd_out), on exit events the first PT_FD parameter not named "res" (splice: fd_out).
      */
@@ -55,6 +58,7 @@ final class EventKinds {
     static final int META = 33;
     static final int SEND = 34;
     static final int RECV = 35;
+    static final int MEMORY = 36;
 
     /** Parameter names the parsers read, in slot order: {@code slot[code][k]} is the index of name k, or -1. */
     static final String[] SLOT_NAMES = {
@@ -153,34 +157,11 @@ final class EventKinds {
     final FdType[] singleFdType;
     final boolean[] storesEnter;
 
-    final int openX;
-    final int creatX;
-    final int openat2X;
-    final int openatX;
-    final int openByHandleAtX;
     final int execveX;
     final int execveE;
     final int execveatE;
-    final int execveatX;
-    final int cloneX;
-    final int clone3X;
-    final int forkX;
-    final int vforkX;
-    final int procexitE;
-    final int pipe2X;
-    final int accept4X;
-    final int dup3X;
-    final int eventfd2X;
-    final int inotifyInit1X;
-    final int signalfd4X;
-    final int timerfdCreateX;
-    final int epollCreate1X;
     final int userAddedE;
     final int groupAddedE;
-    final int containerJsonE;
-    final int containerJson2E;
-    final int containerE;
-    final int connectE;
 
     private final Map<String, Integer> byCodeName = new HashMap<>();
 
@@ -203,34 +184,11 @@ final class EventKinds {
             skipReset[c] = e.hasFlag("EF_SKIPPARSERESET");
             fdLocation[c] = (byte) fdLocation(e);
         }
-        openX = code("PPME_SYSCALL_OPEN_X");
-        creatX = code("PPME_SYSCALL_CREAT_X");
-        openatX = code("PPME_SYSCALL_OPENAT_2_X");
-        openat2X = code("PPME_SYSCALL_OPENAT2_X");
-        openByHandleAtX = code("PPME_SYSCALL_OPEN_BY_HANDLE_AT_X");
         execveE = code("PPME_SYSCALL_EXECVE_19_E");
         execveX = code("PPME_SYSCALL_EXECVE_19_X");
         execveatE = code("PPME_SYSCALL_EXECVEAT_E");
-        execveatX = code("PPME_SYSCALL_EXECVEAT_X");
-        cloneX = code("PPME_SYSCALL_CLONE_20_X");
-        clone3X = code("PPME_SYSCALL_CLONE3_X");
-        forkX = code("PPME_SYSCALL_FORK_20_X");
-        vforkX = code("PPME_SYSCALL_VFORK_20_X");
-        procexitE = code("PPME_PROCEXIT_1_E");
-        pipe2X = code("PPME_SYSCALL_PIPE2_X");
-        accept4X = code("PPME_SOCKET_ACCEPT4_6_X");
-        dup3X = code("PPME_SYSCALL_DUP3_X");
-        eventfd2X = code("PPME_SYSCALL_EVENTFD2_X");
-        inotifyInit1X = code("PPME_SYSCALL_INOTIFY_INIT1_X");
-        signalfd4X = code("PPME_SYSCALL_SIGNALFD4_X");
-        timerfdCreateX = code("PPME_SYSCALL_TIMERFD_CREATE_X");
-        epollCreate1X = code("PPME_SYSCALL_EPOLL_CREATE1_X");
         userAddedE = code("PPME_USER_ADDED_E");
         groupAddedE = code("PPME_GROUP_ADDED_E");
-        containerJsonE = code("PPME_CONTAINER_JSON_E");
-        containerJson2E = code("PPME_CONTAINER_JSON_2_E");
-        containerE = code("PPME_CONTAINER_E");
-        connectE = code("PPME_SOCKET_CONNECT_E");
 
         byName(OPEN, "open", "creat", "openat", "openat2", "open_by_handle_at");
         byName(CLONE, "clone", "fork", "vfork", "clone3");
@@ -258,6 +216,7 @@ final class EventKinds {
         singleFdType[code("PPME_SYSCALL_BPF_2_X")] = FdType.BPF;
         byName(SOCKETPAIR, "socketpair");
         byName(SEND, "send", "sendto", "sendmsg", "sendmmsg");
+        byName(MEMORY, "brk", "mmap", "mmap2", "munmap");
         byName(RECV, "recv", "recvfrom", "recvmsg", "recvmmsg");
         byName(SET_EUID, "setuid", "setresuid", "setreuid");
         byName(SET_EGID, "setgid", "setresgid", "setregid");
@@ -285,7 +244,11 @@ final class EventKinds {
             }
         }
         for (int c = 0; c + 1 < size; c++) {
-            storesEnter[c] = enter[c] && !enter[c + 1] && handler[c + 1] != NONE && handler[c] == NONE;
+            int exit = handler[c + 1];
+            boolean exitReadsEnter = exit == OPEN || exit == EXECVE || exit == CONNECT || exit == SOCKET
+                    || exit == SEND || exit == RECV || exit == FCNTL || exit == CHDIR || exit == GETCWD
+                    || exit == ACCEPT;
+            storesEnter[c] = enter[c] && !enter[c + 1] && exitReadsEnter && handler[c] == NONE;
         }
         storesEnter[execveatE] = true;
         storesEnter[execveE] = true;
@@ -332,10 +295,6 @@ final class EventKinds {
     /** {@return the enter code matching an exit code, for the stored-enter check} */
     int enterOf(int exitCode) {
         return exitCode == execveX ? execveE : exitCode - 1;
-    }
-
-    boolean isCloneOrForkExit(int type) {
-        return type == cloneX || type == clone3X || type == forkX || type == vforkX;
     }
 
     private void byName(int h, String... names) {

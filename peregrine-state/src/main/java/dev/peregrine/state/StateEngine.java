@@ -103,6 +103,10 @@ public final class StateEngine {
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
     private static final int LOOPBACK = 0x7F000001;
+    /** Name of the container plugin's async event announcing a container (same as the container event's name). */
+    private static final String ASYNC_CONTAINER_ADDED = "container";
+    /** Name of the container plugin's async event announcing a removal. */
+    private static final String ASYNC_CONTAINER_REMOVED = "container_removed";
 
     private final EventKinds kinds;
     private final ThreadTable threads;
@@ -455,6 +459,9 @@ public final class StateEngine {
                 return;
             }
             case EventKinds.META -> {
+                if (type == EventTable.ASYNCEVENT_E) {
+                    parseAsyncEvent(v);
+                }
                 return;
             }
             default -> {
@@ -465,8 +472,7 @@ public final class StateEngine {
             return;
         }
         long tid = v.tid();
-        boolean mayCreate = !(kinds.isCloneOrForkExit(type) || h == EventKinds.PROCEXIT
-                || h == EventKinds.SCHEDSWITCH);
+        boolean mayCreate = !(h == EventKinds.CLONE || h == EventKinds.PROCEXIT || h == EventKinds.SCHEDSWITCH);
         ThreadState t = threads.get(tid);
         if (t == null && mayCreate) {
             t = threads.put(ThreadState.placeholder(tid));
@@ -611,6 +617,7 @@ public final class StateEngine {
                 int slot = has(v, EventKinds.EUID) ? EventKinds.EUID : EventKinds.UID;
                 if (t != null && res(v) == 0 && has(v, slot)) {
                     t.setUid(u(v, slot));
+                    noteUser(t);
                 }
             }
             case EventKinds.SET_EGID -> {
@@ -638,6 +645,17 @@ public final class StateEngine {
                 }
             }
             case EventKinds.MEMFD -> parseMemfd(v, t);
+            case EventKinds.MEMORY -> {
+                if (t != null) {
+                    if (has(v, EventKinds.VM_SIZE)) {
+                        t.setVmsizeKb(u(v, EventKinds.VM_SIZE));
+                    }
+                    if (has(v, EventKinds.VM_SWAP)) {
+                        t.setVmrssKb(u(v, EventKinds.VM_RSS));
+                        t.setVmswapKb(u(v, EventKinds.VM_SWAP));
+                    }
+                }
+            }
             case EventKinds.PIDFD_OPEN -> parsePidfdOpen(v, t);
             case EventKinds.PIDFD_GETFD -> parsePidfdGetfd(v, t);
             default -> {
@@ -1484,6 +1502,7 @@ public final class StateEngine {
             }
         }
         assignContainer(c);
+        noteUser(c);
     }
 
     private void cloneChild(EventView v, ThreadState existing, int type) {
@@ -1548,6 +1567,7 @@ public final class StateEngine {
             }
         }
         assignContainer(c);
+        noteUser(c);
         current = c;
     }
 
@@ -1687,6 +1707,7 @@ public final class StateEngine {
             t.setGid(u(v, EventKinds.GID));
         }
         assignContainer(t);
+        noteUser(t);
         FdTable table = threads.fds(t);
         if (table != null) {
             table.closeOnExec();
@@ -1729,6 +1750,16 @@ public final class StateEngine {
         return FsPath.concatenate(dir, pathname);
     }
 
+    /**
+     * libsinsp's add_user from clone, execve and set*uid: a host thread running as uid 0 whose user is unknown gets
+     * the implicit {@code root} entry (other unknown uids are left to the live directory lookup).
+     */
+    private void noteUser(ThreadState t) {
+        if (t.uid() == 0 && t.containerId().isEmpty() && users.user("", 0) == null) {
+            users.addUser("", new UserInfo(0, t.gid(), "root", "/root", ""));
+        }
+    }
+
     private void assignContainer(ThreadState t) {
         CgroupContainerId.Match m = CgroupContainerId.resolve(t.cgroups());
         if (m == null) {
@@ -1745,6 +1776,28 @@ public final class StateEngine {
         String json = wire.str(v, 0);
         try {
             containers.putJson(json);
+        } catch (IllegalArgumentException e) {
+            containerJsonErrors++;
+        }
+    }
+
+    /** Async events of the container plugin: "container" adds or updates one, "container_removed" removes it. */
+    private void parseAsyncEvent(EventView v) {
+        if (v.nparams() < 3) {
+            return;
+        }
+        String name = wire.str(v, 1);
+        boolean added = name.equals(ASYNC_CONTAINER_ADDED);
+        if (!added && !name.equals(ASYNC_CONTAINER_REMOVED)) {
+            return;
+        }
+        try {
+            ContainerInfo info = ContainerTable.parseJson(wire.str(v, 2));
+            if (added) {
+                containers.put(info);
+            } else {
+                containers.remove(info.id());
+            }
         } catch (IllegalArgumentException e) {
             containerJsonErrors++;
         }

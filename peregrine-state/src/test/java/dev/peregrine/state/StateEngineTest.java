@@ -419,6 +419,25 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_brkExit_memoryCounters() {
+        engine.onEvent(Events.of("PPME_SYSCALL_BRK_4_X", 10, BASH).i64(0).u32(2048).u32(512).u32(8).view());
+        assertThat(engine.thread(BASH).vmsizeKb()).isEqualTo(2048);
+        assertThat(engine.thread(BASH).vmrssKb()).isEqualTo(512);
+        assertThat(engine.thread(BASH).vmswapKb()).isEqualTo(8);
+    }
+
+    @Test
+    void onEvent_rootThreadWithoutUserList_implicitRootUser() {
+        StateEngine bare = new StateEngine();
+        bare.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
+                ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(0).comm("bash").build())));
+        assertThat(bare.user(bare.thread(BASH))).isNull();
+        bare.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
+        assertThat(bare.user(bare.thread(BASH)).name()).isEqualTo("root");
+        assertThat(bare.user(bare.thread(BASH)).homedir()).isEqualTo("/root");
+    }
+
+    @Test
     void ancestors_parentChain_walksProcesses() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
         engine.onEvent(execve(11, 200, "sh", "/bin/sh", List.of()).view());
@@ -430,6 +449,46 @@ class StateEngineTest {
         assertThat(engine.threads().ancestor(thread, 2).comm()).isEqualTo("bash");
         assertThat(engine.threads().ancestor(thread, 3).comm()).isEqualTo("systemd");
         assertThat(engine.threads().ancestor(thread, 4)).isNull();
+    }
+
+    @Test
+    void onEvent_oldLayouts_parsedByParameterName() {
+        engine.onEvent(Events.of("PPME_SYSCALL_CLONE_17_X", 10, BASH).i64(200).str("bash").strs().i64(BASH).i64(BASH)
+                .i64(INIT).str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("bash").u32(0).u32(1000)
+                .u32(1000).view());
+        assertThat(engine.thread(200).comm()).isEqualTo("bash");
+        engine.onEvent(Events.of("PPME_SYSCALL_EXECVE_16_X", 11, 200).i64(0).str("ls").strs("-l").i64(200).i64(200)
+                .i64(BASH).str("/home/u").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("ls").strs("cpu=/")
+                .strs("LANG=C").view());
+        ThreadState t = engine.thread(200);
+        assertThat(t.comm()).isEqualTo("ls");
+        assertThat(t.args()).containsExactly("-l");
+        assertThat(t.env()).containsExactly("LANG=C");
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_E", 12, 200).i64(-100).str("notes").u32(1).u32(0).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_X", 13, 200).i64(4).view());
+        assertThat(engine.currentFd().name()).as("name and dirfd from the enter event").isEqualTo("/home/u/notes");
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_E", 14, 200).u32(2).u32(2).u32(0).view());
+        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 15, 200).i64(5).view());
+        assertThat(engine.currentFd().l4proto()).as("domain and type from the enter event").isEqualTo(FdState.L4_UDP);
+    }
+
+    @Test
+    void onEvent_threadTableFull_exitedThreadsEvictedFirst() {
+        StateEngine small = new StateEngine(dev.peregrine.event.EventTable.get(),
+                dev.peregrine.state.user.UserDirectory.NONE, 4);
+        small.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
+                ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(0).comm("bash").build())));
+        small.onEvent(clone(10, BASH, 201, BASH, 0, "bash", 0).view());
+        small.onEvent(clone(11, BASH, 202, BASH, 0, "bash", 0).view());
+        small.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 12, 201).i64(0).str("/").view());
+        ThreadState dying = small.thread(202);
+        dying.setDead(true);
+        small.onEvent(clone(13, BASH, 203, BASH, 0, "bash", 0).view());
+        small.onEvent(clone(14, BASH, 204, BASH, 0, "bash", 0).view());
+        assertThat(small.threads().size()).isEqualTo(4);
+        assertThat(small.thread(202)).isNull();
+        assertThat(small.thread(204)).isNotNull();
+        assertThat(small.threads().evictions()).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ users, containers
@@ -466,6 +525,17 @@ class StateEngineTest {
         assertThat(c.podNamespace()).isEqualTo("prod");
         engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 11, -1).str("{not json").view());
         assertThat(engine.containerJsonErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void onEvent_containerPluginAsyncEvents_addAndRemove() {
+        String json = "{\"container\":{\"id\":\"abcdefabcdef\",\"name\":\"db\",\"image\":\"postgres\"}}";
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 10, -1).u32(999).str("container").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef").image()).isEqualTo("postgres");
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 11, -1).u32(999).str("other").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef")).isNotNull();
+        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 12, -1).u32(999).str("container_removed").str(json).view());
+        assertThat(engine.containers().get("abcdefabcdef")).isNull();
     }
 
     @Test

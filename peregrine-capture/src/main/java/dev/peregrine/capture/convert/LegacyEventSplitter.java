@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The reverse of {@link EventConverter} for exit-only syscalls: splits an exit event in the current layout into the
@@ -27,7 +29,7 @@ public final class LegacyEventSplitter {
      * (the newest old layout). Only ADD_PARAMS chains on the same code are reversed: CHANGE_TYPE rules map retired
      * codes onto new ones, and which of them an old reader knows is not recorded in the table.
      *
-     * Both halves are built in reusable arrays; split() allocates nothing once they fit the largest event.
+     * Both halves are built in reusable arrays; toLegacy() allocates nothing once they fit the largest event.
      */
 
     private static final int HEADER = EventView.HEADER_BYTES;
@@ -41,7 +43,7 @@ public final class LegacyEventSplitter {
     }
 
     /** Syscalls whose exit is seen twice, in the parent and in the child (res 0), after one enter event. */
-    private static final java.util.Set<String> FORKING = java.util.Set.of("clone", "clone3", "fork", "vfork");
+    private static final Set<String> FORKING = Set.of("clone", "clone3", "fork", "vfork");
 
     private static final class Holder {
         static final Plan[] STANDARD = plans(EventTable.get(), ConversionTable.load(EventTable.get()));
@@ -118,11 +120,6 @@ public final class LegacyEventSplitter {
         return 2;
     }
 
-    /** Backwards-compatible form of {@link #toLegacy}: true when an enter + exit pair was built. */
-    public boolean split(EventView current) {
-        return toLegacy(current) == 2;
-    }
-
     /**
      * {@return the parameters the older layout had} For enter events: those before the first zero-length value
      * (the conversion fills old enter events with empty parameters). For exit events: all but trailing zero-length
@@ -181,7 +178,7 @@ public final class LegacyEventSplitter {
             int f = filled(current, fixed, i);
             putLength(exitBuf, i, lb, f);
             if (f != l) {
-                java.util.Arrays.fill(exitBuf, at, at + f, (byte) 0);
+                Arrays.fill(exitBuf, at, at + f, (byte) 0);
             } else {
                 MemorySegment.copy(current.segment(), current.paramOffset(i), exitSeg, at, l);
             }
@@ -232,7 +229,7 @@ public final class LegacyEventSplitter {
             } else {
                 int l = plan.defaultBytes()[j];
                 byte fill = plan.idDefault()[j] ? (byte) 0xFF : 0;
-                java.util.Arrays.fill(enterBuf, at, at + l, fill);
+                Arrays.fill(enterBuf, at, at + l, fill);
                 putLength(enterBuf, j, elb, l);
                 at += l;
             }
@@ -278,7 +275,7 @@ public final class LegacyEventSplitter {
                     && enterInfo.direction() == EventTable.Direction.ENTER) {
                 // dropped as an old enter event without a rule: rebuilt from same-named exit parameters
                 int[] none = new int[enterInfo.params().size()];
-                java.util.Arrays.fill(none, -1);
+                Arrays.fill(none, -1);
                 plans[code] = plan(table, code, enterCode, -1, none);
                 continue;
             }
@@ -305,7 +302,7 @@ public final class LegacyEventSplitter {
     /** {@return where each enter parameter lands when the ADD_PARAMS rules grow {@code code} from k to n, or null} */
     private static int[] chain(ConversionTable rules, int code, int k, int n, int enterParams) {
         int[] sources = new int[enterParams];
-        java.util.Arrays.fill(sources, -1);
+        Arrays.fill(sources, -1);
         boolean fromEnter = false;
         int pos = k;
         while (pos < n) {

@@ -3,6 +3,7 @@ package dev.peregrine.capture.scap;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.capture.FdInfo;
+import dev.peregrine.capture.FdType;
 import dev.peregrine.capture.GroupInfo;
 import dev.peregrine.capture.MachineInfo;
 import dev.peregrine.capture.NetInterface;
@@ -20,6 +21,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.zip.GZIPOutputStream;
@@ -73,6 +75,7 @@ public final class ScapFileWriter implements AutoCloseable {
     private static final int STREAM_BUFFER_BYTES = 1 << 16;
     private static final int DEVID_BYTES = 2;
     private static final int FLAGS_BYTES = 4;
+    private static final int BLOCK_HEADER_BYTES = ScapFileSource.BLOCK_HEADER_BYTES;
 
     /** The event layouts written. */
     public enum Layout {
@@ -321,7 +324,7 @@ public final class ScapFileWriter implements AutoCloseable {
                 case FdInfo.UnixSocket s -> b.u64(s.source()).u64(s.destination()).str(s.name());
                 case FdInfo.RegularFile r -> b.u32(r.openFlags()).str(r.name()).u32((int) r.dev());
                 case FdInfo.Named n -> {
-                    if (n.type() != dev.peregrine.capture.FdType.UNKNOWN) {
+                    if (n.type() != FdType.UNKNOWN) {
                         b.str(n.name());
                     }
                 }
@@ -382,8 +385,6 @@ public final class ScapFileWriter implements AutoCloseable {
         return (n + 3) & ~3;
     }
 
-    private static final int BLOCK_HEADER_BYTES = ScapFileSource.BLOCK_HEADER_BYTES;
-
     /** A growable little-endian byte buffer, reused across blocks. */
     private static final class Buf {
         byte[] bytes;
@@ -402,7 +403,7 @@ public final class ScapFileWriter implements AutoCloseable {
 
         private void room(int n) {
             if (size + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
+                bytes = Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
             }
         }
 
@@ -447,7 +448,7 @@ public final class ScapFileWriter implements AutoCloseable {
 
         Buf zeros(int n) {
             room(n);
-            java.util.Arrays.fill(bytes, size, size + n, (byte) 0);
+            Arrays.fill(bytes, size, size + n, (byte) 0);
             size += n;
             return this;
         }

@@ -125,6 +125,19 @@ class EventConverterTest {
     }
 
     @Test
+    void convert_enterOfAnotherSyscallStashed_isTreatedAsMissingAndCounted() {
+        EventConverter c = EventConverter.standard();
+        // an exit_group that never returned leaves its generic enter event stashed for the thread
+        c.convert(view(event("PPME_GENERIC_E", TID, le(scCode("exit_group"), 2), le(231, 2))));
+
+        assertThat(c.convert(view(event("PPME_SYSCALL_READ_X", TID, le(1, 8), new byte[1]))))
+                .isEqualTo(EventConverter.Result.CONVERTED);
+
+        assertThat(Event.copyOf(c.converted()).param(2).bytes()).as("default fd").isEqualTo(le(0, 8));
+        assertThat(c.mismatchedEnterCount()).isEqualTo(1);
+    }
+
+    @Test
     void convert_genericEnterAndOldExit_exitCarriesSyscallIdAndResolvesItsName() {
         EventConverter c = EventConverter.standard();
         int madvise = scCode("madvise");

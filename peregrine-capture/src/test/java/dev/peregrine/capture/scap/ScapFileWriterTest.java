@@ -158,4 +158,64 @@ class ScapFileWriterTest {
             assertThat(s.problem()).isEmpty();
         }
     }
+
+    @Test
+    void writeEvent_views_allocateNoBytesPerEvent() throws IOException {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported(), "thread allocation counters are not available");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        // converted events: most exits are split back into enter + exit pairs
+        List<Event> events = read(SampleCapturesTest.capture("cat_write.scap"), true).events();
+        List<dev.peregrine.event.EventView> views = new ArrayList<>();
+        for (Event e : events) {
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            try (ScapFileWriter w = ScapFileWriter.open(one, false)) {
+                w.writeEvent(e, 0);
+            }
+            byte[] block = one.toByteArray();
+            // the file is a section header block, then the event block: header, cpu, event
+            int at = SECTION_HEADER_BLOCK_BYTES + ScapFileSource.BLOCK_HEADER_BYTES + Short.BYTES;
+            dev.peregrine.event.EventView v = dev.peregrine.event.EventView.forTable(dev.peregrine.event.EventTable.get());
+            v.pointAt(java.lang.foreign.MemorySegment.ofArray(block), at, 0);
+            views.add(v);
+        }
+        OutputStreamSink sink = new OutputStreamSink();
+        try (ScapFileWriter w = ScapFileWriter.open(sink, false, ScapFileWriter.Layout.SYSDIG_0_29)) {
+            for (int round = 0; round < 3; round++) {
+                for (dev.peregrine.event.EventView v : views) {
+                    w.writeEvent(v);
+                }
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int round = 0; round < 50; round++) {
+                for (dev.peregrine.event.EventView v : views) {
+                    w.writeEvent(v);
+                }
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat((double) allocated / (50.0 * views.size())).as("bytes per event (%d in all)", allocated)
+                    .isLessThan(1);
+        }
+        assertThat(sink.bytes).isPositive();
+    }
+
+    /** Bytes of the section header block the writer puts first. */
+    private static final int SECTION_HEADER_BLOCK_BYTES = ScapFileSource.BLOCK_HEADER_BYTES
+            + ScapFileSource.SECTION_HEADER_BODY_BYTES + ScapFileSource.BLOCK_TRAILER_BYTES;
+
+    /** Counts bytes and keeps none. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
 }

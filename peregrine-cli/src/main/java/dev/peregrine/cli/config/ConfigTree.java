@@ -23,8 +23,8 @@ import java.util.Map;
  * The merged {@code falco.yaml} document, addressed with Falco's key syntax: {@code a.b.c}, {@code list[2].name},
  * and, when setting, {@code list[].key} to append a new entry ({@code -o rules[].disable.rule=*}).
  *
- * <p>Values from {@code -o} are stored as text and typed when read, as yaml-cpp does: {@code -o json_output=true}
- * and {@code json_output: true} read the same. Not thread-safe; build it, then read it.
+ * <p>Values from {@code -o} are typed as YAML scalars when that is lossless and otherwise kept as text that the
+ * readers type as yaml-cpp does: {@code -o json_output=true} and {@code json_output: true} read the same. Not thread-safe; build it, then read it.
  */
 public final class ConfigTree {
     /*
@@ -36,7 +36,9 @@ public final class ConfigTree {
      *   operator[] on a sequence with a non-integer key). This matters: the harness of falcosecurity/testing passes
      *   -o append_output.suggested_output=false, which turns append_output into a map, and Falco then reads no
      *   append_output entry at all.
-     * - A value written {…} is parsed as a YAML object; any other value stays a string.
+     * - A value written {…} is parsed as a YAML object. Other values are typed as YAML plain scalars only when
+     *   that is lossless (true/false, decimal integers, plain fractions); the rest stays text, and the typed
+     *   readers of FalcoConfigLoader convert text as yaml-cpp's as<T>() does, so both forms read the same.
      * - Scalars of loaded files get ${VAR} replaced by the environment variable (empty when unset) and $${x}
      *   unescaped to ${x}; values from -o are not expanded.
      */
@@ -140,8 +142,38 @@ public final class ConfigTree {
         String value = option.substring(eq + 1);
         JsonNode node = value.length() >= 2 && value.startsWith("{") && value.endsWith("}")
                 ? readText(value, "-o " + key)
-                : TextNode.valueOf(value);
+                : scalar(value);
         set(key, node);
+    }
+
+    /**
+     * {@return an {@code -o} value typed as a YAML 1.2 plain scalar: {@code true}/{@code false} (any case form
+     * YAML allows) as a boolean, a decimal integer as a number, a decimal fraction as a number when that loses
+     * nothing; anything else (also {@code yes}, {@code 010}, {@code 1e3}, {@code *}) stays text, which the typed
+     * readers still accept as yaml-cpp does}
+     */
+    static JsonNode scalar(String value) {
+        switch (value) {
+            case "true", "True", "TRUE" -> {
+                return NODES.booleanNode(true);
+            }
+            case "false", "False", "FALSE" -> {
+                return NODES.booleanNode(false);
+            }
+            default -> {
+                // typed below when the text round-trips
+            }
+        }
+        if (value.matches("-?(0|[1-9][0-9]{0,17})")) {
+            return NODES.numberNode(Long.parseLong(value));
+        }
+        if (value.matches("-?(0|[1-9][0-9]{0,14})\\.[0-9]{1,15}")) {
+            double d = Double.parseDouble(value);
+            if (Double.toString(d).equals(value)) {
+                return NODES.numberNode(d);
+            }
+        }
+        return TextNode.valueOf(value);
     }
 
     /** Sets {@code key} to {@code value}, creating maps and sequence entries on the way. */

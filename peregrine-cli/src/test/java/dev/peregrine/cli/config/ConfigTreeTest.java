@@ -63,6 +63,29 @@ class ConfigTreeTest {
     }
 
     @Test
+    void setOption_scalars_typedAsYamlWhenLossless() {
+        ConfigTree t = ConfigTree.empty();
+        t.setOption("a=true");
+        t.setOption("b=FALSE");
+        t.setOption("c=42");
+        t.setOption("d=0.1");
+        t.setOption("e=010");
+        t.setOption("f=yes");
+        t.setOption("g=*");
+        t.setOption("h=1e3");
+        t.setOption("i=");
+        assertThat(t.get("a").isBoolean()).isTrue();
+        assertThat(t.get("b").booleanValue()).isFalse();
+        assertThat(t.get("c").isIntegralNumber()).isTrue();
+        assertThat(t.get("c").longValue()).isEqualTo(42);
+        assertThat(t.get("d").doubleValue()).isEqualTo(0.1);
+        for (String textual : new String[] {"e", "f", "g", "h", "i"}) {
+            assertThat(t.get(textual).isTextual()).as(textual).isTrue();
+        }
+        assertThat(t.get("e").asText()).isEqualTo("010");
+    }
+
+    @Test
     void setOption_noEquals_failsWithFalcosMessage() {
         assertThatThrownBy(() -> ConfigTree.empty().setOption("json_output"))
                 .isInstanceOf(ConfigException.class)

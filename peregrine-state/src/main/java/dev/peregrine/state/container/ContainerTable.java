@@ -57,6 +57,11 @@ public final class ContainerTable {
         }
     }
 
+    /** Forgets a container; returns it or null. */
+    public ContainerInfo remove(String id) {
+        return containers.remove(id);
+    }
+
     /** Forgets every container (a new capture section). */
     public void clear() {
         containers.clear();

@@ -489,6 +489,9 @@ public final class ThreadState {
         if (ownFds != null) {
             bytes += ownFds.retainedBytes();
         }
+        if (storedEnter != null) {
+            bytes += 16 + storedEnter.length;
+        }
         return bytes;
     }
 
