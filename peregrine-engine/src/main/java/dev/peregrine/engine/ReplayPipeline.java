@@ -49,19 +49,32 @@ public final class ReplayPipeline {
     private final String hostname;
     private final ZoneId zone;
     private final boolean asWritten;
+    private final long durationLimitNanos;
 
     /**
      * @param hostname what {@code evt.hostname} shows
      * @param zone the zone of {@code evt.time} and {@code evt.datetime}
      */
     public ReplayPipeline(String hostname, ZoneId zone) {
-        this(hostname, zone, false);
+        this(hostname, zone, false, 0);
     }
 
-    private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten) {
+    private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten, long durationLimitNanos) {
         this.hostname = requireNonNull(hostname, "hostname is null");
         this.zone = requireNonNull(zone, "zone is null");
         this.asWritten = asWritten;
+        if (durationLimitNanos < 0) {
+            throw new IllegalArgumentException("duration limit must not be negative: " + durationLimitNanos);
+        }
+        this.durationLimitNanos = durationLimitNanos;
+    }
+
+    /**
+     * {@return a pipeline that stops once the events read span {@code nanos} of event time (Falco's {@code -M}),
+     * 0 for no limit}: the first event at or past the limit is not processed
+     */
+    public ReplayPipeline withDurationLimit(long nanos) {
+        return new ReplayPipeline(hostname, zone, asWritten, nanos);
     }
 
     /**
@@ -69,7 +82,7 @@ public final class ReplayPipeline {
      * (as {@code sysdig -r} 0.29 shows them; Falco converts)}
      */
     public ReplayPipeline withEventsAsWritten() {
-        return new ReplayPipeline(hostname, zone, true);
+        return new ReplayPipeline(hostname, zone, true, durationLimitNanos);
     }
 
     /** {@return a pipeline with Falco's hostname ({@value #HOSTNAME_ENV}, else the system's) and local time} */
@@ -150,8 +163,16 @@ public final class ReplayPipeline {
         try (ScapFileSource source = asWritten ? ScapFileSource.openAsWritten(capture, listener)
                 : ScapFileSource.open(capture, listener)) {
             long num = 0;
+            long first = 0;
             while (source.next() == CaptureSource.Next.EVENT) {
                 EventView view = source.event();
+                if (durationLimitNanos > 0) {
+                    if (num == 0) {
+                        first = view.ts();
+                    } else if (view.ts() - first >= durationLimitNanos) {
+                        break;
+                    }
+                }
                 state.onEvent(view);
                 event.next(view, ++num);
                 handler.onEvent(event, view);
