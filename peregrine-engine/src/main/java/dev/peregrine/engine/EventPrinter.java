@@ -79,14 +79,15 @@ public final class EventPrinter {
             counts[0]++;
             ctx.reset(event);
             if (filter != null && !filter.matches(ctx)) {
-                return;
+                return true;
             }
             if (template.requireAllValues() && !template.hasAllValues(ctx)) {
-                return;
+                return true;
             }
             counts[1]++;
             out.accept(template.render(ctx));
+            return true;
         });
-        return new ReplayStats(counts[0], counts[1], 0, problem);
+        return new ReplayStats(counts[0], counts[1], 0, problem, false);
     }
 }

@@ -50,16 +50,26 @@ public final class ReplayPipeline {
     private final ZoneId zone;
     private final boolean asWritten;
     private final long durationLimitNanos;
+    private final EventMonitor monitor;
+
+    /** Sees every event before the rules do (Falco's syscall event drop manager); may stop the replay. */
+    @FunctionalInterface
+    public interface EventMonitor {
+        /** {@return false to stop the replay before this event is judged (Falco's {@code exit} drop action)} */
+        boolean beforeEvent(EventView view);
+    }
 
     /**
      * @param hostname what {@code evt.hostname} shows
      * @param zone the zone of {@code evt.time} and {@code evt.datetime}
      */
     public ReplayPipeline(String hostname, ZoneId zone) {
-        this(hostname, zone, false, 0);
+        this(hostname, zone, false, 0, view -> true);
     }
 
-    private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten, long durationLimitNanos) {
+    private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten, long durationLimitNanos,
+            EventMonitor monitor) {
+        this.monitor = requireNonNull(monitor, "monitor is null");
         this.hostname = requireNonNull(hostname, "hostname is null");
         this.zone = requireNonNull(zone, "zone is null");
         this.asWritten = asWritten;
@@ -74,7 +84,12 @@ public final class ReplayPipeline {
      * 0 for no limit}: the first event at or past the limit is not processed
      */
     public ReplayPipeline withDurationLimit(long nanos) {
-        return new ReplayPipeline(hostname, zone, asWritten, nanos);
+        return new ReplayPipeline(hostname, zone, asWritten, nanos, monitor);
+    }
+
+    /** {@return a pipeline that shows every event to {@code monitor} before the rules see it} */
+    public ReplayPipeline withMonitor(EventMonitor monitor) {
+        return new ReplayPipeline(hostname, zone, asWritten, durationLimitNanos, monitor);
     }
 
     /**
@@ -82,7 +97,7 @@ public final class ReplayPipeline {
      * (as {@code sysdig -r} 0.29 shows them; Falco converts)}
      */
     public ReplayPipeline withEventsAsWritten() {
-        return new ReplayPipeline(hostname, zone, true, durationLimitNanos);
+        return new ReplayPipeline(hostname, zone, true, durationLimitNanos, monitor);
     }
 
     /** {@return a pipeline with Falco's hostname ({@value #HOSTNAME_ENV}, else the system's) and local time} */
@@ -122,8 +137,13 @@ public final class ReplayPipeline {
         EvalContext ctx = new EvalContext(ruleset.slots());
         long[] matched = new long[2];
         long[] read = new long[1];
+        boolean[] stopped = new boolean[1];
         var problem = forEachEvent(capture, (event, view) -> {
             read[0]++;
+            if (!monitor.beforeEvent(view)) {
+                stopped[0] = true;
+                return false;
+            }
             ctx.reset(event);
             List<Rule> rules = ruleset.match(ctx, view.type());
             if (!rules.isEmpty()) {
@@ -133,9 +153,11 @@ public final class ReplayPipeline {
                     sink.alert(rules.get(i), ctx, view.ts());
                 }
             }
+            return true;
         });
-        return new ReplayStats(read[0], matched[0], matched[1], problem);
+        return new ReplayStats(read[0], matched[0], matched[1], problem, stopped[0]);
     }
+
 
     /** Receives each event after the state engine has processed it. */
     @FunctionalInterface
@@ -143,8 +165,9 @@ public final class ReplayPipeline {
         /**
          * @param event the holder the syscall extractors read, pointed at the event
          * @param view the event, valid during the call only
+         * @return false to stop reading
          */
-        void onEvent(SyscallEvent event, EventView view);
+        boolean onEvent(SyscallEvent event, EventView view);
     }
 
     /**
@@ -175,7 +198,9 @@ public final class ReplayPipeline {
                 }
                 state.onEvent(view);
                 event.next(view, ++num);
-                handler.onEvent(event, view);
+                if (!handler.onEvent(event, view)) {
+                    return java.util.Optional.empty();
+                }
             }
             return source.problem();
         }

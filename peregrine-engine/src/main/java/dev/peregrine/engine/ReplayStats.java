@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param eventsMatched events that matched at least one rule
  * @param alerts rule matches delivered to the sink (several per event with {@code rule_matching: all})
  * @param problem why the capture ended early, when damage ended it; the events before it were processed
+ * @param stopped whether an {@link ReplayPipeline.EventMonitor} stopped the replay before the end
  */
-public record ReplayStats(long eventsRead, long eventsMatched, long alerts, Optional<CaptureProblem> problem) {
+public record ReplayStats(long eventsRead, long eventsMatched, long alerts, Optional<CaptureProblem> problem,
+        boolean stopped) {
     /** Exit code of a replay whose capture is damaged (Falco exits non-zero when the capture cannot be read). */
     public static final int EXIT_CAPTURE_PROBLEM = 1;
 
@@ -21,8 +23,8 @@ public record ReplayStats(long eventsRead, long eventsMatched, long alerts, Opti
         requireNonNull(problem, "problem is null");
     }
 
-    /** {@return 0 when the whole capture was read, {@link #EXIT_CAPTURE_PROBLEM} otherwise} */
+    /** {@return 0 when the whole capture was read, {@link #EXIT_CAPTURE_PROBLEM} otherwise (damage or stopped)} */
     public int exitCode() {
-        return problem.isPresent() ? EXIT_CAPTURE_PROBLEM : 0;
+        return problem.isPresent() || stopped ? EXIT_CAPTURE_PROBLEM : 0;
     }
 }

@@ -8,12 +8,14 @@ import dev.peregrine.rules.fields.ExtractorBinding;
 import dev.peregrine.rules.fields.SyscallBinding;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link ReplayEngine} of Peregrine builds: {@link ReplayPipeline} over the capture file (state, then the
- * syscall rules routed by event type), alerts rendered by the request's formatter into its channels.
+ * syscall rules routed by event type), alerts rendered by the request's formatter into its channels, Falco's
+ * {@code syscall_event_drops} monitoring ({@link SyscallEventDropMonitor}) and {@code -M}.
  */
 public final class ScapReplayEngine implements ReplayEngine {
     /* Implementation notes: one binding per engine instance, handed to the command line before it compiles the
@@ -34,8 +36,11 @@ public final class ScapReplayEngine implements ReplayEngine {
             throw new ReplayException("cannot open capture file " + request.captureFile()
                     + ": no such file or not readable");
         }
+        SyscallEventDropMonitor drops = new SyscallEventDropMonitor(request.config().syscallEventDrops(),
+                request.log(), request.formatter(), request.sink(), wallClockNanos());
         ReplayPipeline pipeline = new ReplayPipeline(request.formatter().options().hostname(), ZoneId.systemDefault())
-                .withDurationLimit(TimeUnit.SECONDS.toNanos(request.stopAfterSeconds()));
+                .withDurationLimit(TimeUnit.SECONDS.toNanos(request.stopAfterSeconds()))
+                .withMonitor(drops);
         ReplayStats stats;
         try {
             stats = pipeline.replay(request.captureFile(), request.ruleset(), binding,
@@ -44,11 +49,20 @@ public final class ScapReplayEngine implements ReplayEngine {
             throw new ReplayException("cannot read capture file " + request.captureFile() + ": " + e.getMessage(), e);
         }
         request.sink().flush();
-        request.log().debug("replay: " + stats.eventsRead() + " events, " + stats.alerts() + " alerts");
+        drops.printStats(request.err());
+        if (stats.stopped()) {
+            // Falco's do_inspect fails when the drop manager's exit action fires
+            throw new ReplayException("Drop manager internal error");
+        }
         if (stats.problem().isPresent()) {
             CaptureProblem p = stats.problem().get();
             request.log().error(p.render());
         }
         return stats.exitCode();
+    }
+
+    private static long wallClockNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }
