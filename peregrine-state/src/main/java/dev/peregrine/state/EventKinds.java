@@ -59,6 +59,8 @@ final class EventKinds {
     static final int SEND = 34;
     static final int RECV = 35;
     static final int MEMORY = 36;
+    static final int RLIMIT = 37;
+    static final int PRLIMIT = 38;
 
     /** Parameter names the parsers read, in slot order: {@code slot[code][k]} is the index of name k, or -1. */
     static final String[] SLOT_NAMES = {
@@ -67,7 +69,7 @@ final class EventKinds {
         "cap_effective", "exe_ino", "exe_ino_ctime", "exe_ino_mtime", "uid", "trusted_exepath", "pgid", "gid", "vtid",
         "vpid", "pidns_init_start_ts", "filename", "name", "dev", "ino", "dirfd", "creat_flags", "pathname", "domain",
         "type", "proto", "addr", "tuple", "fd1", "fd2", "source", "peer", "cmd", "arg", "path", "euid", "egid",
-        "first", "last", "pid_fd", "target_fd", "mode"};
+        "first", "last", "pid_fd", "target_fd", "mode", "cur", "newcur", "resource"};
 
     static final int RES = 0;
     static final int FD = 1;
@@ -127,6 +129,9 @@ final class EventKinds {
     static final int PID_FD = 55;
     static final int TARGET_FD = 56;
     static final int MODE = 57;
+    static final int CUR = 58;
+    static final int NEWCUR = 59;
+    static final int RESOURCE = 60;
 
     private static final Map<String, Integer> SLOT_INDEX = new HashMap<>();
 
@@ -217,6 +222,8 @@ final class EventKinds {
         byName(SOCKETPAIR, "socketpair");
         byName(SEND, "send", "sendto", "sendmsg", "sendmmsg");
         byName(MEMORY, "brk", "mmap", "mmap2", "munmap");
+        byName(RLIMIT, "getrlimit", "setrlimit");
+        byName(PRLIMIT, "prlimit");
         byName(RECV, "recv", "recvfrom", "recvmsg", "recvmmsg");
         byName(SET_EUID, "setuid", "setresuid", "setreuid");
         byName(SET_EGID, "setgid", "setresgid", "setregid");

@@ -103,6 +103,8 @@ public final class StateEngine {
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
     private static final int LOOPBACK = 0x7F000001;
+    /** {@code PPM_RLIMIT_NOFILE}: the resource of the descriptor limit. */
+    private static final int RLIMIT_NOFILE = 7;
     /** Name of the container plugin's async event announcing a container (same as the container event's name). */
     private static final String ASYNC_CONTAINER_ADDED = "container";
     /** Name of the container plugin's async event announcing a removal. */
@@ -645,6 +647,27 @@ public final class StateEngine {
                 }
             }
             case EventKinds.MEMFD -> parseMemfd(v, t);
+            case EventKinds.RLIMIT -> {
+                if (t != null && res(v) >= 0 && u(v, EventKinds.RESOURCE) == RLIMIT_NOFILE) {
+                    long cur = s64(v, EventKinds.CUR);
+                    ThreadState main = threads.mainThread(t);
+                    if (cur != -1 && main != null) {
+                        main.setFdlimit(cur);
+                    }
+                }
+            }
+            case EventKinds.PRLIMIT -> {
+                if (res(v) == 0 && has(v, EventKinds.RESOURCE) && u(v, EventKinds.RESOURCE) == RLIMIT_NOFILE
+                        && has(v, EventKinds.PID)) {
+                    long cur = s64(v, EventKinds.NEWCUR);
+                    long pid = s64(v, EventKinds.PID);
+                    ThreadState target = threads.get(pid == 0 ? v.tid() : pid);
+                    ThreadState main = target == null || target.invalid() ? null : threads.mainThread(target);
+                    if (cur != -1 && main != null) {
+                        main.setFdlimit(cur);
+                    }
+                }
+            }
             case EventKinds.MEMORY -> {
                 if (t != null) {
                     if (has(v, EventKinds.VM_SIZE)) {

@@ -419,6 +419,17 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_setrlimitAndPrlimitNofile_fdlimitOfTheProcess() {
+        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 10, BASH).i64(0).i64(4096).i64(8192).u8(7).view());
+        assertThat(engine.thread(BASH).fdlimit()).isEqualTo(4096);
+        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 11, BASH).i64(0).i64(10).i64(10).u8(3).view());
+        assertThat(engine.thread(BASH).fdlimit()).as("another resource").isEqualTo(4096);
+        engine.onEvent(Events.of("PPME_SYSCALL_PRLIMIT_X", 12, INIT).i64(0).i64(65536).i64(65536).i64(4096)
+                .i64(8192).i64(BASH).u8(7).view());
+        assertThat(engine.thread(BASH).fdlimit()).isEqualTo(65536);
+    }
+
+    @Test
     void onEvent_brkExit_memoryCounters() {
         engine.onEvent(Events.of("PPME_SYSCALL_BRK_4_X", 10, BASH).i64(0).u32(2048).u32(512).u32(8).view());
         assertThat(engine.thread(BASH).vmsizeKb()).isEqualTo(2048);
