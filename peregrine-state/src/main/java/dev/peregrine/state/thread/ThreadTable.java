@@ -180,22 +180,22 @@ public final class ThreadTable {
     }
 
     /**
-     * {@return the {@code n}-th ancestor of {@code thread}'s process (1 the parent, 2 the grandparent, ...), as
-     * {@code proc.aname[n]} and {@code proc.apid[n]} walk it; null when the chain ends first}
+     * {@return the {@code n}-th ancestor process of {@code thread} as libsinsp's get_ancestor_process walks it, for
+     * {@code proc.pname} (n = 1), {@code proc.aname[n]} and {@code proc.apid[n]}: start from the main thread, then
+     * n times the main thread of the parent; null when a main thread or parent is unknown. n = 0 is the process
+     * itself.}
      */
     public ThreadState ancestor(ThreadState thread, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("ancestor level must not be negative: " + n);
         }
-        ThreadState main = mainThread(thread);
-        ThreadState at = main != null ? main : thread;
+        ThreadState at = mainThread(thread);
         for (int i = 0; i < n && at != null; i++) {
             if (i >= MAX_ANCESTRY_DEPTH) {
                 return null;
             }
             ThreadState p = parent(at);
-            ThreadState pm = p == null ? null : mainThread(p);
-            at = pm != null ? pm : p;
+            at = p == null ? null : mainThread(p);
         }
         return at;
     }
