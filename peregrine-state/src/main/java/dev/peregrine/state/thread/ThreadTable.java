@@ -201,36 +201,49 @@ public final class ThreadTable {
     }
 
     /**
-     * {@return the session leader of {@code thread}: the nearest ancestor (or itself) whose pid is the session id,
-     * or null when the chain leaves the session first}
+     * {@return the session leader of {@code thread} ({@code proc.sname}, {@code proc.sid.exe}), as libsinsp's
+     * get_oldest_matching_ancestor finds it: outside a pid namespace the thread whose tid is the session id, else
+     * (or when that thread is unknown) the oldest of the consecutive ancestors sharing the session id; null when
+     * the id is unset or nothing matches}
      */
     public ThreadState sessionLeader(ThreadState thread) {
-        return groupLeader(thread, thread.sid, true);
+        return oldestMatchingAncestor(thread, true);
     }
 
-    /** {@return the process group leader of {@code thread} (by {@code vpgid}), as {@code proc.vpgid.name} finds it} */
+    /** {@return the process group leader of {@code thread} by {@code vpgid} ({@code proc.vpgid.name}), likewise} */
     public ThreadState processGroupLeader(ThreadState thread) {
-        return groupLeader(thread, thread.vpgid, false);
+        return oldestMatchingAncestor(thread, false);
     }
 
-    private ThreadState groupLeader(ThreadState thread, long id, boolean bySid) {
-        if (id < 0) {
+    /** {@return whether the thread lives in a pid namespace of its own (libsinsp is_in_pid_namespace)} */
+    public static boolean inPidNamespace(ThreadState t) {
+        return (t.flags & ThreadState.CL_CHILD_IN_PIDNS) != 0 || (t.tid() != t.vtid && t.vtid >= 0);
+    }
+
+    private ThreadState oldestMatchingAncestor(ThreadState thread, boolean bySid) {
+        long id = bySid ? thread.sid : thread.vpgid;
+        if (id == -1) {
             return null;
         }
-        ThreadState at = thread;
-        ThreadState last = null;
-        for (int i = 0; at != null && i < MAX_ANCESTRY_DEPTH; i++) {
-            long own = bySid ? at.sid : at.vpgid;
-            if (own != id) {
+        if (!inPidNamespace(thread)) {
+            ThreadState leader = threads.get(id);
+            if (leader != null) {
+                return leader;
+            }
+        }
+        ThreadState leader = null;
+        ThreadState at = threads.get(thread.ptid);
+        for (int i = 0; at != null && at.tid() != -1 && i < MAX_ANCESTRY_DEPTH; i++) {
+            if ((bySid ? at.sid : at.vpgid) != id) {
                 break;
             }
-            last = at;
-            if ((bySid ? at.pid : at.vpid) == id) {
-                return at;
+            leader = at;
+            if (at.ptid == at.tid()) {
+                break;
             }
-            at = parent(at);
+            at = threads.get(at.ptid);
         }
-        return last;
+        return leader;
     }
 
     /** {@return the descriptor table of {@code thread}'s process, or null when there is none} */
