@@ -1136,7 +1136,8 @@ public final class StateEngine {
             return;
         }
         int family = Wire.byteAt(v, ti, 0);
-        boolean exitAddr = Wire.has(v, xi) && validSockaddr(v, xi);
+        boolean exitAddr = Wire.has(v, xi) && validSockaddr(v, xi) && Wire.byteAt(v, xi, 0) == family;
+        enterAddr = enterAddr && Wire.byteAt(enter, ei, 0) == family;
         if (family == PPM_AF_INET) {
             int sip = Wire.ipv4At(v, ti, 1);
             int sport = Wire.u16At(v, ti, 5);
