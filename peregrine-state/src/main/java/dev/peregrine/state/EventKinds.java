@@ -69,7 +69,7 @@ final class EventKinds {
         "cap_effective", "exe_ino", "exe_ino_ctime", "exe_ino_mtime", "uid", "trusted_exepath", "pgid", "gid", "vtid",
         "vpid", "pidns_init_start_ts", "filename", "name", "dev", "ino", "dirfd", "creat_flags", "pathname", "domain",
         "type", "proto", "addr", "tuple", "fd1", "fd2", "source", "peer", "cmd", "arg", "path", "euid", "egid",
-        "first", "last", "pid_fd", "target_fd", "mode", "cur", "newcur", "resource"};
+        "first", "last", "pid_fd", "target_fd", "mode", "cur", "newcur", "resource", "reaper_tid"};
 
     static final int RES = 0;
     static final int FD = 1;
@@ -132,6 +132,7 @@ final class EventKinds {
     static final int CUR = 58;
     static final int NEWCUR = 59;
     static final int RESOURCE = 60;
+    static final int REAPER_TID = 61;
 
     private static final Map<String, Integer> SLOT_INDEX = new HashMap<>();
 

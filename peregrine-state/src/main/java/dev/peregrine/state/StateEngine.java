@@ -125,6 +125,7 @@ public final class StateEngine {
     private FdState currentFd;
     private long currentFdNum = -1;
     private long pendingTidRemoval = -1;
+    private long pendingReaperTid = -1;
     private long pendingFdTid = -1;
     private long pendingFd = -1;
     private long events;
@@ -576,9 +577,13 @@ public final class StateEngine {
         if (pendingTidRemoval != -1) {
             ThreadState t = threads.get(pendingTidRemoval);
             if (t != null && t.dead()) {
+                if (!t.invalid()) {
+                    threads.reparentChildren(t, pendingReaperTid);
+                }
                 threads.removeExited(pendingTidRemoval);
             }
             pendingTidRemoval = -1;
+            pendingReaperTid = -1;
         }
     }
 
@@ -587,7 +592,7 @@ public final class StateEngine {
             case EventKinds.OPEN -> parseOpen(v, t, type);
             case EventKinds.CLONE -> parseClone(v, t, type);
             case EventKinds.EXECVE -> parseExecve(v, t, type);
-            case EventKinds.PROCEXIT -> parseProcexit(t);
+            case EventKinds.PROCEXIT -> parseProcexit(v, t);
             case EventKinds.PIPE -> parsePipe(v, t, type);
             case EventKinds.SOCKET -> parseSocket(v, t, type);
             case EventKinds.BIND -> parseBind(v);
@@ -1446,12 +1451,13 @@ public final class StateEngine {
 
     // ---------------------------------------------------------------- processes
 
-    private void parseProcexit(ThreadState t) {
+    private void parseProcexit(EventView v, ThreadState t) {
         if (t == null) {
             return;
         }
         t.setDead(true);
         pendingTidRemoval = t.tid();
+        pendingReaperTid = has(v, EventKinds.REAPER_TID) ? s64(v, EventKinds.REAPER_TID) : -1;
     }
 
     private void parseClone(EventView v, ThreadState t, int type) {

@@ -394,6 +394,26 @@ class StateEngineTest {
         assertThat(engine.thread(BASH)).as("the leader goes with its last thread").isNull();
     }
 
+    @Test
+    void onEvent_parentExits_childrenReparentedToInit() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
+        assertThat(engine.threads().ancestor(engine.thread(300), 1).tid()).isEqualTo(200);
+        engine.onEvent(procexit(20, 200).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        assertThat(engine.thread(300).ptid()).as("init reaps the orphan").isEqualTo(INIT);
+        assertThat(engine.threads().ancestor(engine.thread(300), 1).comm()).isEqualTo("systemd");
+    }
+
+    @Test
+    void onEvent_procexitNamesReaper_childrenGoToIt() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
+        engine.onEvent(Events.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(BASH).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        assertThat(engine.thread(300).ptid()).isEqualTo(BASH);
+    }
+
     static Events procexit(long ts, long tid) {
         return Events.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
     }

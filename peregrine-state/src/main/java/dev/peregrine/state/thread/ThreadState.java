@@ -86,6 +86,7 @@ public final class ThreadState {
     String containerId;
     FdTable ownFds;
     int groupThreads;
+    int children;
     int lastEnterType = -1;
     long lastEventFd = -1;
     boolean enterValid;

@@ -33,6 +33,9 @@ public final class ThreadTable {
      * A dead main thread with live threads stays, like libsinsp's zombie leader, so its threads keep the process'
      * descriptors and cwd; groupThreads counts them and the last one's removal takes the leader along.
      *
+     * Children are counted per thread (a hint kept on put and remove, recounted after bulk loads) so a procexit
+     * scans the table for orphans to reparent only when the exiting thread has children.
+     *
      * Eviction: libsinsp refuses new threads when full and purges inactive ones on a timer. A replay has no timer, so
      * the table makes room on demand instead; the scan is linear but only happens once per insertion beyond the bound.
      */
@@ -83,8 +86,13 @@ public final class ThreadTable {
         ThreadState old = threads.put(thread.tid(), thread);
         if (old != null) {
             leaveGroup(old);
+            leaveParent(old);
         }
         joinGroup(thread);
+        ThreadState parent = parent(thread);
+        if (parent != null) {
+            parent.children++;
+        }
         if (thread.ownFds == null && needsOwnTable(thread)) {
             thread.ownFds = new FdTable();
         }
@@ -98,6 +106,7 @@ public final class ThreadTable {
     public ThreadState remove(long tid) {
         ThreadState t = threads.remove(tid);
         if (t != null) {
+            leaveParent(t);
             ThreadState main = leaveGroup(t);
             if (main != null && main.dead && main.groupThreads == 0 && threads.get(main.tid()) == main) {
                 threads.remove(main.tid());
@@ -124,16 +133,92 @@ public final class ThreadTable {
         return true;
     }
 
-    /** Recounts every process' threads (after a bulk load where threads may precede their main thread). */
+    /**
+     * Gives the children of an exiting thread a new parent, as libsinsp's remove_thread does: the reaper the
+     * procexit event names when known, else a live thread of the same process, else the nearest ancestor that is an
+     * init process (pid or vpid 1) in the same kind of pid namespace; without one, the children's parent becomes 0.
+     *
+     * @param reaperTid the procexit's {@code reaper_tid}, or a value &lt;= 0 when absent
+     */
+    public void reparentChildren(ThreadState exiting, long reaperTid) {
+        if (exiting.children == 0) {
+            return;
+        }
+        long tid = exiting.tid();
+        ThreadState reaper = reaperTid > 0 ? threads.get(reaperTid) : null;
+        if (reaper == null || reaper.invalid() || reaper == exiting) {
+            reaper = findReaper(exiting);
+        }
+        long newParent = reaper == null ? 0 : reaper.tid();
+        int[] moved = {0};
+        threads.forEach((k, t) -> {
+            if (t.ptid == tid && t != exiting) {
+                t.ptid = newParent;
+                moved[0]++;
+            }
+            return true;
+        });
+        exiting.children = 0;
+        if (reaper != null) {
+            reaper.children += moved[0];
+        }
+    }
+
+    private ThreadState findReaper(ThreadState exiting) {
+        ThreadState[] sibling = {null};
+        long pid = exiting.pid;
+        threads.forEach((k, t) -> {
+            if (t.pid == pid && t != exiting && !t.dead) {
+                sibling[0] = t;
+                return false;
+            }
+            return true;
+        });
+        if (sibling[0] != null) {
+            return sibling[0];
+        }
+        boolean inNamespace = inPidNamespace(exiting);
+        ThreadState at = threads.get(exiting.ptid);
+        for (int i = 0; at != null && i < MAX_ANCESTRY_DEPTH && at != exiting; i++) {
+            if (inPidNamespace(at) != inNamespace) {
+                break;
+            }
+            if ((at.pid == 1 || at.vpid == 1) && !at.dead) {
+                return at;
+            }
+            if (at.ptid == at.tid()) {
+                break;
+            }
+            at = threads.get(at.ptid);
+        }
+        return null;
+    }
+
+    /**
+     * Recounts every process' threads and every thread's children (after a bulk load where threads may precede
+     * their main thread or parent).
+     */
     public void recountGroups() {
         threads.forEach((tid, t) -> {
             t.groupThreads = 0;
+            t.children = 0;
             return true;
         });
         threads.forEach((tid, t) -> {
             joinGroup(t);
+            ThreadState parent = parent(t);
+            if (parent != null) {
+                parent.children++;
+            }
             return true;
         });
+    }
+
+    private void leaveParent(ThreadState t) {
+        ThreadState parent = parent(t);
+        if (parent != null && parent.children > 0) {
+            parent.children--;
+        }
     }
 
     private void joinGroup(ThreadState t) {
@@ -319,6 +404,7 @@ public final class ThreadTable {
             ThreadState gone = threads.remove(victim[0]);
             if (gone != null) {
                 leaveGroup(gone);
+                leaveParent(gone);
             }
             evictions++;
         }
