@@ -44,7 +44,7 @@ final class FieldsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void printText(List<FieldCatalog> catalogs, PrintWriter out) {
+    static void printText(List<FieldCatalog> catalogs, PrintWriter out) {
         for (FieldCatalog catalog : catalogs) {
             String currentClass = null;
             for (FieldInfo f : catalog.fields()) {

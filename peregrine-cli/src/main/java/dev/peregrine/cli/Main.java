@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.replay.ReplayEngine;
 import dev.peregrine.rules.load.BundledRules;
 import dev.peregrine.rules.load.FileLoadResult;
 import dev.peregrine.rules.load.LoadOptions;
@@ -7,6 +8,7 @@ import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.RulesLoader;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +24,9 @@ import picocli.CommandLine.Command;
         description = "Runtime and supply-chain security for Linux hosts, speaking the Falco rules language.",
         subcommands = {RulesCommand.class, FieldsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** First arguments that select Peregrine's own (picocli) commands rather than Falco's command line. */
+    private static final Set<String> SUBCOMMANDS = Set.of("rules", "fields", "help");
+
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +63,20 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns its exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(out, err, Invocation.current(), ReplayEngine.discover(), args);
+    }
+
+    /**
+     * Runs the command line in the given process context and with the given replay engine; returns the exit code.
+     * Arguments that start with a subcommand ({@code rules}, {@code fields}, {@code help}), and no arguments at all,
+     * run Peregrine's own commands; anything else is Falco's command line ({@code -c}, {@code -r}, {@code -o},
+     * {@code -V}, ...).
+     */
+    public static int execute(PrintWriter out, PrintWriter err, Invocation invocation, ReplayEngine replayEngine,
+            String... args) {
+        if (args.length > 0 && !SUBCOMMANDS.contains(args[0])) {
+            return new FalcoCommandLine(out, err, invocation, replayEngine).run(List.of(args));
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

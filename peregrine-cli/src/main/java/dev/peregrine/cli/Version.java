@@ -7,9 +7,14 @@ final class Version implements IVersionProvider {
     /** The Falco rules engine version whose semantics Peregrine implements. */
     static final String ENGINE_VERSION = "0.63.0";
 
+    /** {@return Peregrine's version from the jar manifest, {@code dev} when run from classes} */
+    static String peregrineVersion() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"Peregrine " + (v == null ? "dev" : v), "Falco engine version: " + ENGINE_VERSION};
+        return new String[] {"Peregrine " + peregrineVersion(), "Falco engine version: " + ENGINE_VERSION};
     }
 }

@@ -234,6 +234,18 @@ public final class EventTable {
         return -1;
     }
 
+    /**
+     * {@return for every event code, the position of the parameter called {@code name} ({@link #paramIndex}), or -1}:
+     * built once when {@code evt.arg.NAME} is compiled, so extraction is one array read per event
+     */
+    public int[] paramIndexByCode(String name) {
+        int[] out = new int[events.size()];
+        for (int code = 0; code < out.length; code++) {
+            out[code] = paramIndex(code, name);
+        }
+        return out;
+    }
+
     private static EventTable load() {
         try {
             return new EventTable(readEvents(), readScNames());

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.capture.CaptureProblem;
 import dev.peregrine.capture.CaptureSource;
+import dev.peregrine.capture.convert.EventConverter;
 import dev.peregrine.event.EventView;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -30,9 +31,14 @@ import java.util.zip.ZipException;
  * event blocks become the next event. Concatenated sections are read one after the other.
  *
  * <p>Old event blocks (version 1, without a parameter count) are rewritten in the reader's buffer to the current
- * header, with the count found from the event table as libscap does; their parameter layouts are delivered as they
- * were written (converting old layouts to current ones is the next stage's job). Events whose code the event table does
- * not know, from a newer driver, are skipped and counted ({@link #skippedEvents()}).
+ * header, with the count found from the event table as libscap does. Then, for sources opened with
+ * {@link #open(Path, Consumer)}, each event goes through an {@link EventConverter}, as in Falco: old layouts become
+ * the current ones, enter events the current driver no longer emits are dropped (their parameters complete the exit
+ * event), so what {@link #event()} shows is what current rules expect. {@link #openAsWritten(Path, Consumer)} and the
+ * overloads taking {@link EventShapes} deliver events in the layouts they were written with. Events whose code the
+ * event table does not know, from a newer driver, are skipped and counted ({@link #skippedEvents()}); events the
+ * converter drops are counted in {@link #droppedEvents()}; an event the converter cannot convert ends the stream with
+ * a problem, as libscap stops there.
  *
  * <p>Damage (truncation, contradicting lengths, a broken gzip stream) ends the stream: every event before the damaged
  * block is delivered, then {@code next()} returns {@link Next#EOF} and {@link #problem()} names the byte offset and
@@ -93,6 +99,9 @@ public final class ScapFileSource implements CaptureSource {
     private final EventShapes shapes;
     private final Consumer<? super ScapBlock> listener;
     private final EventView view;
+    private final EventConverter converter;
+    private EventView current;
+    private long droppedEvents;
     private final byte[] header = new byte[BLOCK_HEADER_BYTES];
     private final Map<BlockType, long[]> knownCounts = new EnumMap<>(BlockType.class);
     private final Map<Integer, long[]> unknownCounts = new TreeMap<>();
@@ -111,21 +120,39 @@ public final class ScapFileSource implements CaptureSource {
     private int eventFlags;
     private CaptureProblem problem;
 
-    private ScapFileSource(String name, InputStream in, EventShapes shapes, Consumer<? super ScapBlock> listener) {
+    private ScapFileSource(String name, InputStream in, EventShapes shapes, EventConverter converter,
+            Consumer<? super ScapBlock> listener) {
         this.name = name;
         this.in = in;
         this.shapes = shapes;
+        this.converter = converter;
         this.listener = listener;
         this.view = new EventView(shapes::largePayload);
+        this.current = view;
     }
 
     /**
-     * Opens a capture file with the event table bundled with Peregrine, detecting gzip compression by its magic bytes.
+     * Opens a capture file with the event table bundled with Peregrine, detecting gzip compression by its magic bytes,
+     * and converts its events to the current layouts ({@link EventConverter#standard()}), as Falco reads captures.
      *
      * @param listener receives every non-event block, in file order, before the events after it
      * @throws IOException when the file cannot be opened (damage inside it is reported by {@link #problem()})
      */
     public static ScapFileSource open(Path path, Consumer<? super ScapBlock> listener) throws IOException {
+        requireNonNull(path, "path is null");
+        return open(Files.newInputStream(path), path.toString(), TableEventShapes.standard(),
+                EventConverter.standard(), listener);
+    }
+
+    /**
+     * Opens a capture file with the event table bundled with Peregrine and delivers its events in the layouts they
+     * were written with (no conversion): what {@code sysdig -r} of an older libscap shows, and what a writer needs
+     * to copy a capture unchanged.
+     *
+     * @param listener receives every non-event block, in file order, before the events after it
+     * @throws IOException when the file cannot be opened (damage inside it is reported by {@link #problem()})
+     */
+    public static ScapFileSource openAsWritten(Path path, Consumer<? super ScapBlock> listener) throws IOException {
         return open(path, TableEventShapes.standard(), listener);
     }
 
@@ -148,6 +175,17 @@ public final class ScapFileSource implements CaptureSource {
      */
     public static ScapFileSource open(InputStream stream, String name, EventShapes shapes,
             Consumer<? super ScapBlock> listener) {
+        return open(stream, name, shapes, null, listener);
+    }
+
+    /**
+     * Reads a capture from a stream, plain or gzip-compressed, converting its events with {@code converter} (whose
+     * event table must be the one {@code shapes} describes); the source closes the stream.
+     *
+     * @param name how problems name the input
+     */
+    public static ScapFileSource open(InputStream stream, String name, EventShapes shapes, EventConverter converter,
+            Consumer<? super ScapBlock> listener) {
         requireNonNull(stream, "stream is null");
         requireNonNull(name, "name is null");
         requireNonNull(shapes, "shapes is null");
@@ -167,7 +205,7 @@ public final class ScapFileSource implements CaptureSource {
         } catch (IOException e) {
             failure = e;
         }
-        ScapFileSource source = new ScapFileSource(name, effective, shapes, listener);
+        ScapFileSource source = new ScapFileSource(name, effective, shapes, converter, listener);
         if (failure != null) {
             source.fail(failure);
         }
@@ -215,7 +253,7 @@ public final class ScapFileSource implements CaptureSource {
                 }
                 switch (type.kind()) {
                     case EVENTS -> {
-                        if (readEvent(type, bodyBytes, total)) {
+                        if (readEvent(type, bodyBytes, total) && deliverable()) {
                             events++;
                             return Next.EVENT;
                         }
@@ -242,7 +280,36 @@ public final class ScapFileSource implements CaptureSource {
 
     @Override
     public EventView event() {
-        return view;
+        return current;
+    }
+
+    /** {@return the number of events the converter dropped (enter events of exit-only syscalls, unused events)} */
+    public long droppedEvents() {
+        return droppedEvents;
+    }
+
+    /** Runs the event just read through the converter; false when there is nothing to deliver. */
+    private boolean deliverable() {
+        current = view;
+        if (converter == null) {
+            return true;
+        }
+        return switch (converter.convert(view)) {
+            case PASS -> true;
+            case CONVERTED -> {
+                current = converter.converted();
+                yield true;
+            }
+            case DROP -> {
+                droppedEvents++;
+                yield false;
+            }
+            case ERROR -> {
+                fail(CaptureProblem.Kind.CORRUPT, "cannot convert the event to the current layout: "
+                        + converter.error());
+                yield false;
+            }
+        };
     }
 
     @Override
@@ -429,6 +496,9 @@ public final class ScapFileSource implements CaptureSource {
             fail(CaptureProblem.Kind.UNSUPPORTED, "format version " + major + "." + minor
                     + " is newer than the 1.x this reader knows");
             return false;
+        }
+        if (sawSection && converter != null) {
+            converter.reset();
         }
         sawSection = true;
         listener.accept(new ScapBlock.SectionHeader(blockOffset, major, minor, sectionLength));

@@ -94,7 +94,7 @@ class SampleCapturesTest {
     static Read read(String file) throws IOException {
         List<ScapBlock> blocks = new ArrayList<>();
         List<Event> events = new ArrayList<>();
-        try (ScapFileSource s = ScapFileSource.open(capture(file), blocks::add)) {
+        try (ScapFileSource s = ScapFileSource.openAsWritten(capture(file), blocks::add)) {
             while (s.next() == Next.EVENT) {
                 events.add(Event.copyOf(s.event()));
             }

@@ -34,12 +34,24 @@ public final class FlagTable {
      *    appended last.
      * Values of the driver's flags (PPM_O_RDONLY is 1, not 0 as in the kernel) are what the tables hold, so O_RDONLY
      * renders from a non-zero bit and O_NONE from 0.
-     * The name/value arrays are kept flat so renderers walk them without iterators.
+     * The name/value arrays are kept flat so renderers walk them without iterators. flagsText/enumText/modeText
+     * memoize their results in a direct-mapped table of immutable records (a racing reader sees either a complete
+     * old record or a complete new one), so rendering a recurring value allocates nothing.
      */
+
+    /** Slots of the memo of rendered texts (a power of two); flag values in real events are few per table. */
+    private static final int MEMO_SLOTS = 64;
+
+    private record Memo(int kind, int value, String text) {}
+
+    private static final int FLAGS = 0;
+    private static final int ENUM = 1;
+    private static final int MODE = 2;
 
     private final String name;
     private final String[] names;
     private final int[] values;
+    private final Memo[] memo = new Memo[MEMO_SLOTS];
 
     FlagTable(String name, List<Entry> entries) {
         this.name = requireNonNull(name, "name is null");
@@ -141,9 +153,39 @@ public final class FlagTable {
 
     /** {@return the flag names of {@code value} as {@link #appendFlags} renders them, empty when none match} */
     public String renderFlags(int value) {
+        return flagsText(value);
+    }
+
+    /** {@return {@link #appendFlags}'s text of {@code value}, memoized: empty when no name matches} */
+    public String flagsText(int value) {
+        return memoized(FLAGS, value);
+    }
+
+    /** {@return {@link #appendEnum}'s text of {@code value}, memoized: empty when no name matches} */
+    public String enumText(int value) {
+        return memoized(ENUM, value);
+    }
+
+    /** {@return {@link #appendMode}'s text of {@code value}, memoized: empty when no name matches} */
+    public String modeText(int value) {
+        return memoized(MODE, value);
+    }
+
+    private String memoized(int kind, int value) {
+        int slot = (value * 0x9E3779B9 + kind) >>> 26 & (MEMO_SLOTS - 1);
+        Memo m = memo[slot];
+        if (m != null && m.value() == value && m.kind() == kind) {
+            return m.text();
+        }
         StringBuilder out = new StringBuilder();
-        appendFlags(out, value);
-        return out.toString();
+        switch (kind) {
+            case FLAGS -> appendFlags(out, value);
+            case ENUM -> appendEnum(out, value);
+            default -> appendMode(out, value);
+        }
+        String text = out.toString();
+        memo[slot] = new Memo(kind, value, text);
+        return text;
     }
 
     private boolean appendName(StringBuilder out, boolean any, int i) {

@@ -115,7 +115,8 @@ public final class ParamTables {
      * {@return the name libsinsp gives an error number ({@code ENOENT} for 2 or -2), or null when it has none}
      */
     public String errnoName(long errno) {
-        long n = Math.abs(errno);
+        // libsinsp narrows to int32 first (errno_to_str(static_cast<int32_t>(val)))
+        long n = Math.abs((long) (int) errno);
         return n < errnoNames.length ? errnoNames[(int) n] : null;
     }
 

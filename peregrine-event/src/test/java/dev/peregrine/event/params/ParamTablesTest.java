@@ -91,12 +91,34 @@ class ParamTablesTest {
     }
 
     @Test
+    void flagTable_memoizedTexts_sameAsAppendedAndStable() {
+        FlagTable file = T.flagTable("file_flags").orElseThrow();
+        for (int value : new int[] {0, 1, 2, 3, 4097, 262, 1 << 30, -1}) {
+            StringBuilder flags = new StringBuilder();
+            file.appendFlags(flags, value);
+            StringBuilder en = new StringBuilder();
+            file.appendEnum(en, value);
+            StringBuilder mode = new StringBuilder();
+            file.appendMode(mode, value);
+            assertThat(file.flagsText(value)).isEqualTo(flags.toString());
+            assertThat(file.flagsText(value)).isSameAs(file.flagsText(value));
+            assertThat(file.enumText(value)).isEqualTo(en.toString());
+            assertThat(file.modeText(value)).isEqualTo(mode.toString());
+        }
+        assertThat(file.flagsText(262)).isEqualTo("O_TRUNC|O_CREAT|O_WRONLY");
+        assertThat(file.enumText(3)).isEqualTo("O_RDWR");
+    }
+
+    @Test
     void errnoAndSignalNames_knownNumbers_resolve() {
         assertThat(T.errnoName(-2)).isEqualTo("ENOENT");
         assertThat(T.errnoName(2)).isEqualTo("ENOENT");
         assertThat(T.errnoName(-13)).isEqualTo("EACCES");
         assertThat(T.errnoName(-11)).isEqualTo("EAGAIN");
         assertThat(T.errnoName(-100_000)).isNull();
+        assertThat(T.errnoName(Long.MIN_VALUE)).isNull();
+        assertThat(T.errnoName(Integer.MIN_VALUE)).isNull();
+        assertThat(T.errnoName(0xffff_ffff_0000_0000L - 2)).isEqualTo("ENOENT");
         assertThat(T.signalName(9)).isEqualTo("SIGKILL");
         assertThat(T.signalName(17)).isEqualTo("SIGCHLD");
         assertThat(T.signalName(0)).isNull();
@@ -124,5 +146,10 @@ class ParamTablesTest {
         int open = code("PPME_SYSCALL_OPEN_X");
         assertThat(E.paramIndex(open, "flags")).isEqualTo(2);
         assertThat(E.paramIndex(open, "tuple")).isEqualTo(-1);
+        int[] byCode = E.paramIndexByCode("flags");
+        assertThat(byCode).hasSize(E.size());
+        assertThat(byCode[open]).isEqualTo(2);
+        assertThat(byCode[code("PPME_SYSCALL_CLOSE_E")]).isEqualTo(-1);
+        assertThatThrownBy(() -> E.paramIndex(9999, "fd")).hasMessageContaining("unknown event code 9999");
     }
 }

@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SocketDecodingTest {
@@ -199,6 +201,35 @@ class SocketDecodingTest {
         assertThat(AddressText.ipv6(ipv6(0, 0, 0, 0, 0, 0, 0x0102, 0x0304))).isEqualTo("::1.2.3.4");
         assertThat(AddressText.ipv6(ipv6(0, 0, 0, 0, 0, 0xffff, 0, 0))).isEqualTo("::ffff:0.0.0.0");
         assertThat(AddressText.ipv6(ipv6(0xfe80, 0, 0, 0, 0xabcd, 0xef, 0x1, 0xffff))).isEqualTo("fe80::abcd:ef:1:ffff");
+    }
+
+    @Test
+    void decode_randomEncodedTuplesAndAddresses_roundTrip() {
+        Random random = new Random(20261126L);
+        for (int n = 0; n < 5_000; n++) {
+            byte[] sip = new byte[16];
+            byte[] dip = new byte[16];
+            random.nextBytes(sip);
+            random.nextBytes(dip);
+            int sport = random.nextInt(65536);
+            int dport = random.nextInt(65536);
+            byte[] s4 = Arrays.copyOf(sip, 4);
+            byte[] d4 = Arrays.copyOf(dip, 4);
+            SocketTuple.Inet4 t4 = new SocketTuple.Inet4(ByteBuffer.wrap(s4).getInt(), sport,
+                    ByteBuffer.wrap(d4).getInt(), dport);
+            SocketTuple.Inet6 t6 = new SocketTuple.Inet6(sip, sport, dip, dport);
+            long src = random.nextLong();
+            long dst = random.nextLong();
+            String path = "/p" + random.nextInt(1000);
+
+            assertThat(tuple(tuple4(s4, sport, d4, dport))).isEqualTo(t4);
+            assertThat(tuple(tuple6(sip, sport, dip, dport))).isEqualTo(t6);
+            assertThat(tuple(tupleUnix(src, dst, path))).isEqualTo(new SocketTuple.Unix(src, dst, path));
+            assertThat(addr(sockaddr4(s4[0] & 0xff, s4[1] & 0xff, s4[2] & 0xff, s4[3] & 0xff, sport)))
+                    .isEqualTo(new SocketAddress.Inet4(t4.sip(), sport));
+            assertThat(t4.render()).isEqualTo(AddressText.ipv4(t4.sip()) + ":" + sport + "->"
+                    + AddressText.ipv4(t4.dip()) + ":" + dport);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.rules.compile.EvalContext;
 import dev.peregrine.rules.compile.FieldSlots;
+import dev.peregrine.rules.fields.ExtractorBinding;
 import dev.peregrine.rules.index.EvttypeIndex;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -36,6 +37,7 @@ public final class Ruleset {
     private final Priority minPriority;
     private final RuleMatching ruleMatching;
     private final FieldSlots slots;
+    private final ExtractorBinding binding;
     private final int macroCount;
     private final int listCount;
     private final BitSet enabled = new BitSet();
@@ -47,6 +49,7 @@ public final class Ruleset {
         this.minPriority = options.minPriority();
         this.ruleMatching = options.ruleMatching();
         this.slots = requireNonNull(slots, "slots is null");
+        this.binding = options.binding();
         this.macroCount = macroCount;
         this.listCount = listCount;
         for (Rule r : this.rules) {
@@ -97,6 +100,19 @@ public final class Ruleset {
     /** {@return the field slots shared by every condition and output of this ruleset} */
     public FieldSlots slots() {
         return slots;
+    }
+
+    /**
+     * {@return the binding of fields to extractors the ruleset was compiled with} Outputs compiled later (such as
+     * Falco's {@code append_output} formats) use it with {@link #slots()} so they share the per-event values.
+     */
+    public ExtractorBinding binding() {
+        return binding;
+    }
+
+    /** {@return the minimum priority: rules below it are never enabled} */
+    public Priority minPriority() {
+        return minPriority;
     }
 
     public RuleMatching ruleMatching() {

@@ -1,0 +1,535 @@
+package dev.peregrine.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.peregrine.cli.config.ConfigException;
+import dev.peregrine.cli.config.FalcoConfig;
+import dev.peregrine.cli.config.FalcoConfigLoader;
+import dev.peregrine.cli.replay.ReplayEngine;
+import dev.peregrine.cli.replay.ReplayException;
+import dev.peregrine.cli.replay.ReplayRequest;
+import dev.peregrine.event.EventTable;
+import dev.peregrine.outputs.channel.AlertSink;
+import dev.peregrine.outputs.channel.Channels;
+import dev.peregrine.outputs.channel.FileChannel;
+import dev.peregrine.outputs.channel.ProgramChannel;
+import dev.peregrine.outputs.channel.StdoutChannel;
+import dev.peregrine.outputs.format.AlertFormatException;
+import dev.peregrine.outputs.format.AlertFormatOptions;
+import dev.peregrine.outputs.format.AlertFormatter;
+import dev.peregrine.outputs.format.AppendOutput;
+import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.rules.fields.ExtractorBinding;
+import dev.peregrine.rules.fields.FieldCatalog;
+import dev.peregrine.rules.fields.FieldCatalogs;
+import dev.peregrine.rules.load.BundledRules;
+import dev.peregrine.rules.load.FileLoadResult;
+import dev.peregrine.rules.load.LoadOptions;
+import dev.peregrine.rules.load.LoadOutcome;
+import dev.peregrine.rules.load.Rule;
+import dev.peregrine.rules.load.RuleSelector;
+import dev.peregrine.rules.load.RulesLoader;
+import dev.peregrine.rules.load.RulesSource;
+import dev.peregrine.rules.load.Ruleset;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Falco's command line ({@code peregrine -c falco.yaml -r rules.yaml -o key=value ...}): the same options, the same
+ * order of actions, the same messages and exit codes (0 on success, 1 with {@code Error: <message>} on stderr on
+ * failure), so scripts and manifests written for Falco keep working.
+ */
+final class FalcoCommandLine {
+    /*
+     * Implementation notes: the actions run in the order of Falco 0.42 userspace/falco/app/app.cpp (print_help,
+     * print_ignored_events, load_config, print_version, require_config_file, list_fields, validate_rules_files,
+     * load_rules_files, init_outputs, process_events); each returns a result or an exit code. Fatal results print
+     * "Error: <message>" to stderr; an exception escaping an action prints "Runtime error: <message>. Exiting."
+     * like Falco's main. Falco features Peregrine does not have (plugins, schemas, live capture) fail with a
+     * sentence saying so rather than being silently ignored.
+     */
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+
+    /** Where Falco looks for its configuration when {@code -c} is not given. */
+    static final String INSTALL_CONFIG = "/etc/falco/falco.yaml";
+
+    private static final String GVISOR_INFO = "vpid=%proc.vpid vtid=%thread.vtid";
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Invocation inv;
+    private final ReplayEngine replayEngine;
+    private final FalcoLogger log;
+
+    /** A failure reported as Falco's {@code Error: <message>}. */
+    private static final class Fatal extends RuntimeException {
+        Fatal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    FalcoCommandLine(PrintWriter out, PrintWriter err, Invocation inv, ReplayEngine replayEngine) {
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+        this.inv = requireNonNull(inv, "inv is null");
+        this.replayEngine = requireNonNull(replayEngine, "replayEngine is null");
+        this.log = new FalcoLogger(err, inv.clock(), inv.zone());
+    }
+
+    int run(List<String> args) {
+        try {
+            return runActions(args);
+        } catch (Fatal f) {
+            err.println("Error: " + f.getMessage());
+            return EXIT_FAILURE;
+        } catch (RuntimeException e) {
+            String what = e.getMessage() != null ? e.getMessage() : e.toString();
+            String msg = "Runtime error: " + what + ". Exiting.\n";
+            if (!log.toStderr()) {
+                err.print(msg);
+            }
+            log.error(msg);
+            if (inv.env().containsKey("PEREGRINE_VERBOSE")) {
+                e.printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int runActions(List<String> args) {
+        FalcoOptions o;
+        try {
+            o = FalcoOptions.parse(args);
+        } catch (FalcoOptions.OptionException e) {
+            throw new Fatal(e.getMessage());
+        }
+        Path configFile = null;
+        if (o.configFile != null) {
+            configFile = inv.resolve(o.configFile);
+            if (!Files.isReadable(configFile) || Files.isDirectory(configFile)) {
+                throw new Fatal("Could not find configuration file at " + o.configFile);
+            }
+        } else if (Files.isReadable(Path.of(INSTALL_CONFIG))) {
+            configFile = Path.of(INSTALL_CONFIG);
+        }
+        if (o.help) {
+            out.print(FalcoHelp.text());
+            return EXIT_OK;
+        }
+        if (o.configSchema || o.ruleSchema) {
+            throw new Fatal((o.configSchema ? "--config-schema" : "--rule-schema")
+                    + " is not available in Peregrine");
+        }
+        if (o.gvisorGenerateConfig != null) {
+            throw new Fatal("gVisor is not supported by Peregrine");
+        }
+        if (o.printIgnoredEvents) {
+            printIgnoredEvents();
+            return EXIT_OK;
+        }
+        if (o.listEvents) {
+            throw new Fatal("--list-events is not available in Peregrine");
+        }
+
+        // load_config
+        List<String> options = new ArrayList<>(o.configOptions);
+        if (o.allEvents) {
+            options.add("base_syscalls.all=true");
+        }
+        FalcoConfig config;
+        try {
+            String name = o.configFile != null ? o.configFile : INSTALL_CONFIG;
+            config = FalcoConfigLoader.load(configFile, configFile == null ? "" : name, options, inv.env(),
+                    inv.workingDir());
+        } catch (ConfigException e) {
+            throw new Fatal(e.getMessage());
+        }
+        log.configure(config.logging().level(), config.logging().stderr(), config.outputs().timeIso8601());
+        log.info("Peregrine version: " + Version.peregrineVersion() + " (Falco engine "
+                + Version.ENGINE_VERSION + " compatible)");
+        log.debug("CLI args: " + String.join(" ", args));
+        if (configFile != null) {
+            StringBuilder sb = new StringBuilder("Peregrine initialized with configuration files:\n");
+            config.files().forEach(f -> sb.append("   ").append(f).append('\n'));
+            log.info(sb.toString());
+        }
+        if (!config.unimplementedKeys().isEmpty()) {
+            String msg = "Configuration keys not implemented by Peregrine (ignored): "
+                    + String.join(", ", config.unimplementedKeys());
+            if (log.toStderr()) {
+                log.warning(msg);
+            } else {
+                err.println("Warning: " + msg);
+            }
+        }
+        if (o.version) {
+            printVersion(config.outputs().json());
+            return EXIT_OK;
+        }
+        if (o.pageSize) {
+            throw new Fatal("--page-size is not available in Peregrine");
+        }
+        if (configFile == null) {
+            throw new Fatal("You must create a config file at " + INSTALL_CONFIG + " or by passing -c");
+        }
+        if (o.pluginInfo != null || o.listPlugins) {
+            throw new Fatal("plugins are not supported by Peregrine");
+        }
+        if (o.listSource != null) {
+            return listFields(o);
+        }
+        ExtractorBinding binding = config.engine().isReplay() ? replayEngine.binding() : ExtractorBinding.UNBOUND;
+        LoadOptions loadOptions = LoadOptions.defaults().withMinPriority(config.rules().minPriority())
+                .withRuleMatching(config.rules().ruleMatching()).withSelectors(config.rules().selectors())
+                .withBinding(binding);
+        if (!o.validateFiles.isEmpty()) {
+            return validate(o, config, loadOptions);
+        }
+        Ruleset ruleset = loadRules(o, config, loadOptions);
+        if (o.describeAllRules || o.describeRule != null) {
+            describe(ruleset, o.describeRule, config.outputs().json());
+            return EXIT_OK;
+        }
+        if (o.support) {
+            throw new Fatal("--support is not available in Peregrine");
+        }
+        return processEvents(o, config, ruleset);
+    }
+
+    // ---- -i ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Falco's {@code -i}: the I/O system calls ({@code EC_IO_READ}/{@code EC_IO_WRITE} events) that no
+     * state-modifying event uses, which Falco ignores by default for performance.
+     */
+    private void printIgnoredEvents() {
+        Set<String> io = new TreeSet<>();
+        Set<String> state = new TreeSet<>();
+        for (EventTable.EventInfo e : EventTable.get().all()) {
+            if (e.inCategory("EC_IO_READ") || e.inCategory("EC_IO_WRITE")) {
+                io.add(e.name());
+            }
+            if (e.hasFlag("EF_MODIFIES_STATE")) {
+                state.add(e.name());
+            }
+        }
+        io.removeAll(state);
+        out.println("Ignored syscall(s):");
+        io.forEach(n -> out.println("- " + n));
+        out.println();
+    }
+
+    // ---- --version --------------------------------------------------------------------------------------------
+
+    private void printVersion(boolean json) {
+        if (json) {
+            ObjectNode n = new ObjectMapper().createObjectNode();
+            n.put("engine_version", Version.ENGINE_VERSION);
+            n.put("peregrine_version", Version.peregrineVersion());
+            out.println(n);
+        } else {
+            out.println("Peregrine version: " + Version.peregrineVersion());
+            out.println("Engine:            " + Version.ENGINE_VERSION + " (Falco rules engine compatible)");
+        }
+    }
+
+    // ---- --list -----------------------------------------------------------------------------------------------
+
+    private int listFields(FalcoOptions o) {
+        List<FieldCatalog> catalogs;
+        if (o.listSource.isEmpty()) {
+            catalogs = FieldCatalogs.all();
+        } else {
+            catalogs = List.of(FieldCatalogs.forSource(o.listSource)
+                    .orElseThrow(() -> new Fatal("Value for --list must be a valid source type")));
+        }
+        if (o.markdown) {
+            log.warning("--markdown is not available in Peregrine; printing text");
+        }
+        if (o.namesOnly) {
+            for (FieldCatalog c : catalogs) {
+                c.fields().forEach(f -> out.println(f.name()));
+            }
+        } else {
+            FieldsCommand.printText(catalogs, out);
+        }
+        return EXIT_OK;
+    }
+
+    // ---- -V ---------------------------------------------------------------------------------------------------
+
+    private int validate(FalcoOptions o, FalcoConfig config, LoadOptions loadOptions) {
+        List<RulesSource> sources = new ArrayList<>();
+        for (String f : o.validateFiles) {
+            sources.add(readRulesFile(f));
+        }
+        StringBuilder files = new StringBuilder("Validating rules file(s):\n");
+        o.validateFiles.forEach(f -> files.append("   ").append(f).append('\n'));
+        log.info(files.toString());
+        LoadOutcome outcome = RulesLoader.load(sources, loadOptions);
+        StringBuilder summary = new StringBuilder();
+        for (FileLoadResult r : outcome.results()) {
+            if (!summary.isEmpty()) {
+                summary.append('\n');
+            }
+            if (!r.successful() || r.warnings().isEmpty()) {
+                summary.append(r.verboseText());
+            } else {
+                summary.append(r.name()).append(": Ok, with warnings");
+                log.warning(r.verboseText());
+            }
+        }
+        boolean describe = outcome.successful() && (o.describeAllRules || o.describeRule != null)
+                && outcome.ruleset().isPresent();
+        if (config.outputs().json()) {
+            try {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode doc = (ObjectNode) mapper.readTree(outcome.toJson());
+                if (describe) {
+                    doc.set("falco_describe_results", describeJson(outcome.ruleset().get(), o.describeRule));
+                }
+                out.println(mapper.writeValueAsString(doc));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot render the validation document", e);
+            }
+        } else {
+            out.println(summary);
+            if (describe) {
+                out.println();
+                describeText(outcome.ruleset().get(), o.describeRule);
+            }
+        }
+        if (!outcome.successful()) {
+            throw new Fatal(summary.toString());
+        }
+        return EXIT_OK;
+    }
+
+    // ---- -r / rules_files -------------------------------------------------------------------------------------
+
+    private Ruleset loadRules(FalcoOptions o, FalcoConfig config, LoadOptions loadOptions) {
+        List<String> configured = o.rulesFiles.isEmpty() ? config.rules().files() : o.rulesFiles;
+        if (configured.isEmpty()) {
+            throw new Fatal("You must specify at least one rules file/directory via -r or a rules_file entry in"
+                    + " falco.yaml");
+        }
+        StringBuilder dbg = new StringBuilder("Configured rules filenames:\n");
+        configured.forEach(f -> dbg.append("   ").append(f).append('\n'));
+        log.debug(dbg.toString());
+        List<String> files = new ArrayList<>();
+        for (String path : configured) {
+            Path p = inv.resolve(path);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> entries = Files.list(p)) {
+                    entries.filter(Files::isRegularFile)
+                            .map(e -> Path.of(path).resolve(e.getFileName().toString()).toString()).sorted()
+                            .filter(FalcoCommandLine::isYamlName).forEach(files::add);
+                } catch (IOException e) {
+                    throw new Fatal("Could not open directory " + path + " for reading");
+                }
+            } else if (isYamlName(path)) {
+                files.add(path);
+            }
+        }
+        List<RulesSource> sources = new ArrayList<>();
+        for (String f : files) {
+            sources.add(readRulesFile(f));
+        }
+        StringBuilder loading = new StringBuilder("Loading rules from:\n");
+        files.forEach(f -> loading.append("   ").append(f).append('\n'));
+        log.info(loading.toString());
+        LoadOutcome outcome = RulesLoader.load(sources, loadOptions);
+        for (FileLoadResult r : outcome.results()) {
+            if (!r.successful()) {
+                throw new Fatal(r.verboseText());
+            }
+            if (!r.warnings().isEmpty()) {
+                log.warning(r.verboseText());
+            }
+        }
+        for (RuleSelector s : config.rules().selectors()) {
+            String what = switch (s) {
+                case RuleSelector.ByName n -> " rules with name: " + n.pattern();
+                case RuleSelector.ByTag t -> " rules with tag: " + t.tag();
+            };
+            log.info((s.enable() ? "Enabling" : "Disabling") + what);
+        }
+        return outcome.ruleset().orElseThrow(() -> new Fatal("no ruleset was compiled"));
+    }
+
+    private static boolean isYamlName(String name) {
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    private RulesSource readRulesFile(String name) {
+        Path p = inv.resolve(name);
+        if (!Files.exists(p)) {
+            var bundled = BundledRules.byName(name);
+            if (bundled.isPresent()) {
+                return bundled.get();
+            }
+        }
+        try {
+            return new RulesSource(name, Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw new Fatal("Could not open file " + name + " for reading");
+        }
+    }
+
+    // ---- -L / -l ----------------------------------------------------------------------------------------------
+
+    private void describe(Ruleset ruleset, String ruleName, boolean json) {
+        if (json) {
+            out.println(describeJson(ruleset, ruleName));
+        } else {
+            describeText(ruleset, ruleName);
+        }
+    }
+
+    private List<Rule> describedRules(Ruleset ruleset, String ruleName) {
+        if (ruleName == null) {
+            return ruleset.rules();
+        }
+        return List.of(ruleset.rule(ruleName).orElseThrow(
+                () -> new IllegalArgumentException("Rule \"" + ruleName + "\" is not loaded")));
+    }
+
+    /** Falco's {@code format_described_rules_as_text}: two columns, descriptions wrapped at 110 characters. */
+    private void describeText(Ruleset ruleset, String ruleName) {
+        List<Rule> rules = describedRules(ruleset, ruleName);
+        out.println(twoColumns("Rule", "Description"));
+        out.println(twoColumns("----", "-----------"));
+        for (Rule r : rules) {
+            out.println(twoColumns(r.name(), wrap(r.description(), 51, 110) + "\n"));
+        }
+    }
+
+    private static String twoColumns(String left, String right) {
+        return String.format("%-50s %s", left, right);
+    }
+
+    /** Falco's {@code wrap_text}: words separated by one space (each followed by one), continuation indented. */
+    static String wrap(String text, int indent, int lineLength) {
+        StringBuilder sb = new StringBuilder();
+        int len = 0;
+        for (String word : text.strip().split("\\s+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (len + word.length() + 1 <= lineLength - indent) {
+                len += word.length() + 1;
+            } else {
+                sb.append('\n').append(" ".repeat(indent));
+                len = word.length() + 1;
+            }
+            sb.append(word).append(' ');
+        }
+        return sb.toString();
+    }
+
+    /** The {@code info} part of Falco's {@code describe_rule} JSON for the rules. */
+    private ObjectNode describeJson(Ruleset ruleset, String ruleName) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        ArrayNode rules = root.putArray("rules");
+        for (Rule r : describedRules(ruleset, ruleName)) {
+            ObjectNode info = rules.addObject().putObject("info");
+            info.put("capture", r.capture());
+            info.put("capture_duration", r.captureDuration());
+            info.put("condition", r.conditionText());
+            info.put("description", r.description());
+            info.put("enabled", r.enabledInFile());
+            info.put("name", r.name());
+            info.put("output", r.outputFormat());
+            info.put("priority", r.priority().falcoName());
+            info.put("source", r.source());
+            ArrayNode tags = info.putArray("tags");
+            r.sortedTags().forEach(tags::add);
+        }
+        return root;
+    }
+
+    // ---- outputs and events -----------------------------------------------------------------------------------
+
+    private int processEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset) {
+        FalcoConfig.Outputs outputs = config.outputs();
+        if (!outputs.anyEnabled()) {
+            throw new Fatal("No output configured, please make sure at least one output is configured and enabled.");
+        }
+        String hostname = Hostname.resolve(inv.env());
+        if (inv.env().containsKey(Hostname.ENV_VARIABLE) || inv.env().containsKey(Hostname.LEGACY_ENV_VARIABLE)) {
+            log.info("Hostname value has been overridden via environment variable to: " + hostname);
+        }
+        List<AppendOutput> appends = new ArrayList<>(outputs.appendOutputs());
+        if (o.printAdditional != null) {
+            log.warning("The -p/--print option is deprecated and will be removed. Use -o append_output=... instead.");
+            switch (o.printAdditional) {
+                case "c", "container", "k", "kubernetes" -> {
+                    // the suggested container fields already cover these
+                }
+                case "cg", "container-gvisor", "kg", "kubernetes-gvisor" -> appends.add(new AppendOutput(
+                        FieldCatalogs.SYSCALL, Set.of(), "", GVISOR_INFO, false, Map.of(), Set.of()));
+                default -> appends.add(new AppendOutput("", Set.of(), "", o.printAdditional, false, Map.of(),
+                        Set.of()));
+            }
+        }
+        AlertFormatter formatter;
+        try {
+            formatter = AlertFormatter.create(ruleset, new AlertFormatOptions(outputs.json(),
+                    outputs.jsonIncludeOutput(), outputs.jsonIncludeTags(), outputs.jsonIncludeMessage(),
+                    outputs.jsonIncludeOutputFields(), outputs.timeIso8601(), hostname, appends));
+        } catch (AlertFormatException e) {
+            throw new Fatal(e.getMessage());
+        }
+        if (o.dryRun) {
+            log.debug("Skipping event processing in dry-run");
+            return EXIT_OK;
+        }
+        FalcoConfig.Engine engine = config.engine();
+        if (!engine.isReplay()) {
+            throw new Fatal("engine.kind '" + engine.kind() + "': live event capture is not available in this"
+                    + " build; use engine.kind=replay with engine.replay.capture_file");
+        }
+        // Falco 0.42 sets buffered outputs from -U alone (load_config), whatever buffered_outputs says
+        boolean buffered = !o.unbuffered;
+        try (AlertSink sink = sinks(outputs, buffered)) {
+            return replayEngine.replay(new ReplayRequest(config, inv.resolve(engine.replayCaptureFile()), ruleset,
+                    formatter, sink, o.stopAfterSeconds, log, err));
+        } catch (ReplayException e) {
+            throw new Fatal(e.getMessage());
+        }
+    }
+
+    private AlertSink sinks(FalcoConfig.Outputs outputs, boolean buffered) {
+        List<AlertSink> sinks = new ArrayList<>();
+        if (outputs.file().enabled()) {
+            sinks.add(new FileChannel(inv.resolve(outputs.file().filename()), outputs.file().keepAlive(), buffered,
+                    log::error));
+        }
+        if (outputs.stdout()) {
+            sinks.add(new StdoutChannel(out, buffered));
+        }
+        if (outputs.program().enabled()) {
+            sinks.add(new ProgramChannel(outputs.program().program(), outputs.program().keepAlive(), out,
+                    log::error));
+        }
+        return new Channels(sinks);
+    }
+}
