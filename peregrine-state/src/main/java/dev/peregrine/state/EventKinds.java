@@ -2,8 +2,10 @@ package dev.peregrine.state;
 
 import dev.peregrine.capture.FdType;
 import dev.peregrine.event.EventTable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per event code, what the state engine does with it: which parser runs, whether the event uses a descriptor and
@@ -263,7 +265,7 @@ final class EventKinds {
         slot = new int[size][SLOT_NAMES.length];
         for (EventTable.EventInfo e : table.all()) {
             int[] row = slot[e.code()];
-            java.util.Arrays.fill(row, -1);
+            Arrays.fill(row, -1);
             for (int i = 0; i < e.params().size(); i++) {
                 int k = SLOT_INDEX.getOrDefault(e.params().get(i).name(), -1);
                 if (k >= 0 && row[k] < 0) {
@@ -306,7 +308,7 @@ final class EventKinds {
     }
 
     private void byName(int h, String... names) {
-        java.util.Set<String> set = java.util.Set.of(names);
+        Set<String> set = Set.of(names);
         for (int c = 0; c < size; c++) {
             if (!enter[c] && set.contains(nameOf[c])) {
                 handler[c] = (byte) h;
@@ -321,7 +323,7 @@ final class EventKinds {
     }
 
     private void single(FdType type, String... names) {
-        java.util.Set<String> set = java.util.Set.of(names);
+        Set<String> set = Set.of(names);
         for (int c = 0; c < size; c++) {
             if (!enter[c] && set.contains(nameOf[c])) {
                 handler[c] = (byte) SINGLE_FD;

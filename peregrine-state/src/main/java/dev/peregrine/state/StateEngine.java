@@ -16,6 +16,7 @@ import dev.peregrine.event.params.SocketAddress;
 import dev.peregrine.event.params.SocketTuple;
 import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.container.ContainerRuntime;
 import dev.peregrine.state.container.ContainerTable;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.fd.FdTable;
@@ -28,7 +29,9 @@ import dev.peregrine.state.user.UserTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -283,7 +286,7 @@ public final class StateEngine {
                         v4[n++] = new int[] {ipv4(a.addr()), ipv4(a.netmask())};
                     }
                 }
-                ipv4Interfaces = java.util.Arrays.copyOf(v4, n);
+                ipv4Interfaces = Arrays.copyOf(v4, n);
             }
             case ScapBlock.Unknown u -> {
                 // Skipped by the reader; nothing to apply.
@@ -1243,10 +1246,10 @@ public final class StateEngine {
         byte[] osip = s.sip6();
         byte[] odip = s.dip6();
         if (osip != null && odip != null && s.type() == FdType.IPV6_SOCK
-                && ((java.util.Arrays.equals(sip, osip) && sport == s.sport() && java.util.Arrays.equals(dip, odip)
+                && ((Arrays.equals(sip, osip) && sport == s.sport() && Arrays.equals(dip, odip)
                         && dport == s.dport())
-                        || (java.util.Arrays.equals(dip, osip) && dport == s.sport()
-                                && java.util.Arrays.equals(sip, odip) && sport == s.dport()))) {
+                        || (Arrays.equals(dip, osip) && dport == s.sport()
+                                && Arrays.equals(sip, odip) && sport == s.dport()))) {
             return false;
         }
         s.setIpv6Tuple(sip, sport, dip, dport);
@@ -1839,9 +1842,9 @@ public final class StateEngine {
             return;
         }
         ContainerInfo bare = ContainerInfo.bare(id,
-                dev.peregrine.state.container.ContainerRuntime.ofCode((int) Wire.u(v, 1)));
+                ContainerRuntime.ofCode((int) Wire.u(v, 1)));
         containers.put(new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "", "", "",
-                "", false, false, false, false, false, "", List.of(), java.util.Map.of(), java.util.Map.of()));
+                "", false, false, false, false, false, "", List.of(), Map.of(), Map.of()));
     }
 
     private void parseUserEvent(EventView v, int type) {

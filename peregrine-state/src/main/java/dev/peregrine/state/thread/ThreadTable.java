@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.state.LongKeyedMap;
 import dev.peregrine.state.fd.FdTable;
+import dev.peregrine.state.fd.FsPath;
 
 /**
  * The threads known to the state engine, keyed by tid, with the relations libsinsp's thread manager derives: main
@@ -361,7 +362,7 @@ public final class ThreadTable {
         if (main == null) {
             return;
         }
-        String joined = dev.peregrine.state.fd.FsPath.concatenate(thread.cwd, path);
+        String joined = FsPath.concatenate(thread.cwd, path);
         main.cwd = ThreadState.withTrailingSlash(joined);
     }
 
