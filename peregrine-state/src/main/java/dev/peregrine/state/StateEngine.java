@@ -1641,6 +1641,7 @@ public final class StateEngine {
             c.setExeIno(from.exeIno());
             c.setExeInoCtime(from.exeInoCtime());
             c.setExeInoMtime(from.exeInoMtime());
+            c.setExeInoCtimeDurationCloneTs(from.exeInoCtimeDurationCloneTs());
             if (leader) {
                 c.setCwd(threads.cwd(from));
                 c.setEnv(from.env());
@@ -1731,6 +1732,12 @@ public final class StateEngine {
             t.setExeIno(u(v, EventKinds.EXE_INO));
             t.setExeInoCtime(u(v, EventKinds.EXE_INO_CTIME));
             t.setExeInoMtime(u(v, EventKinds.EXE_INO_MTIME));
+            if (t.cloneTs() != 0) {
+                t.setExeInoCtimeDurationCloneTs(t.cloneTs() - t.exeInoCtime());
+            }
+            if (t.pidnsInitStartTs() != 0 && t.exeInoCtime() > t.pidnsInitStartTs()) {
+                t.setExeInoCtimeDurationPidnsStart(t.exeInoCtime() - t.pidnsInitStartTs());
+            }
         }
         if (has(v, EventKinds.UID)) {
             t.setUid(u(v, EventKinds.UID));

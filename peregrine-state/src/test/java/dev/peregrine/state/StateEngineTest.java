@@ -145,6 +145,7 @@ class StateEngineTest {
         assertThat(t.exeUpperLayer()).isTrue();
         assertThat(t.exeFromMemfd()).isFalse();
         assertThat(t.exeIno()).isEqualTo(777);
+        assertThat(t.exeInoCtimeDurationCloneTs()).as("clone ts 10 - ctime 5").isEqualTo(5);
         assertThat(t.lastExecTs()).isEqualTo(20);
         assertThat(engine.threads().parent(t).comm()).isEqualTo("bash");
         assertThat(engine.fds(t).get(7)).as("O_CLOEXEC descriptor").isNull();
