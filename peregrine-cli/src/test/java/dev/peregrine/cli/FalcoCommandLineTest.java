@@ -306,7 +306,8 @@ class FalcoCommandLineTest {
 
     @Test
     void unknownOption_and_missingConfig_failWithFalcosMessages() throws Exception {
-        assertThat(run(new FiringEngine(), Map.of(), "--nope").err()).isEqualTo("Error: Option 'nope' does not exist\n");
+        assertThat(run(new FiringEngine(), Map.of(), "--nope").err())
+                .isEqualTo("Error: Option 'nope' does not exist\n");
         Run r = run(new FiringEngine(), Map.of(), "-c", "missing.yaml");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("Error: Could not find configuration file at missing.yaml\n");

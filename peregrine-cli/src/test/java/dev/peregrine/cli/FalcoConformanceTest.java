@@ -363,7 +363,8 @@ class FalcoConformanceTest {
             }
         }
         if (expect.has("stdout_contains_each_line_of")) {
-            for (String line : Files.readAllLines(workDir.resolve(expect.get("stdout_contains_each_line_of").asText()))) {
+            Path lines = workDir.resolve(expect.get("stdout_contains_each_line_of").asText());
+            for (String line : Files.readAllLines(lines)) {
                 assertThat(run.out()).as(ctx).contains(line);
             }
         }

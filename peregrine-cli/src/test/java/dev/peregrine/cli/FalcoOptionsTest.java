@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class FalcoOptionsTest {
     @Test
     void parse_shortOptions_valueFromNextOrSameArgument() throws Exception {
-        FalcoOptions o = FalcoOptions.parse(List.of("-c", "f.yaml", "-rrules.yaml", "-r", "b.yaml", "-ojson_output=true",
-                "-o", "a=b", "-V", "v.yaml", "-l", "rule name", "-M", "5"));
+        FalcoOptions o = FalcoOptions.parse(List.of("-c", "f.yaml", "-rrules.yaml", "-r", "b.yaml",
+                "-ojson_output=true", "-o", "a=b", "-V", "v.yaml", "-l", "rule name", "-M", "5"));
         assertThat(o.configFile).isEqualTo("f.yaml");
         assertThat(o.rulesFiles).containsExactly("rules.yaml", "b.yaml");
         assertThat(o.configOptions).containsExactly("json_output=true", "a=b");

@@ -2,8 +2,10 @@ package dev.peregrine.state;
 
 import dev.peregrine.capture.FdType;
 import dev.peregrine.event.EventTable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per event code, what the state engine does with it: which parser runs, whether the event uses a descriptor and
@@ -59,6 +61,8 @@ final class EventKinds {
     static final int SEND = 34;
     static final int RECV = 35;
     static final int MEMORY = 36;
+    static final int RLIMIT = 37;
+    static final int PRLIMIT = 38;
 
     /** Parameter names the parsers read, in slot order: {@code slot[code][k]} is the index of name k, or -1. */
     static final String[] SLOT_NAMES = {
@@ -67,7 +71,7 @@ final class EventKinds {
         "cap_effective", "exe_ino", "exe_ino_ctime", "exe_ino_mtime", "uid", "trusted_exepath", "pgid", "gid", "vtid",
         "vpid", "pidns_init_start_ts", "filename", "name", "dev", "ino", "dirfd", "creat_flags", "pathname", "domain",
         "type", "proto", "addr", "tuple", "fd1", "fd2", "source", "peer", "cmd", "arg", "path", "euid", "egid",
-        "first", "last", "pid_fd", "target_fd", "mode"};
+        "first", "last", "pid_fd", "target_fd", "mode", "cur", "newcur", "resource", "reaper_tid"};
 
     static final int RES = 0;
     static final int FD = 1;
@@ -127,6 +131,10 @@ final class EventKinds {
     static final int PID_FD = 55;
     static final int TARGET_FD = 56;
     static final int MODE = 57;
+    static final int CUR = 58;
+    static final int NEWCUR = 59;
+    static final int RESOURCE = 60;
+    static final int REAPER_TID = 61;
 
     private static final Map<String, Integer> SLOT_INDEX = new HashMap<>();
 
@@ -217,6 +225,8 @@ final class EventKinds {
         byName(SOCKETPAIR, "socketpair");
         byName(SEND, "send", "sendto", "sendmsg", "sendmmsg");
         byName(MEMORY, "brk", "mmap", "mmap2", "munmap");
+        byName(RLIMIT, "getrlimit", "setrlimit");
+        byName(PRLIMIT, "prlimit");
         byName(RECV, "recv", "recvfrom", "recvmsg", "recvmmsg");
         byName(SET_EUID, "setuid", "setresuid", "setreuid");
         byName(SET_EGID, "setgid", "setresgid", "setregid");
@@ -255,7 +265,7 @@ final class EventKinds {
         slot = new int[size][SLOT_NAMES.length];
         for (EventTable.EventInfo e : table.all()) {
             int[] row = slot[e.code()];
-            java.util.Arrays.fill(row, -1);
+            Arrays.fill(row, -1);
             for (int i = 0; i < e.params().size(); i++) {
                 int k = SLOT_INDEX.getOrDefault(e.params().get(i).name(), -1);
                 if (k >= 0 && row[k] < 0) {
@@ -298,7 +308,7 @@ final class EventKinds {
     }
 
     private void byName(int h, String... names) {
-        java.util.Set<String> set = java.util.Set.of(names);
+        Set<String> set = Set.of(names);
         for (int c = 0; c < size; c++) {
             if (!enter[c] && set.contains(nameOf[c])) {
                 handler[c] = (byte) h;
@@ -313,7 +323,7 @@ final class EventKinds {
     }
 
     private void single(FdType type, String... names) {
-        java.util.Set<String> set = java.util.Set.of(names);
+        Set<String> set = Set.of(names);
         for (int c = 0; c < size; c++) {
             if (!enter[c] && set.contains(nameOf[c])) {
                 handler[c] = (byte) SINGLE_FD;

@@ -16,6 +16,7 @@ import dev.peregrine.event.params.SocketAddress;
 import dev.peregrine.event.params.SocketTuple;
 import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.container.ContainerRuntime;
 import dev.peregrine.state.container.ContainerTable;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.fd.FdTable;
@@ -28,7 +29,9 @@ import dev.peregrine.state.user.UserTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -103,6 +106,8 @@ public final class StateEngine {
     private static final int FD_LOWER_LAYER_CREAT = 1 << 1;
     private static final String NA = "<NA>";
     private static final int LOOPBACK = 0x7F000001;
+    /** {@code PPM_RLIMIT_NOFILE}: the resource of the descriptor limit. */
+    private static final int RLIMIT_NOFILE = 7;
     /** Name of the container plugin's async event announcing a container (same as the container event's name). */
     private static final String ASYNC_CONTAINER_ADDED = "container";
     /** Name of the container plugin's async event announcing a removal. */
@@ -123,6 +128,7 @@ public final class StateEngine {
     private FdState currentFd;
     private long currentFdNum = -1;
     private long pendingTidRemoval = -1;
+    private long pendingReaperTid = -1;
     private long pendingFdTid = -1;
     private long pendingFd = -1;
     private long events;
@@ -280,7 +286,7 @@ public final class StateEngine {
                         v4[n++] = new int[] {ipv4(a.addr()), ipv4(a.netmask())};
                     }
                 }
-                ipv4Interfaces = java.util.Arrays.copyOf(v4, n);
+                ipv4Interfaces = Arrays.copyOf(v4, n);
             }
             case ScapBlock.Unknown u -> {
                 // Skipped by the reader; nothing to apply.
@@ -574,9 +580,13 @@ public final class StateEngine {
         if (pendingTidRemoval != -1) {
             ThreadState t = threads.get(pendingTidRemoval);
             if (t != null && t.dead()) {
+                if (!t.invalid()) {
+                    threads.reparentChildren(t, pendingReaperTid);
+                }
                 threads.removeExited(pendingTidRemoval);
             }
             pendingTidRemoval = -1;
+            pendingReaperTid = -1;
         }
     }
 
@@ -585,7 +595,7 @@ public final class StateEngine {
             case EventKinds.OPEN -> parseOpen(v, t, type);
             case EventKinds.CLONE -> parseClone(v, t, type);
             case EventKinds.EXECVE -> parseExecve(v, t, type);
-            case EventKinds.PROCEXIT -> parseProcexit(t);
+            case EventKinds.PROCEXIT -> parseProcexit(v, t);
             case EventKinds.PIPE -> parsePipe(v, t, type);
             case EventKinds.SOCKET -> parseSocket(v, t, type);
             case EventKinds.BIND -> parseBind(v);
@@ -645,6 +655,27 @@ public final class StateEngine {
                 }
             }
             case EventKinds.MEMFD -> parseMemfd(v, t);
+            case EventKinds.RLIMIT -> {
+                if (t != null && res(v) >= 0 && u(v, EventKinds.RESOURCE) == RLIMIT_NOFILE) {
+                    long cur = s64(v, EventKinds.CUR);
+                    ThreadState main = threads.mainThread(t);
+                    if (cur != -1 && main != null) {
+                        main.setFdlimit(cur);
+                    }
+                }
+            }
+            case EventKinds.PRLIMIT -> {
+                if (res(v) == 0 && has(v, EventKinds.RESOURCE) && u(v, EventKinds.RESOURCE) == RLIMIT_NOFILE
+                        && has(v, EventKinds.PID)) {
+                    long cur = s64(v, EventKinds.NEWCUR);
+                    long pid = s64(v, EventKinds.PID);
+                    ThreadState target = threads.get(pid == 0 ? v.tid() : pid);
+                    ThreadState main = target == null || target.invalid() ? null : threads.mainThread(target);
+                    if (cur != -1 && main != null) {
+                        main.setFdlimit(cur);
+                    }
+                }
+            }
             case EventKinds.MEMORY -> {
                 if (t != null) {
                     if (has(v, EventKinds.VM_SIZE)) {
@@ -1113,7 +1144,8 @@ public final class StateEngine {
             return;
         }
         int family = Wire.byteAt(v, ti, 0);
-        boolean exitAddr = Wire.has(v, xi) && validSockaddr(v, xi);
+        boolean exitAddr = Wire.has(v, xi) && validSockaddr(v, xi) && Wire.byteAt(v, xi, 0) == family;
+        enterAddr = enterAddr && Wire.byteAt(enter, ei, 0) == family;
         if (family == PPM_AF_INET) {
             int sip = Wire.ipv4At(v, ti, 1);
             int sport = Wire.u16At(v, ti, 5);
@@ -1214,10 +1246,10 @@ public final class StateEngine {
         byte[] osip = s.sip6();
         byte[] odip = s.dip6();
         if (osip != null && odip != null && s.type() == FdType.IPV6_SOCK
-                && ((java.util.Arrays.equals(sip, osip) && sport == s.sport() && java.util.Arrays.equals(dip, odip)
+                && ((Arrays.equals(sip, osip) && sport == s.sport() && Arrays.equals(dip, odip)
                         && dport == s.dport())
-                        || (java.util.Arrays.equals(dip, osip) && dport == s.sport()
-                                && java.util.Arrays.equals(sip, odip) && sport == s.dport()))) {
+                        || (Arrays.equals(dip, osip) && dport == s.sport()
+                                && Arrays.equals(sip, odip) && sport == s.dport()))) {
             return false;
         }
         s.setIpv6Tuple(sip, sport, dip, dport);
@@ -1422,12 +1454,13 @@ public final class StateEngine {
 
     // ---------------------------------------------------------------- processes
 
-    private void parseProcexit(ThreadState t) {
+    private void parseProcexit(EventView v, ThreadState t) {
         if (t == null) {
             return;
         }
         t.setDead(true);
         pendingTidRemoval = t.tid();
+        pendingReaperTid = has(v, EventKinds.REAPER_TID) ? s64(v, EventKinds.REAPER_TID) : -1;
     }
 
     private void parseClone(EventView v, ThreadState t, int type) {
@@ -1608,6 +1641,7 @@ public final class StateEngine {
             c.setExeIno(from.exeIno());
             c.setExeInoCtime(from.exeInoCtime());
             c.setExeInoMtime(from.exeInoMtime());
+            c.setExeInoCtimeDurationCloneTs(from.exeInoCtimeDurationCloneTs());
             if (leader) {
                 c.setCwd(threads.cwd(from));
                 c.setEnv(from.env());
@@ -1698,6 +1732,12 @@ public final class StateEngine {
             t.setExeIno(u(v, EventKinds.EXE_INO));
             t.setExeInoCtime(u(v, EventKinds.EXE_INO_CTIME));
             t.setExeInoMtime(u(v, EventKinds.EXE_INO_MTIME));
+            if (t.cloneTs() != 0) {
+                t.setExeInoCtimeDurationCloneTs(t.cloneTs() - t.exeInoCtime());
+            }
+            if (t.pidnsInitStartTs() != 0 && t.exeInoCtime() > t.pidnsInitStartTs()) {
+                t.setExeInoCtimeDurationPidnsStart(t.exeInoCtime() - t.pidnsInitStartTs());
+            }
         }
         if (has(v, EventKinds.UID)) {
             t.setUid(u(v, EventKinds.UID));
@@ -1809,9 +1849,9 @@ public final class StateEngine {
             return;
         }
         ContainerInfo bare = ContainerInfo.bare(id,
-                dev.peregrine.state.container.ContainerRuntime.ofCode((int) Wire.u(v, 1)));
+                ContainerRuntime.ofCode((int) Wire.u(v, 1)));
         containers.put(new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "", "", "",
-                "", false, false, false, false, false, "", List.of(), java.util.Map.of(), java.util.Map.of()));
+                "", false, false, false, false, false, "", List.of(), Map.of(), Map.of()));
     }
 
     private void parseUserEvent(EventView v, int type) {

@@ -24,7 +24,7 @@ final class CaptureDiffMain {
         StateEngine engine = new StateEngine();
         EventTable table = EventTable.get();
         int diffs = 0;
-        try (ScapFileSource src = ScapFileSource.open(Upstream.capture(name + ".scap"), engine::onBlock)) {
+        try (ScapFileSource src = ScapFileSource.openAsWritten(Upstream.capture(name + ".scap"), engine::onBlock)) {
             long num = 0;
             while (src.next() == CaptureSource.Next.EVENT) {
                 engine.onEvent(src.event());

@@ -145,6 +145,7 @@ class StateEngineTest {
         assertThat(t.exeUpperLayer()).isTrue();
         assertThat(t.exeFromMemfd()).isFalse();
         assertThat(t.exeIno()).isEqualTo(777);
+        assertThat(t.exeInoCtimeDurationCloneTs()).as("clone ts 10 - ctime 5").isEqualTo(5);
         assertThat(t.lastExecTs()).isEqualTo(20);
         assertThat(engine.threads().parent(t).comm()).isEqualTo("bash");
         assertThat(engine.fds(t).get(7)).as("O_CLOEXEC descriptor").isNull();
@@ -394,6 +395,26 @@ class StateEngineTest {
         assertThat(engine.thread(BASH)).as("the leader goes with its last thread").isNull();
     }
 
+    @Test
+    void onEvent_parentExits_childrenReparentedToInit() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
+        assertThat(engine.threads().ancestor(engine.thread(300), 1).tid()).isEqualTo(200);
+        engine.onEvent(procexit(20, 200).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        assertThat(engine.thread(300).ptid()).as("init reaps the orphan").isEqualTo(INIT);
+        assertThat(engine.threads().ancestor(engine.thread(300), 1).comm()).isEqualTo("systemd");
+    }
+
+    @Test
+    void onEvent_procexitNamesReaper_childrenGoToIt() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
+        engine.onEvent(Events.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(BASH).view());
+        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        assertThat(engine.thread(300).ptid()).isEqualTo(BASH);
+    }
+
     static Events procexit(long ts, long tid) {
         return Events.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
     }
@@ -416,6 +437,17 @@ class StateEngineTest {
         assertThat(engine.thread(BASH).gid()).isEqualTo(6);
         engine.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 12, BASH).i64(-1).u32(1000).view());
         assertThat(engine.thread(BASH).uid()).isZero();
+    }
+
+    @Test
+    void onEvent_setrlimitAndPrlimitNofile_fdlimitOfTheProcess() {
+        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 10, BASH).i64(0).i64(4096).i64(8192).u8(7).view());
+        assertThat(engine.thread(BASH).fdlimit()).isEqualTo(4096);
+        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 11, BASH).i64(0).i64(10).i64(10).u8(3).view());
+        assertThat(engine.thread(BASH).fdlimit()).as("another resource").isEqualTo(4096);
+        engine.onEvent(Events.of("PPME_SYSCALL_PRLIMIT_X", 12, INIT).i64(0).i64(65536).i64(65536).i64(4096)
+                .i64(8192).i64(BASH).u8(7).view());
+        assertThat(engine.thread(BASH).fdlimit()).isEqualTo(65536);
     }
 
     @Test

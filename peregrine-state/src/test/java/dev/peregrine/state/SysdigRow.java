@@ -37,7 +37,7 @@ final class SysdigRow {
         String proc = t == null ? NA : t.comm();
         String pname = NA;
         if (t != null) {
-            ThreadState p = engine.threads().get(t.ptid());
+            ThreadState p = engine.threads().ancestor(t, 1);
             pname = p == null ? NA : p.comm();
         }
         FdState fd = engine.currentFd();

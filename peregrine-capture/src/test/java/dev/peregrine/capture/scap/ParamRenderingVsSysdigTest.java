@@ -91,7 +91,7 @@ class ParamRenderingVsSysdigTest {
         Map<String, Integer> compared = new TreeMap<>();
         List<String> unexpected = new ArrayList<>();
         Map<String, Integer> known = new TreeMap<>();
-        try (ScapFileSource s = ScapFileSource.open(Upstream.capture(file), b -> { })) {
+        try (ScapFileSource s = ScapFileSource.openAsWritten(Upstream.capture(file), b -> { })) {
             int line = 0;
             while (s.next() == Next.EVENT && line < lines.size()) {
                 EventView v = s.event();
@@ -143,7 +143,7 @@ class ParamRenderingVsSysdigTest {
         int equal = 0;
         int known = 0;
         List<String> unexpected = new ArrayList<>();
-        try (ScapFileSource s = ScapFileSource.open(Upstream.capture(file), b -> { })) {
+        try (ScapFileSource s = ScapFileSource.openAsWritten(Upstream.capture(file), b -> { })) {
             int line = 0;
             while (s.next() == Next.EVENT && line < lines.size()) {
                 EventView v = s.event();

@@ -24,7 +24,8 @@ import java.util.Map;
  * and, when setting, {@code list[].key} to append a new entry ({@code -o rules[].disable.rule=*}).
  *
  * <p>Values from {@code -o} are typed as YAML scalars when that is lossless and otherwise kept as text that the
- * readers type as yaml-cpp does: {@code -o json_output=true} and {@code json_output: true} read the same. Not thread-safe; build it, then read it.
+ * readers type as yaml-cpp does: {@code -o json_output=true} and {@code json_output: true} read the same.
+ * Not thread-safe; build it, then read it.
  */
 public final class ConfigTree {
     /*

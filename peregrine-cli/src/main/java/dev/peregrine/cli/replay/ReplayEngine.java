@@ -8,7 +8,8 @@ import java.util.ServiceLoader;
  * every event against the ruleset and sends the alerts to the sink. The command line prepares everything (config,
  * rules, formatter, channels) and calls {@link #replay}; the engine only processes events.
  *
- * <p>Implementations are found with {@link ServiceLoader} ({@code META-INF/services/dev.peregrine.cli.replay.ReplayEngine});
+ * <p>Implementations are found with {@link ServiceLoader}
+ * ({@code META-INF/services/dev.peregrine.cli.replay.ReplayEngine});
  * without one, {@link #UNAVAILABLE} reports that this build has no replay.
  */
 public interface ReplayEngine {

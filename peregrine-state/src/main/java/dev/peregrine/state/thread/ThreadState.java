@@ -73,6 +73,8 @@ public final class ThreadState {
     long exeIno;
     long exeInoCtime;
     long exeInoMtime;
+    long exeInoCtimeDurationCloneTs;
+    long exeInoCtimeDurationPidnsStart;
     long vmsizeKb;
     long vmrssKb;
     long vmswapKb;
@@ -86,6 +88,7 @@ public final class ThreadState {
     String containerId;
     FdTable ownFds;
     int groupThreads;
+    int children;
     int lastEnterType = -1;
     long lastEventFd = -1;
     boolean enterValid;
@@ -377,6 +380,32 @@ public final class ThreadState {
     /** {@return the executable's inode mtime, ns ({@code proc.exe_ino.mtime})} */
     public long exeInoMtime() {
         return exeInoMtime;
+    }
+
+    /**
+     * {@return clone time minus the executable's inode ctime, ns ({@code proc.exe_ino.ctime_duration_proc_start});
+     * 0 when unknown}
+     */
+    public long exeInoCtimeDurationCloneTs() {
+        return exeInoCtimeDurationCloneTs;
+    }
+
+    /** Sets {@link #exeInoCtimeDurationCloneTs()}. */
+    public void setExeInoCtimeDurationCloneTs(long ns) {
+        this.exeInoCtimeDurationCloneTs = ns;
+    }
+
+    /**
+     * {@return the executable's inode ctime minus the pid namespace's start, ns
+     * ({@code proc.exe_ino.ctime_duration_pidns_start}); 0 when unknown}
+     */
+    public long exeInoCtimeDurationPidnsStart() {
+        return exeInoCtimeDurationPidnsStart;
+    }
+
+    /** Sets {@link #exeInoCtimeDurationPidnsStart()}. */
+    public void setExeInoCtimeDurationPidnsStart(long ns) {
+        this.exeInoCtimeDurationPidnsStart = ns;
     }
 
     /** {@return the virtual memory size, KiB} */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.state.LongKeyedMap;
 import dev.peregrine.state.fd.FdTable;
+import dev.peregrine.state.fd.FsPath;
 
 /**
  * The threads known to the state engine, keyed by tid, with the relations libsinsp's thread manager derives: main
@@ -32,6 +33,9 @@ public final class ThreadTable {
      *
      * A dead main thread with live threads stays, like libsinsp's zombie leader, so its threads keep the process'
      * descriptors and cwd; groupThreads counts them and the last one's removal takes the leader along.
+     *
+     * Children are counted per thread (a hint kept on put and remove, recounted after bulk loads) so a procexit
+     * scans the table for orphans to reparent only when the exiting thread has children.
      *
      * Eviction: libsinsp refuses new threads when full and purges inactive ones on a timer. A replay has no timer, so
      * the table makes room on demand instead; the scan is linear but only happens once per insertion beyond the bound.
@@ -83,8 +87,13 @@ public final class ThreadTable {
         ThreadState old = threads.put(thread.tid(), thread);
         if (old != null) {
             leaveGroup(old);
+            leaveParent(old);
         }
         joinGroup(thread);
+        ThreadState parent = parent(thread);
+        if (parent != null) {
+            parent.children++;
+        }
         if (thread.ownFds == null && needsOwnTable(thread)) {
             thread.ownFds = new FdTable();
         }
@@ -98,6 +107,7 @@ public final class ThreadTable {
     public ThreadState remove(long tid) {
         ThreadState t = threads.remove(tid);
         if (t != null) {
+            leaveParent(t);
             ThreadState main = leaveGroup(t);
             if (main != null && main.dead && main.groupThreads == 0 && threads.get(main.tid()) == main) {
                 threads.remove(main.tid());
@@ -124,16 +134,92 @@ public final class ThreadTable {
         return true;
     }
 
-    /** Recounts every process' threads (after a bulk load where threads may precede their main thread). */
+    /**
+     * Gives the children of an exiting thread a new parent, as libsinsp's remove_thread does: the reaper the
+     * procexit event names when known, else a live thread of the same process, else the nearest ancestor that is an
+     * init process (pid or vpid 1) in the same kind of pid namespace; without one, the children's parent becomes 0.
+     *
+     * @param reaperTid the procexit's {@code reaper_tid}, or a value &lt;= 0 when absent
+     */
+    public void reparentChildren(ThreadState exiting, long reaperTid) {
+        if (exiting.children == 0) {
+            return;
+        }
+        long tid = exiting.tid();
+        ThreadState reaper = reaperTid > 0 ? threads.get(reaperTid) : null;
+        if (reaper == null || reaper.invalid() || reaper == exiting) {
+            reaper = findReaper(exiting);
+        }
+        long newParent = reaper == null ? 0 : reaper.tid();
+        int[] moved = {0};
+        threads.forEach((k, t) -> {
+            if (t.ptid == tid && t != exiting) {
+                t.ptid = newParent;
+                moved[0]++;
+            }
+            return true;
+        });
+        exiting.children = 0;
+        if (reaper != null) {
+            reaper.children += moved[0];
+        }
+    }
+
+    private ThreadState findReaper(ThreadState exiting) {
+        ThreadState[] sibling = {null};
+        long pid = exiting.pid;
+        threads.forEach((k, t) -> {
+            if (t.pid == pid && t != exiting && !t.dead) {
+                sibling[0] = t;
+                return false;
+            }
+            return true;
+        });
+        if (sibling[0] != null) {
+            return sibling[0];
+        }
+        boolean inNamespace = inPidNamespace(exiting);
+        ThreadState at = threads.get(exiting.ptid);
+        for (int i = 0; at != null && i < MAX_ANCESTRY_DEPTH && at != exiting; i++) {
+            if (inPidNamespace(at) != inNamespace) {
+                break;
+            }
+            if ((at.pid == 1 || at.vpid == 1) && !at.dead) {
+                return at;
+            }
+            if (at.ptid == at.tid()) {
+                break;
+            }
+            at = threads.get(at.ptid);
+        }
+        return null;
+    }
+
+    /**
+     * Recounts every process' threads and every thread's children (after a bulk load where threads may precede
+     * their main thread or parent).
+     */
     public void recountGroups() {
         threads.forEach((tid, t) -> {
             t.groupThreads = 0;
+            t.children = 0;
             return true;
         });
         threads.forEach((tid, t) -> {
             joinGroup(t);
+            ThreadState parent = parent(t);
+            if (parent != null) {
+                parent.children++;
+            }
             return true;
         });
+    }
+
+    private void leaveParent(ThreadState t) {
+        ThreadState parent = parent(t);
+        if (parent != null && parent.children > 0) {
+            parent.children--;
+        }
     }
 
     private void joinGroup(ThreadState t) {
@@ -180,57 +266,70 @@ public final class ThreadTable {
     }
 
     /**
-     * {@return the {@code n}-th ancestor of {@code thread}'s process (1 the parent, 2 the grandparent, ...), as
-     * {@code proc.aname[n]} and {@code proc.apid[n]} walk it; null when the chain ends first}
+     * {@return the {@code n}-th ancestor process of {@code thread} as libsinsp's get_ancestor_process walks it, for
+     * {@code proc.pname} (n = 1), {@code proc.aname[n]} and {@code proc.apid[n]}: start from the main thread, then
+     * n times the main thread of the parent; null when a main thread or parent is unknown. n = 0 is the process
+     * itself.}
      */
     public ThreadState ancestor(ThreadState thread, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("ancestor level must not be negative: " + n);
         }
-        ThreadState main = mainThread(thread);
-        ThreadState at = main != null ? main : thread;
+        ThreadState at = mainThread(thread);
         for (int i = 0; i < n && at != null; i++) {
             if (i >= MAX_ANCESTRY_DEPTH) {
                 return null;
             }
             ThreadState p = parent(at);
-            ThreadState pm = p == null ? null : mainThread(p);
-            at = pm != null ? pm : p;
+            at = p == null ? null : mainThread(p);
         }
         return at;
     }
 
     /**
-     * {@return the session leader of {@code thread}: the nearest ancestor (or itself) whose pid is the session id,
-     * or null when the chain leaves the session first}
+     * {@return the session leader of {@code thread} ({@code proc.sname}, {@code proc.sid.exe}), as libsinsp's
+     * get_oldest_matching_ancestor finds it: outside a pid namespace the thread whose tid is the session id, else
+     * (or when that thread is unknown) the oldest of the consecutive ancestors sharing the session id; null when
+     * the id is unset or nothing matches}
      */
     public ThreadState sessionLeader(ThreadState thread) {
-        return groupLeader(thread, thread.sid, true);
+        return oldestMatchingAncestor(thread, true);
     }
 
-    /** {@return the process group leader of {@code thread} (by {@code vpgid}), as {@code proc.vpgid.name} finds it} */
+    /** {@return the process group leader of {@code thread} by {@code vpgid} ({@code proc.vpgid.name}), likewise} */
     public ThreadState processGroupLeader(ThreadState thread) {
-        return groupLeader(thread, thread.vpgid, false);
+        return oldestMatchingAncestor(thread, false);
     }
 
-    private ThreadState groupLeader(ThreadState thread, long id, boolean bySid) {
-        if (id < 0) {
+    /** {@return whether the thread lives in a pid namespace of its own (libsinsp is_in_pid_namespace)} */
+    public static boolean inPidNamespace(ThreadState t) {
+        return (t.flags & ThreadState.CL_CHILD_IN_PIDNS) != 0 || (t.tid() != t.vtid && t.vtid >= 0);
+    }
+
+    private ThreadState oldestMatchingAncestor(ThreadState thread, boolean bySid) {
+        long id = bySid ? thread.sid : thread.vpgid;
+        if (id == -1) {
             return null;
         }
-        ThreadState at = thread;
-        ThreadState last = null;
-        for (int i = 0; at != null && i < MAX_ANCESTRY_DEPTH; i++) {
-            long own = bySid ? at.sid : at.vpgid;
-            if (own != id) {
+        if (!inPidNamespace(thread)) {
+            ThreadState leader = threads.get(id);
+            if (leader != null) {
+                return leader;
+            }
+        }
+        ThreadState leader = null;
+        ThreadState at = threads.get(thread.ptid);
+        for (int i = 0; at != null && at.tid() != -1 && i < MAX_ANCESTRY_DEPTH; i++) {
+            if ((bySid ? at.sid : at.vpgid) != id) {
                 break;
             }
-            last = at;
-            if ((bySid ? at.pid : at.vpid) == id) {
-                return at;
+            leader = at;
+            if (at.ptid == at.tid()) {
+                break;
             }
-            at = parent(at);
+            at = threads.get(at.ptid);
         }
-        return last;
+        return leader;
     }
 
     /** {@return the descriptor table of {@code thread}'s process, or null when there is none} */
@@ -263,7 +362,7 @@ public final class ThreadTable {
         if (main == null) {
             return;
         }
-        String joined = dev.peregrine.state.fd.FsPath.concatenate(thread.cwd, path);
+        String joined = FsPath.concatenate(thread.cwd, path);
         main.cwd = ThreadState.withTrailingSlash(joined);
     }
 
@@ -306,6 +405,7 @@ public final class ThreadTable {
             ThreadState gone = threads.remove(victim[0]);
             if (gone != null) {
                 leaveGroup(gone);
+                leaveParent(gone);
             }
             evictions++;
         }

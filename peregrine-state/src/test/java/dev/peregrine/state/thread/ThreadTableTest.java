@@ -59,6 +59,33 @@ class ThreadTableTest {
     }
 
     @Test
+    void sessionLeader_hostThread_byTidOfTheSessionId() {
+        ThreadTable table = new ThreadTable();
+        ThreadState leader = table.put(process(50, 1, 0));
+        leader.setSid(50);
+        ThreadState child = table.put(process(60, 50, 0));
+        child.setSid(50);
+        child.setVtid(60);
+        assertThat(table.sessionLeader(child)).isSameAs(leader);
+        child.setSid(-1);
+        assertThat(table.sessionLeader(child)).isNull();
+    }
+
+    @Test
+    void sessionLeader_inPidNamespace_oldestAncestorSharingTheSession() {
+        ThreadTable table = new ThreadTable();
+        ThreadState outer = table.put(process(70, 1, 0));
+        outer.setSid(99);
+        ThreadState shell = table.put(process(80, 70, 0));
+        shell.setSid(1);
+        ThreadState cmd = table.put(process(90, 80, 0));
+        cmd.setSid(1);
+        cmd.setVtid(5);
+        assertThat(ThreadTable.inPidNamespace(cmd)).isTrue();
+        assertThat(table.sessionLeader(cmd)).isSameAs(shell);
+    }
+
+    @Test
     void fds_threadWithoutMainThread_ownTable() {
         ThreadTable table = new ThreadTable();
         ThreadState lone = new ThreadState(7);
