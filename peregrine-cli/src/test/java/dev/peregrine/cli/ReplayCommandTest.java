@@ -1,0 +1,45 @@
+package dev.peregrine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ReplayCommandTest {
+    private static String capture(String name) {
+        return CliTest.upstream().resolve("scap").resolve(name).toString();
+    }
+
+    @Test
+    void replayPrint_filter_printsMatchingEventsLikeSysdig() {
+        CliTest.Run r = CliTest.run("replay", "-p", "%evt.type %fd.name", capture("syscall.scap"), "evt.type=open",
+                "and", "fd.name=/dev/null");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).containsExactly("open /dev/null", "open /dev/null");
+    }
+
+    @Test
+    void replayPrint_badFilter_errorExitOne() {
+        CliTest.Run r = CliTest.run("replay", "-p", "%evt.type", capture("syscall.scap"), "proc.nme=cat");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("proc.nme");
+    }
+
+    @Test
+    void replayAlerts_rulesFile_eightIsoAlerts() {
+        Path rules = CliTest.upstream().resolve("falco-testing/rules/single_rule.yaml");
+        CliTest.Run r = CliTest.run("replay", "-r", rules.toString(), "-o", "time_format_iso_8601=true",
+                capture("cat_write.scap"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).hasSize(8)
+                .allSatisfy(l -> assertThat(l).contains("+0000: Warning An open was seen (command=cat /dev/null"));
+    }
+
+    @Test
+    void replayAlerts_bundledRulesOnEmptyCapture_noAlertNoError() {
+        CliTest.Run r = CliTest.run("replay", capture("empty.scap"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEmpty();
+    }
+}
