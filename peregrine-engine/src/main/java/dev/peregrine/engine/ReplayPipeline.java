@@ -2,6 +2,7 @@ package dev.peregrine.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.peregrine.capture.CaptureProblem;
 import dev.peregrine.capture.CaptureSource;
 import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.scap.ScapBlock;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -176,7 +178,7 @@ public final class ReplayPipeline {
      *
      * @return the problem that ended the capture early, if any
      */
-    public java.util.Optional<dev.peregrine.capture.CaptureProblem> forEachEvent(Path capture, EventHandler handler)
+    public Optional<CaptureProblem> forEachEvent(Path capture, EventHandler handler)
             throws IOException {
         requireNonNull(capture, "capture is null");
         requireNonNull(handler, "handler is null");
@@ -199,7 +201,7 @@ public final class ReplayPipeline {
                 state.onEvent(view);
                 event.next(view, ++num);
                 if (!handler.onEvent(event, view)) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
             return source.problem();

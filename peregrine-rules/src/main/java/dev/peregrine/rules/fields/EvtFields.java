@@ -3,6 +3,8 @@ package dev.peregrine.rules.fields;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import dev.peregrine.event.params.ParamDecoder;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -120,7 +122,7 @@ final class EvtFields {
                     return false;
                 }
                 byte[] b = new byte[v.paramLength(i)];
-                java.lang.foreign.MemorySegment.copy(v.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                MemorySegment.copy(v.segment(), ValueLayout.JAVA_BYTE,
                         v.paramOffset(i), b, 0, b.length);
                 out.addBytes(b);
                 return true;

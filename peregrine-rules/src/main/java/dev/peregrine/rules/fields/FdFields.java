@@ -10,6 +10,8 @@ import dev.peregrine.event.params.ParamDecoder;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.fd.FdTable;
 import dev.peregrine.state.fd.FsPath;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Extractors of the {@code fd.*} fields (libsinsp {@code sinsp_filter_check_fd}): the file descriptor the event
@@ -119,7 +121,7 @@ final class FdFields {
                 if (fds == null) {
                     return false;
                 }
-                java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+                Set<String> seen = new LinkedHashSet<>();
                 fds.forEach((num, f) -> {
                     seen.add(typeName(f));
                     return true;

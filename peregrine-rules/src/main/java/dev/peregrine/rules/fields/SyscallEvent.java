@@ -6,6 +6,7 @@ import dev.peregrine.capture.GroupInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.event.EventView;
 import dev.peregrine.event.params.FdNameResolver;
+import dev.peregrine.event.params.ParamDecoder;
 import dev.peregrine.state.StateEngine;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerTable;
@@ -16,6 +17,8 @@ import dev.peregrine.state.thread.ThreadState;
 import dev.peregrine.state.thread.ThreadTable;
 import dev.peregrine.state.user.UserTable;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The event object the syscall extractors of {@link SyscallBinding} read: the current event's view, its number, and
@@ -53,15 +56,15 @@ public final class SyscallEvent implements FdNameResolver {
     private boolean fdNameChanged;
 
     private ThreadState cmdlineThread;
-    private java.util.List<String> cmdlineArgs;
+    private List<String> cmdlineArgs;
     private String cmdlineComm;
     private String cmdline;
     private ThreadState argsThread;
-    private java.util.List<String> argsList;
+    private List<String> argsList;
     private String args;
 
     private int[] localIpv4 = new int[0];
-    private java.util.List<byte[]> localIpv6 = java.util.List.of();
+    private List<byte[]> localIpv6 = List.of();
 
     private byte[][] scratch4 = new byte[INITIAL_SCRATCH][];
     private byte[][] scratch16 = new byte[INITIAL_SCRATCH][];
@@ -209,9 +212,9 @@ public final class SyscallEvent implements FdNameResolver {
      * Sets the addresses of this machine's interfaces (the capture's interface list), which decide the local and
      * remote ends of a socket ({@code fd.lip}, {@code fd.rip}, ...). Without any, loopback addresses count as local.
      */
-    public void setLocalAddresses(int[] ipv4, java.util.List<byte[]> ipv6) {
+    public void setLocalAddresses(int[] ipv4, List<byte[]> ipv6) {
         this.localIpv4 = ipv4.clone();
-        this.localIpv6 = java.util.List.copyOf(ipv6);
+        this.localIpv6 = List.copyOf(ipv6);
     }
 
     /** {@return whether {@code ip} (first octet in the high byte) is an address of this machine} */
@@ -241,7 +244,7 @@ public final class SyscallEvent implements FdNameResolver {
             return ip[15] == 1;
         }
         for (byte[] a : localIpv6) {
-            if (java.util.Arrays.equals(a, ip)) {
+            if (Arrays.equals(a, ip)) {
                 return true;
             }
         }
@@ -251,7 +254,7 @@ public final class SyscallEvent implements FdNameResolver {
     /** {@return a 4-byte array owned by this event, holding {@code ip} (first octet in the high byte)} */
     byte[] ipv4(int ip) {
         if (used4 == scratch4.length) {
-            scratch4 = java.util.Arrays.copyOf(scratch4, used4 * 2);
+            scratch4 = Arrays.copyOf(scratch4, used4 * 2);
         }
         byte[] b = scratch4[used4];
         if (b == null) {
@@ -269,7 +272,7 @@ public final class SyscallEvent implements FdNameResolver {
     /** {@return a 16-byte array owned by this event, holding a copy of {@code ip}} */
     byte[] ipv6(byte[] ip) {
         if (used16 == scratch16.length) {
-            scratch16 = java.util.Arrays.copyOf(scratch16, used16 * 2);
+            scratch16 = Arrays.copyOf(scratch16, used16 * 2);
         }
         byte[] b = scratch16[used16];
         if (b == null) {
@@ -339,7 +342,7 @@ public final class SyscallEvent implements FdNameResolver {
             return null;
         }
         String base;
-        if (dirfd == dev.peregrine.event.params.ParamDecoder.AT_FDCWD) {
+        if (dirfd == ParamDecoder.AT_FDCWD) {
             base = threads.cwd(thread);
         } else {
             FdState d = fdOf(dirfd);
