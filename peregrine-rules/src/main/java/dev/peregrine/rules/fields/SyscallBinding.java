@@ -38,7 +38,8 @@ public final class SyscallBinding implements ExtractorBinding {
             case "user" -> UserFields.bind(field);
             case "group" -> GroupFields.bind(field);
             case "container", "k8s" -> ContainerFields.bind(field);
-            case "fs", "fdlist", "span" -> null;
+            case "fs" -> FsPathFields.bind(field);
+            case "fdlist", "span" -> null;
             default -> NONE;
         };
         if (x == null) {

@@ -195,6 +195,35 @@ class SyscallBindingTest {
     }
 
     @Test
+    void fsPathFields_relativeMkdir_resolvedAgainstCwd() {
+        feed(TestEvents.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(0).str("../tmp/./x").u32(0755));
+        assertThat(text("fs.path.name")).isEqualTo("/home/tmp/x");
+        assertThat(text("fs.path.nameraw")).isEqualTo("../tmp/./x");
+        assertThat(extract("fs.path.source")).isNull();
+    }
+
+    @Test
+    void fsPathFields_failedCall_noValue() {
+        feed(TestEvents.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(-17).str("/tmp/x").u32(0755));
+        assertThat(extract("fs.path.name")).isNull();
+    }
+
+    @Test
+    void fsPathFields_rename_sourceAndTarget() {
+        feed(TestEvents.of("PPME_SYSCALL_RENAME_X", TS, BASH).i64(0).str("a.txt").str("/etc//b.txt"));
+        assertThat(text("fs.path.source")).isEqualTo("/home/u/a.txt");
+        assertThat(text("fs.path.sourceraw")).isEqualTo("a.txt");
+        assertThat(text("fs.path.target")).isEqualTo("/etc/b.txt");
+        assertThat(extract("fs.path.name")).isNull();
+    }
+
+    @Test
+    void fsPathFields_open_nameOfOpenedFile() {
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("fs.path.name")).isEqualTo("/etc/passwd");
+    }
+
+    @Test
     void capabilities_renderedAsLibsinspNames() {
         assertThat(ProcFields.caps(0)).isEmpty();
         assertThat(ProcFields.caps((1L << 21) | 1L)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
@@ -259,9 +288,9 @@ class SyscallBindingTest {
 
     @Test
     void unsupported_unknownSyscallField_reported() throws FieldArgumentException {
-        ResolvedField f = catalog.resolve("fs.path.name", null).orElseThrow();
+        ResolvedField f = catalog.resolve("fdlist.names", null).orElseThrow();
         assertThat(binding.bind(f).extract(event, new Values())).isFalse();
-        assertThat(binding.unsupported()).contains("fs.path.name");
+        assertThat(binding.unsupported()).contains("fdlist.names");
     }
 
     @Test
