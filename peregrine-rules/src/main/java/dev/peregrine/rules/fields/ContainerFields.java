@@ -65,6 +65,14 @@ final class ContainerFields {
             // The container table keeps no creation time (container JSON events carry none Peregrine reads yet):
             // these have no value, so conditions on them are false.
             case "container.start_ts", "container.duration" -> (e, out) -> false;
+            // Health probes, CNI results and the Kubernetes objects above the pod (replication controller, service,
+            // replica set, deployment, namespace labels) come from metadata the container table does not keep.
+            case "container.healthcheck", "container.liveness_probe", "container.readiness_probe",
+                 "container.cni.json", "k8s.pod.cni.json", "k8s.ns.id", "k8s.ns.label", "k8s.ns.labels",
+                 "k8s.rc.name", "k8s.rc.id", "k8s.rc.label", "k8s.rc.labels", "k8s.svc.name", "k8s.svc.id",
+                 "k8s.svc.label", "k8s.svc.labels", "k8s.rs.name", "k8s.rs.id", "k8s.rs.label", "k8s.rs.labels",
+                 "k8s.deployment.name", "k8s.deployment.id", "k8s.deployment.label", "k8s.deployment.labels" ->
+                    (e, out) -> false;
             case "k8s.pod.name" -> k8s(ContainerInfo::podName);
             case "k8s.ns.name" -> k8s(ContainerInfo::podNamespace);
             case "k8s.pod.uid", "k8s.pod.id" -> k8s(ContainerInfo::podUid);

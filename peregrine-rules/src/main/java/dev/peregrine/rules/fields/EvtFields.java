@@ -69,6 +69,15 @@ final class EvtFields {
             };
             case "evt.type.is" -> typeIs(arg);
             case "evt.cpu" -> (e, out) -> add(out, ev(e).view().cpu());
+            case "evt.reltime", "evt.reltime.ns" -> (e, out) -> add(out, ev(e).view().ts() - ev(e).firstTs());
+            case "evt.reltime.s" -> (e, out) -> add(out, (ev(e).view().ts() - ev(e).firstTs()) / NANOS_PER_SECOND);
+            case "evt.deltatime", "evt.deltatime.ns" -> (e, out) -> add(out, ev(e).view().ts() - ev(e).previousTs());
+            case "evt.deltatime.s" -> (e, out) ->
+                    add(out, (ev(e).view().ts() - ev(e).previousTs()) / NANOS_PER_SECOND);
+            case "evt.asynctype" -> (e, out) -> {
+                EventView v = ev(e).view();
+                return v.type() == EventTable.ASYNCEVENT_E && v.nparams() > 1 && str(out, DECODER.asString(v, 1));
+            };
             case "evt.hostname" -> (e, out) -> str(out, ev(e).hostname());
             case "evt.source" -> (e, out) -> str(out, "syscall");
             case "evt.count" -> (e, out) -> add(out, 1);

@@ -141,6 +141,13 @@ final class ProcFields {
             case "proc.vpgid.name" -> leader(false, (o, t) -> str(o, t.comm()));
             case "proc.vpgid.exe" -> leader(false, (o, t) -> str(o, t.exe()));
             case "proc.vpgid.exepath" -> leader(false, (o, t) -> str(o, t.exepath()));
+            case "proc.pgid.name" -> pgidLeader((o, t) -> str(o, t.comm()));
+            case "proc.pgid.exe" -> pgidLeader((o, t) -> str(o, t.exe()));
+            case "proc.pgid.exepath" -> pgidLeader((o, t) -> str(o, t.exepath()));
+            // The container plugin marks health-check processes from container metadata Peregrine does not keep
+            // yet: never one.
+            case "proc.is_container_healthcheck", "proc.is_container_liveness_probe",
+                 "proc.is_container_readiness_probe" -> bool(t -> false);
             case "proc.stdin.type" -> stdFd(0, (o, f) -> str(o, FdFields.typeName(f)));
             case "proc.stdout.type" -> stdFd(1, (o, f) -> str(o, FdFields.typeName(f)));
             case "proc.stderr.type" -> stdFd(2, (o, f) -> str(o, FdFields.typeName(f)));
@@ -267,13 +274,39 @@ final class ProcFields {
             if (id != -1) {
                 boolean inPidNs = (t.flags() & ThreadState.CL_CHILD_IN_PIDNS) != 0
                         || (t.vtid() >= 0 && t.vtid() != t.tid());
-                if (!session || !inPidNs) {
+                if (!inPidNs) {
                     found = s.threads().get(id);
                 }
                 if (found == null) {
                     for (int level = 1; level <= ThreadTable.MAX_ANCESTRY_DEPTH; level++) {
                         ThreadState a = s.threads().ancestor(t, level);
                         if (a == null || (session ? a.sid() : a.vpgid()) != id) {
+                            break;
+                        }
+                        found = a;
+                    }
+                }
+            }
+            return found == null ? str(out, "") : emit.emit(out, found);
+        };
+    }
+
+    /** As {@link #leader} over the host process group id ({@code get_ancestor_field_as_string}, not virtual). */
+    private static Extractor pgidLeader(Emit<ThreadState> emit) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            ThreadState t = s.thread();
+            if (t == null) {
+                return false;
+            }
+            long id = t.pgid();
+            ThreadState found = null;
+            if (id != -1) {
+                found = s.threads().get(id);
+                if (found == null) {
+                    for (int level = 1; level <= ThreadTable.MAX_ANCESTRY_DEPTH; level++) {
+                        ThreadState a = s.threads().ancestor(t, level);
+                        if (a == null || a.pgid() != id) {
                             break;
                         }
                         found = a;

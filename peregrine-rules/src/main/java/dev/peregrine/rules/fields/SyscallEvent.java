@@ -50,6 +50,9 @@ public final class SyscallEvent implements FdNameResolver {
     private StateEngine state;
     private EventView view;
     private long num;
+    private long firstTs = -1;
+    private long previousTs = -1;
+    private long currentTs = -1;
     private ThreadState thread;
     private FdState fd;
     private long lastEventFd = -1;
@@ -116,6 +119,12 @@ public final class SyscallEvent implements FdNameResolver {
             boolean fdNameChanged) {
         this.view = view;
         this.num = num;
+        long ts = view == null ? -1 : view.ts();
+        if (firstTs == -1) {
+            firstTs = ts;
+        }
+        previousTs = currentTs == -1 ? ts : currentTs;
+        currentTs = ts;
         this.thread = thread;
         this.fd = fd;
         this.lastEventFd = lastEventFd;
@@ -130,6 +139,16 @@ public final class SyscallEvent implements FdNameResolver {
 
     public long num() {
         return num;
+    }
+
+    /** {@return the time of the first event this holder saw ({@code evt.reltime} counts from it)} */
+    public long firstTs() {
+        return firstTs;
+    }
+
+    /** {@return the time of the event before the current one (the current one's for the first event)} */
+    public long previousTs() {
+        return previousTs;
     }
 
     /** {@return the event's thread, or null} */

@@ -224,6 +224,17 @@ class SyscallBindingTest {
     }
 
     @Test
+    void evtFields_relativeAndDeltaTimes() {
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("evt.reltime")).isEqualTo("0");
+        feed(openExit(TS + 2_500_000_000L, 4, "/etc/hosts", 1));
+        assertThat(text("evt.reltime")).isEqualTo("2500000000");
+        assertThat(text("evt.reltime.s")).isEqualTo("2");
+        feed(openExit(TS + 2_600_000_000L, 5, "/etc/group", 1));
+        assertThat(text("evt.deltatime")).isEqualTo("100000000");
+    }
+
+    @Test
     void capabilities_renderedAsLibsinspNames() {
         assertThat(ProcFields.caps(0)).isEmpty();
         assertThat(ProcFields.caps((1L << 21) | 1L)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
