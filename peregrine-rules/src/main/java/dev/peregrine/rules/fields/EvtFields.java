@@ -1,5 +1,6 @@
 package dev.peregrine.rules.fields;
 
+import dev.peregrine.capture.FdType;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import dev.peregrine.event.params.ParamDecoder;
@@ -105,6 +106,10 @@ final class EvtFields {
                 EventView v = ev(e).view();
                 return hasReturnValue(v) && add(out, DECODER.asLong(v, 0) < 0 ? 1 : 0);
             };
+            case "evt.count.error.file" -> errorCount(ErrorClass.FILE);
+            case "evt.count.error.net" -> errorCount(ErrorClass.NET);
+            case "evt.count.error.memory" -> errorCount(ErrorClass.MEMORY);
+            case "evt.count.error.other" -> errorCount(ErrorClass.OTHER);
             case "evt.count.exit" -> (e, out) -> {
                 int c = ev(e).view().type();
                 return add(out, FACTS.known(c) && !FACTS.enter[c] ? 1 : 0);
@@ -269,6 +274,39 @@ final class EvtFields {
 
     private static int paramIndex(int code, String name) {
         return FACTS.known(code) ? FACTS.table.paramIndex(code, name) : -1;
+    }
+
+    private enum ErrorClass { FILE, NET, MEMORY, OTHER }
+
+    /** libsinsp's {@code evt.count.error.*}: the failure count of events of one class (by fd type or event). */
+    private static Extractor errorCount(ErrorClass kind) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            EventView v = s.view();
+            int c = v.type();
+            if (!FACTS.known(c)) {
+                return false;
+            }
+            var f = s.thread() == null ? null : FdFields.fdOf(s);
+            boolean openFamily = c == FACTS.openX || c == FACTS.creatX || c == FACTS.openatX || c == FACTS.openat2X
+                    || c == FACTS.openByHandleAtX;
+            boolean netEvent = c == FACTS.accept5X || c == FACTS.accept46X || c == FACTS.connectX;
+            boolean fileFd = f != null && (f.type() == FdType.FILE
+                    || f.type() == FdType.FILE_V2
+                    || f.type() == FdType.DIRECTORY);
+            boolean netFd = f != null && (f.isInetSocket() || f.type() == FdType.UNIX_SOCK);
+            boolean counts = switch (kind) {
+                case FILE -> f != null ? fileFd : openFamily;
+                case NET -> f != null ? netFd : netEvent;
+                case MEMORY -> "memory".equals(FACTS.category[c]);
+                case OTHER -> f != null ? !fileFd && !netFd : !openFamily && !netEvent;
+            };
+            if (!counts || !hasReturnValue(v)) {
+                return false;
+            }
+            out.addLong(DECODER.asLong(v, 0) < 0 ? 1 : 0);
+            return true;
+        };
     }
 
     private enum OpenKind { READ, WRITE, EXEC, CREATE }

@@ -99,6 +99,7 @@ final class ProcFields {
             case "proc.cmdnargs" -> num(t -> t.args().size(), false);
             case "proc.cmdlenargs" -> num(t -> t.args().stream().mapToLong(String::length).sum(), false);
             case "proc.env" -> arg == null ? text(t -> String.join(" ", t.env())) : text(t -> t.envValue(arg));
+            case "proc.aenv" -> aenv(arg);
             case "proc.duration" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 ThreadState t = s.thread();
@@ -314,6 +315,50 @@ final class ProcFields {
                 }
             }
             return found == null ? str(out, "") : emit.emit(out, found);
+        };
+    }
+
+    /**
+     * libsinsp's {@code proc.aenv}: without key (or level 0) the process's environment; {@code [NAME]} the value
+     * in the nearest ancestor (parent first, up to 20 levels) that has it; {@code [N]} the environment of the N-th
+     * ancestor through the ptid chain.
+     */
+    private static Extractor aenv(String arg) {
+        boolean index = arg != null && !arg.isEmpty() && arg.chars().allMatch(Character::isDigit);
+        int level = index ? Integer.parseInt(arg) : -1;
+        if (arg == null || level == 0) {
+            return text(t -> String.join(" ", t.env()));
+        }
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            ThreadState t = s.thread();
+            if (t == null) {
+                return false;
+            }
+            ThreadState at = t.isMainThread() ? t : s.threads().mainThread(t);
+            if (at == null) {
+                return str(out, "");
+            }
+            if (!index) {
+                for (int j = 0; j < 20; j++) {
+                    at = s.threads().get(at.ptid());
+                    if (at == null) {
+                        break;
+                    }
+                    String v = at.envValue(arg);
+                    if (v != null && !v.isEmpty()) {
+                        return str(out, v);
+                    }
+                }
+                return str(out, "");
+            }
+            for (int j = 0; j < level; j++) {
+                at = s.threads().get(at.ptid());
+                if (at == null) {
+                    return false;
+                }
+            }
+            return str(out, String.join(" ", at.env()));
         };
     }
 

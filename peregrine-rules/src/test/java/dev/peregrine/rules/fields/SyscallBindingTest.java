@@ -235,6 +235,27 @@ class SyscallBindingTest {
     }
 
     @Test
+    void evtFields_errorCountsByClass() {
+        feed(openExit(TS, -13, "/root/x", 1));
+        assertThat(text("evt.count.error.file")).isEqualTo("1");
+        assertThat(extract("evt.count.error.net")).isNull();
+        assertThat(extract("evt.count.error.other")).isNull();
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("evt.count.error.file")).isEqualTo("0");
+    }
+
+    @Test
+    void procFields_aenv_nearestAncestorWithTheVariable() {
+        state.thread(INIT).setEnv(List.of("PATH=/sbin", "LANG=C"));
+        state.thread(BASH).setEnv(List.of("PATH=/bin"));
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("proc.env")).isEqualTo("PATH=/bin");
+        assertThat(extract("proc.env", "PATH").stringAt(0)).isEqualTo("/bin");
+        assertThat(extract("proc.aenv", "LANG").stringAt(0)).isEqualTo("C");
+        assertThat(extract("proc.aenv", "1").stringAt(0)).isEqualTo("PATH=/sbin LANG=C");
+    }
+
+    @Test
     void capabilities_renderedAsLibsinspNames() {
         assertThat(ProcFields.caps(0)).isEmpty();
         assertThat(ProcFields.caps((1L << 21) | 1L)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
