@@ -61,6 +61,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "-p", paramLabel = "FORMAT", description = "Print every event matching FILTER with FORMAT.")
     String format;
 
+    @Option(names = "--as-written", description = "With -p: events in the layouts the capture was written with, without"
+            + " converting old layouts (what sysdig 0.29 shows; Falco converts).")
+    boolean asWritten;
+
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The .scap file (plain or gzip).")
     Path capture;
 
@@ -89,7 +93,8 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (ConditionSyntaxException | CompileException e) {
             throw new UserError("filter error: " + e.getMessage(), 1);
         }
-        return printer.print(ReplayPipeline.withDefaults(), capture, out::println);
+        ReplayPipeline pipeline = ReplayPipeline.withDefaults();
+        return printer.print(asWritten ? pipeline.withEventsAsWritten() : pipeline, capture, out::println);
     }
 
     private ReplayStats alerts(PrintWriter out) throws Exception {

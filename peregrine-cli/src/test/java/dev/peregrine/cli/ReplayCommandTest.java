@@ -19,6 +19,14 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayPrint_asWritten_keepsEnterEventsOfOldLayouts() {
+        CliTest.Run converted = CliTest.run("replay", "-p", "%evt.num", capture("cat_write.scap"), "proc.name=cat");
+        CliTest.Run written = CliTest.run("replay", "--as-written", "-p", "%evt.num", capture("cat_write.scap"),
+                "proc.name=cat");
+        assertThat(written.out().lines().count()).isGreaterThan(converted.out().lines().count());
+    }
+
+    @Test
     void replayPrint_badFilter_errorExitOne() {
         CliTest.Run r = CliTest.run("replay", "-p", "%evt.type", capture("syscall.scap"), "proc.nme=cat");
         assertThat(r.exit()).isEqualTo(1);
