@@ -39,7 +39,8 @@ public final class SyscallBinding implements ExtractorBinding {
             case "group" -> GroupFields.bind(field);
             case "container", "k8s" -> ContainerFields.bind(field);
             case "fs" -> FsPathFields.bind(field);
-            case "fdlist", "span" -> null;
+            case "fdlist" -> FdListFields.bind(field);
+            case "span" -> null;
             default -> NONE;
         };
         if (x == null) {

@@ -256,6 +256,19 @@ class SyscallBindingTest {
     }
 
     @Test
+    void fdlistFields_pollExit_numbersNamesAndEnds() {
+        connect();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + 3 * 10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 3).putLong(0).putShort((short) 1).putLong(4).putShort((short) 1).putLong(9)
+                .putShort((short) 1);
+        feed(TestEvents.of("PPME_SYSCALL_POLL_X", TS + 5, BASH).i64(1).bytes(b.array()));
+        assertThat(text("fdlist.nums")).isEqualTo("0,4,9");
+        assertThat(text("fdlist.names")).isEqualTo("/dev/pts/0,127.0.0.1:40000->10.0.0.9:443,<NA>");
+        assertThat(text("fdlist.cips")).isEqualTo("127.0.0.1");
+        assertThat(text("fdlist.sports")).isEqualTo("443");
+    }
+
+    @Test
     void capabilities_renderedAsLibsinspNames() {
         assertThat(ProcFields.caps(0)).isEmpty();
         assertThat(ProcFields.caps((1L << 21) | 1L)).isEqualTo("CAP_CHOWN CAP_SYS_ADMIN");
@@ -320,9 +333,9 @@ class SyscallBindingTest {
 
     @Test
     void unsupported_unknownSyscallField_reported() throws FieldArgumentException {
-        ResolvedField f = catalog.resolve("fdlist.names", null).orElseThrow();
+        ResolvedField f = catalog.resolve("thread.exectime", null).orElseThrow();
         assertThat(binding.bind(f).extract(event, new Values())).isFalse();
-        assertThat(binding.unsupported()).contains("fdlist.names");
+        assertThat(binding.unsupported()).contains("thread.exectime");
     }
 
     @Test
