@@ -49,10 +49,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code configs/}, {@code outputs/} and to {@code ../scap}, {@code ../falco}), so relative paths resolve as upstream
  * and files a case writes ({@code ${WORKDIR}/file_output.txt}) stay out of the shared data. Time zone UTC.
  *
- * <p>Cases with a capture need {@code engine.kind=replay}. Until a {@link ReplayEngine} is registered, those that
- * reach the replay engine are skipped (JUnit "aborted") as {@link #PENDING_REPLAY}; those that fail before it (bad
- * configuration) are asserted like any other case. Falco's banner and help text cases are not applicable
- * ({@link #NOT_APPLICABLE}).
+ * <p>Cases with a capture run through {@code engine.kind=replay} and the registered {@link ReplayEngine}. Falco's
+ * banner and help text cases are not applicable ({@link #NOT_APPLICABLE}); cases whose expectation belongs to an
+ * older libs are checked against the current one ({@link #LIBS_DEVIATIONS}).
  */
 class FalcoConformanceTest {
     /* Implementation notes: regexes are Go RE2; the ones in the suite use only syntax java.util.regex reads the
@@ -71,11 +70,23 @@ class FalcoConformanceTest {
             "TestFalco_Cmd_Help/--help_flag",
             "asserts Falco's help text ('falco [OPTION...]', gVisor options); Peregrine prints its own usage");
 
-    /** Every runnable case with a capture: they need capture replay ({@code capture != null}). */
-    static final Set<String> PENDING_REPLAY = runnableCases().stream()
-            .filter(c -> c.hasNonNull("capture"))
-            .map(c -> c.get("id").asText())
-            .collect(Collectors.toUnmodifiableSet());
+    /**
+     * Cases whose upstream expectation describes Falco 0.42's libs, not the libs snapshot Peregrine follows
+     * (falcosecurity/libs 48dfd53): each is checked against the expectation under current libs instead, with the
+     * reason. They still fail when Peregrine's result changes.
+     */
+    static final Map<String, Deviation> LIBS_DEVIATIONS = Map.of(
+            "TestFalco_Legacy_CatchallOrder", new Deviation(
+                    "cat_write.scap is an old capture with enter events. libscap's converter at 48dfd53 (table.cpp: "
+                            + "PPME_SYSCALL_FSTAT_E/READ_E/CLOSE_E are C_ACTION_STORE, which returns CONVERSION_DROP) "
+                            + "folds the enter events of fstat, read and close into their exit events, so the "
+                            + "catch-all rule 'dev_null' sees 3 events where Falco 0.42 saw 6 (3 enter + 3 exit)",
+                    "{\"exit_code\": 0, \"detections_by_rule\": {\"open_dev_null\": 1, \"dev_null\": 3},"
+                            + " \"priorities_present\": [\"INFO\"]}"));
+
+    /** Why a case deviates and the expectation (same vocabulary as cases.yaml) that holds under current libs. */
+    record Deviation(String reason, String expectJson) {
+    }
 
     /** Outcome counts over the run, printed once at the end. */
     private static final Map<String, Integer> OUTCOMES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -86,7 +97,7 @@ class FalcoConformanceTest {
     @AfterAll
     static void printSummary() {
         System.out.println("falco-testing conformance: " + OUTCOMES.getOrDefault("passed", 0) + " passed, "
-                + OUTCOMES.getOrDefault("pending replay", 0) + " pending replay (skipped), "
+                + OUTCOMES.getOrDefault("passed with libs deviation", 0) + " passed with a documented libs deviation, "
                 + OUTCOMES.getOrDefault("not applicable", 0) + " not applicable (skipped), "
                 + OUTCOMES.getOrDefault("failed", 0) + " failed, of " + runnableCases().size() + " runnable cases");
     }
@@ -156,15 +167,11 @@ class FalcoConformanceTest {
         }
         Path workDir = layout();
         Run run = run(c, workDir);
-        boolean noEngine = ReplayEngine.discover() == ReplayEngine.UNAVAILABLE;
-        if (PENDING_REPLAY.contains(id) && run.replayed() && noEngine) {
-            OUTCOMES.merge("pending replay", 1, Integer::sum);
-            Assumptions.abort("PENDING_REPLAY: needs capture replay of " + c.get("capture").asText()
-                    + ", which this build does not have yet");
-        }
+        Deviation deviation = LIBS_DEVIATIONS.get(id);
+        JsonNode expect = deviation == null ? c.get("expect") : JSON.readTree(deviation.expectJson());
         try {
-            check(c.get("expect"), run, workDir);
-            OUTCOMES.merge("passed", 1, Integer::sum);
+            check(expect, run, workDir);
+            OUTCOMES.merge(deviation == null ? "passed" : "passed with libs deviation", 1, Integer::sum);
         } catch (AssertionError e) {
             OUTCOMES.merge("failed", 1, Integer::sum);
             throw e;
