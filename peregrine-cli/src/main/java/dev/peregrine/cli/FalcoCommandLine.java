@@ -90,6 +90,20 @@ final class FalcoCommandLine {
         this.log = new FalcoLogger(err, inv.clock(), inv.zone());
     }
 
+    /** {@return the rule-loading options a configuration sets: minimum priority, rule_matching, selectors} */
+    static LoadOptions loadOptions(FalcoConfig config, ExtractorBinding binding) {
+        return LoadOptions.defaults().withMinPriority(config.rules().minPriority())
+                .withRuleMatching(config.rules().ruleMatching()).withSelectors(config.rules().selectors())
+                .withBinding(binding);
+    }
+
+    /** {@return the alert format a configuration's outputs section sets} */
+    static AlertFormatOptions formatOptions(FalcoConfig.Outputs outputs, String hostname, List<AppendOutput> appends) {
+        return new AlertFormatOptions(outputs.json(), outputs.jsonIncludeOutput(), outputs.jsonIncludeTags(),
+                outputs.jsonIncludeMessage(), outputs.jsonIncludeOutputFields(), outputs.timeIso8601(), hostname,
+                appends);
+    }
+
     int run(List<String> args) {
         try {
             return runActions(args);
@@ -196,9 +210,7 @@ final class FalcoCommandLine {
             return listFields(o);
         }
         ExtractorBinding binding = config.engine().isReplay() ? replayEngine.binding() : ExtractorBinding.UNBOUND;
-        LoadOptions loadOptions = LoadOptions.defaults().withMinPriority(config.rules().minPriority())
-                .withRuleMatching(config.rules().ruleMatching()).withSelectors(config.rules().selectors())
-                .withBinding(binding);
+        LoadOptions loadOptions = loadOptions(config, binding);
         if (!o.validateFiles.isEmpty()) {
             return validate(o, config, loadOptions);
         }
@@ -492,9 +504,7 @@ final class FalcoCommandLine {
         }
         AlertFormatter formatter;
         try {
-            formatter = AlertFormatter.create(ruleset, new AlertFormatOptions(outputs.json(),
-                    outputs.jsonIncludeOutput(), outputs.jsonIncludeTags(), outputs.jsonIncludeMessage(),
-                    outputs.jsonIncludeOutputFields(), outputs.timeIso8601(), hostname, appends));
+            formatter = AlertFormatter.create(ruleset, formatOptions(outputs, hostname, appends));
         } catch (AlertFormatException e) {
             throw new Fatal(e.getMessage());
         }

@@ -1,20 +1,18 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.config.ConfigException;
+import dev.peregrine.cli.config.FalcoConfig;
+import dev.peregrine.cli.config.FalcoConfigLoader;
 import dev.peregrine.engine.EventPrinter;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
 import dev.peregrine.engine.ReplayStats;
-import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
-import dev.peregrine.outputs.format.AppendOutput;
 import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.load.BundledRules;
 import dev.peregrine.rules.load.FileLoadResult;
-import dev.peregrine.rules.load.LoadOptions;
 import dev.peregrine.rules.load.LoadOutcome;
-import dev.peregrine.rules.load.Priority;
-import dev.peregrine.rules.load.RuleMatching;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.syntax.ConditionSyntaxException;
@@ -22,10 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,8 +46,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")
     List<Path> rules = new ArrayList<>();
 
-    @Option(names = "-o", paramLabel = "KEY=VALUE", description = "json_output, json_include_output_property,"
-            + " json_include_tags_property, time_format_iso_8601, rule_matching, priority.")
+    @Option(names = "-o", paramLabel = "KEY=VALUE", description = "A falco.yaml key as Falco's -o (json_output, time_format_iso_8601,"
+            + " rule_matching, priority, rules[].disable.rule, append_output, ...).")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--json", description = "JSON alerts (json_output=true).")
@@ -101,25 +96,20 @@ final class ReplayCommand implements Callable<Integer> {
         if (!filter.isEmpty()) {
             throw new UserError("a FILTER is only accepted with -p", 1);
         }
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String kv : overrides) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UserError("-o expects key=value, got '" + kv + "'", 1);
-            }
-            o.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+        // The same configuration keys as falco.yaml and Falco's -o, over Falco's defaults (no config file).
+        List<String> options = new ArrayList<>(overrides);
+        if (json) {
+            options.add("json_output=true");
+        }
+        FalcoConfig config;
+        try {
+            config = FalcoConfigLoader.load(null, options, System.getenv(), Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), 1);
         }
         SyscallBinding binding = new SyscallBinding();
-        LoadOptions options = LoadOptions.defaults().withBinding(binding);
-        if (o.containsKey("rule_matching")) {
-            options = options.withRuleMatching(RuleMatching.valueOf(o.get("rule_matching").toUpperCase(Locale.ROOT)));
-        }
-        if (o.containsKey("priority")) {
-            options = options.withMinPriority(Priority.parse(o.get("priority"))
-                    .orElseThrow(() -> new UserError("unknown priority '" + o.get("priority") + "'", 1)));
-        }
         List<RulesSource> sources = rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules);
-        LoadOutcome outcome = RulesLoader.load(sources, options);
+        LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
         if (outcome.ruleset().isEmpty()) {
             for (FileLoadResult r : outcome.results()) {
                 spec.commandLine().getErr().println(r.summaryText());
@@ -127,16 +117,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UserError("rules could not be loaded", 1);
         }
         String hostname = ReplayPipeline.defaultHostname();
-        AlertFormatOptions format = new AlertFormatOptions(json || bool(o, "json_output", false),
-                bool(o, "json_include_output_property", true), bool(o, "json_include_tags_property", true), false,
-                true, bool(o, "time_format_iso_8601", false), hostname, List.of(AppendOutput.suggested()));
-        AlertFormatter formatter = AlertFormatter.create(outcome.ruleset().get(), format);
+        AlertFormatter formatter = AlertFormatter.create(outcome.ruleset().get(),
+                FalcoCommandLine.formatOptions(config.outputs(), hostname, config.outputs().appendOutputs()));
         return ReplayPipeline.withDefaults().replay(capture, outcome.ruleset().get(), binding,
                 new FormattingSink(formatter, a -> out.println(a.line())));
-    }
-
-    private static boolean bool(Map<String, String> o, String key, boolean dflt) {
-        String v = o.get(key);
-        return v == null ? dflt : v.equalsIgnoreCase("true");
     }
 }
