@@ -12,3 +12,5 @@ if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" ]]; then
   exit 2
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own libraries (Guava) call sun.misc.Unsafe, which Java 25 warns about on every build; allow it quietly.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"

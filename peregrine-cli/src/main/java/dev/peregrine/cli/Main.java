@@ -1,12 +1,13 @@
 package dev.peregrine.cli;
 
 import dev.peregrine.cli.replay.ReplayEngine;
-import dev.peregrine.rules.load.BundledRules;
-import dev.peregrine.rules.load.FileLoadResult;
-import dev.peregrine.rules.load.LoadOptions;
-import dev.peregrine.rules.load.LoadOutcome;
-import dev.peregrine.rules.load.RulesLoader;
+import dev.peregrine.engine.ReplayStats;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -30,26 +31,54 @@ public final class Main implements Runnable {
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The capture bundled in the jar, replayed by the main job when live capture is not available. */
+    static final String SAMPLE_CAPTURE = "/dev/peregrine/cli/sample/curl_google.scap";
+
     /**
-     * The main job with embedded defaults. Until capture lands (see README "Status"), it loads and compiles the
-     * bundled default ruleset and reports it, so a fresh install shows at once that the engine works.
+     * The main job with embedded defaults: the bundled ruleset over events. Live capture is not available yet (see
+     * README "Status"), so it replays the bundled sample capture, prints the alerts as Falco would, and a summary.
      */
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        long start = System.nanoTime();
-        LoadOutcome outcome = RulesLoader.load(List.of(BundledRules.stable()), LoadOptions.defaults());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        for (FileLoadResult r : outcome.results()) {
-            out.println(r.summaryText());
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("peregrine: live capture is not available in this version; replaying the bundled sample capture"
+                + " (curl fetching google.com) with Falco's stable rules.");
+        err.flush();
+        Path sample = extractSample();
+        try {
+            ReplayCommand replay = new ReplayCommand();
+            CommandLine cli = new CommandLine(replay);
+            cli.setOut(out);
+            cli.setErr(err);
+            int code = cli.execute(sample.toString());
+            ReplayStats stats = replay.lastStats();
+            if (stats != null) {
+                out.printf("Replayed %d events: %d alerts. Try: peregrine replay -r RULES CAPTURE | peregrine rules"
+                        + " validate FILE | peregrine fields | peregrine --help%n", stats.eventsRead(), stats.alerts());
+            }
+            out.flush();
+            spec.commandLine().setExecutionResult(code);
+        } finally {
+            try {
+                Files.deleteIfExists(sample);
+            } catch (IOException e) {
+                // a leftover temporary file is harmless
+            }
         }
-        outcome.ruleset().ifPresent(rs -> out.printf(
-                "Bundled ruleset compiled in %d ms: %d rules (%d enabled), %d macros, %d lists.%n", millis,
-                rs.rules().size(), rs.enabledRules().size(), rs.macroCount(), rs.listCount()));
-        out.println("Event capture (live eBPF and .scap replay) is not available yet in this version.");
-        out.println("Try: peregrine rules list | peregrine rules validate FILE... | peregrine fields | peregrine --help");
-        out.flush();
-        spec.commandLine().setExecutionResult(outcome.exitCode());
+    }
+
+    private static Path extractSample() {
+        try (InputStream in = Main.class.getResourceAsStream(SAMPLE_CAPTURE)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled sample capture missing from the jar");
+            }
+            Path tmp = Files.createTempFile("peregrine-sample", ".scap");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        } catch (IOException e) {
+            throw new UserError("cannot extract the bundled sample capture: " + e.getMessage(), 1);
+        }
     }
 
     public static void main(String[] args) {

@@ -43,6 +43,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private ReplayStats lastStats;
+
+    /** {@return the figures of the last replay this command ran, or null} */
+    ReplayStats lastStats() {
+        return lastStats;
+    }
+
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")
     List<Path> rules = new ArrayList<>();
 
@@ -74,6 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UserError("cannot read capture file " + capture, 1);
         }
         ReplayStats stats = format != null ? print(out) : alerts(out);
+        lastStats = stats;
         out.flush();
         stats.problem().ifPresent(p -> err.println(p.render()));
         err.flush();

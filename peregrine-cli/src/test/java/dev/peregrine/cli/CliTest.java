@@ -133,10 +133,21 @@ class CliTest {
     }
 
     @Test
-    void noArguments_compilesBundledRuleset() {
+    void noArguments_replaysBundledSampleWithBundledRules() {
         Run run = run();
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("falco_rules.yaml: Ok").contains("25 rules");
+        assertThat(run.err()).contains("replaying the bundled sample capture");
+        // 1,536 blocks in the file; the converter folds enter events into exits (see scap-compat.md).
+        assertThat(run.out()).containsPattern("Replayed [1-9][0-9]* events: 0 alerts");
+    }
+
+    @Test
+    void sampleCapture_isByteCopyOfUpstream() throws Exception {
+        byte[] expected = Files.readAllBytes(upstream().resolve("scap/libs_curl_google.scap"));
+        try (var in = Main.class.getResourceAsStream(Main.SAMPLE_CAPTURE)) {
+            assertThat(in).isNotNull();
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
     }
 
     @Test
