@@ -386,21 +386,21 @@ public final class StateEngine {
                 s.setDev(r.dev());
             }
             case FdInfo.Ipv4Socket v -> {
-                s.setL4proto(v.l4proto());
+                s.setL4proto(l4FromScap(v.l4proto()));
                 s.setIpv4Tuple(ipv4(v.sip()), v.sport(), ipv4(v.dip()), v.dport());
-                s.setConnected(v.l4proto() == FdState.L4_TCP);
+                s.setConnected(s.l4proto() == FdState.L4_TCP);
                 s.setName(ipv4TupleName(s.sip(), s.sport(), s.dip(), s.dport()));
             }
             case FdInfo.Ipv4ServerSocket v -> {
-                s.setL4proto(v.l4proto());
+                s.setL4proto(l4FromScap(v.l4proto()));
                 s.setIpv4Server(ipv4(v.ip()), v.port());
                 s.setName(InetText.ipv4(s.sip()) + ":" + v.port());
             }
             case FdInfo.Ipv6Socket v -> {
                 byte[] sip = v.sip().getAddress();
                 byte[] dip = v.dip().getAddress();
-                s.setL4proto(v.l4proto());
-                s.setConnected(v.l4proto() == FdState.L4_TCP);
+                s.setL4proto(l4FromScap(v.l4proto()));
+                s.setConnected(s.l4proto() == FdState.L4_TCP);
                 if (InetText.isIpv4Mapped(sip) && InetText.isIpv4Mapped(dip)) {
                     s.setType(FdType.IPV4_SOCK);
                     s.setIpv4Tuple(InetText.mappedIpv4(sip), v.sport(), InetText.mappedIpv4(dip), v.dport());
@@ -411,7 +411,7 @@ public final class StateEngine {
                 }
             }
             case FdInfo.Ipv6ServerSocket v -> {
-                s.setL4proto(v.l4proto());
+                s.setL4proto(l4FromScap(v.l4proto()));
                 byte[] ip = v.ip().getAddress();
                 s.setIpv6Server(ip, v.port());
                 s.setName(InetText.ipv6(ip) + ":" + v.port());
@@ -423,6 +423,20 @@ public final class StateEngine {
             }
         }
         return s;
+    }
+
+    /**
+     * Converts a fd list's {@code scap_l4_proto} (0 unknown, 1 not applicable, 2 TCP, 3 UDP, 4 ICMP, 5 raw) to the
+     * {@link FdState} codes, which leave out "not applicable".
+     */
+    static int l4FromScap(int scap) {
+        return switch (scap) {
+            case 2 -> FdState.L4_TCP;
+            case 3 -> FdState.L4_UDP;
+            case 4 -> FdState.L4_ICMP;
+            case 5 -> FdState.L4_RAW;
+            default -> FdState.L4_UNKNOWN;
+        };
     }
 
     private static int ipv4(Inet4Address a) {

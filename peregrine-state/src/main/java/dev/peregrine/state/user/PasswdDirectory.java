@@ -55,6 +55,22 @@ public final class PasswdDirectory implements UserDirectory {
         return Optional.ofNullable(groups.get(gid));
     }
 
+    /** {@return every user of {@code etc/passwd}, by ascending uid (the first entry of a uid wins)} */
+    public List<UserInfo> allUsers() {
+        if (users == null) {
+            users = readUsers(root.resolve("etc/passwd"));
+        }
+        return users.values().stream().sorted(java.util.Comparator.comparingLong(UserInfo::uid)).toList();
+    }
+
+    /** {@return every group of {@code etc/group}, by ascending gid (the first entry of a gid wins)} */
+    public List<GroupInfo> allGroups() {
+        if (groups == null) {
+            groups = readGroups(root.resolve("etc/group"));
+        }
+        return groups.values().stream().sorted(java.util.Comparator.comparingLong(GroupInfo::gid)).toList();
+    }
+
     /** Forgets what was read; the next lookup reads the files again. */
     public void refresh() {
         users = null;
