@@ -56,6 +56,22 @@ class StateEngineTest {
     }
 
     @Test
+    void onBlock_fdListSockets_scapL4protoCodesMapped() throws Exception {
+        Inet4Address a = (Inet4Address) InetAddress.getByName("10.0.0.1");
+        Inet4Address b = (Inet4Address) InetAddress.getByName("10.0.0.2");
+        // scap_l4_proto in capture fd lists: 2 TCP, 3 UDP (not FdState's codes).
+        engine.onBlock(new ScapBlock.Fds(0, BlockType.FDL_V2, BASH, List.of(
+                new FdInfo.Ipv4Socket(20, 1, a, b, 40000, 80, 2),
+                new FdInfo.Ipv4Socket(21, 2, a, b, 40001, 53, 3),
+                new FdInfo.Ipv4ServerSocket(22, 3, a, 8080, 2))));
+        ThreadState bash = engine.thread(BASH);
+        assertThat(engine.fds(bash).get(20).l4proto()).isEqualTo(FdState.L4_TCP);
+        assertThat(engine.fds(bash).get(20).l4protoName()).isEqualTo("tcp");
+        assertThat(engine.fds(bash).get(21).l4proto()).isEqualTo(FdState.L4_UDP);
+        assertThat(engine.fds(bash).get(22).l4proto()).isEqualTo(FdState.L4_TCP);
+    }
+
+    @Test
     void onBlock_orphanInProcessList_parentBecomesZero() {
         engine.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
                 ThreadInfo.builder().tid(500).pid(500).ptid(499).comm("orphan").build())));

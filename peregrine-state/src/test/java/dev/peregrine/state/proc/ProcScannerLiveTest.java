@@ -115,6 +115,28 @@ class ProcScannerLiveTest {
     }
 
     @Test
+    void scan_pipeAndSelector_fifoAndEventpollDescriptors() throws IOException {
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+            java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+            try {
+                List<FdInfo> fds = new ProcScanner().scan().fds().get(PID);
+
+                assertThat(fds).anySatisfy(f -> {
+                    assertThat(f.type()).isEqualTo(FdType.FIFO);
+                    assertThat(((FdInfo.Named) f).name()).isEqualTo("pipe:[" + f.ino() + "]");
+                });
+                assertThat(fds).anySatisfy(f -> {
+                    assertThat(f.type()).isEqualTo(FdType.EVENTPOLL);
+                    assertThat(((FdInfo.Named) f).name()).isEmpty();
+                });
+            } finally {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        }
+    }
+
+    @Test
     void scanInto_engine_knowsTheJvmAndItsDescriptors(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("engine.txt");
         Files.writeString(file, "y");

@@ -35,6 +35,21 @@ class PasswdDirectoryTest {
     }
 
     @Test
+    void allUsersAndGroups_passwdAndGroupFiles_sortedByIdFirstEntryWins() throws IOException {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), """
+                alice:x:1000:1000::/home/alice:/bin/zsh
+                root:x:0:0:root:/root:/bin/bash
+                alias:x:1000:1000::/home/alias:/bin/sh
+                short:x:5
+                """);
+        Files.writeString(root.resolve("etc/group"), "staff:x:50:alice\nroot:x:0:\n");
+        PasswdDirectory d = new PasswdDirectory(root);
+        assertThat(d.allUsers()).extracting(u -> u.name()).containsExactly("root", "alice");
+        assertThat(d.allGroups()).extracting(g -> g.name()).containsExactly("root", "staff");
+    }
+
+    @Test
     void user_missingFiles_empty_andRefreshRereads() throws IOException {
         PasswdDirectory d = new PasswdDirectory(root);
         assertThat(d.user(0)).isEmpty();
