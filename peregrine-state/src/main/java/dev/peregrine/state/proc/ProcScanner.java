@@ -66,6 +66,8 @@ public final class ProcScanner {
      *   by inode in tcp/udp/raw/unix/netlink (+ tcp6/udp6/raw6) of the process' network namespace, read once per
      *   namespace; an inet socket whose remote address is zero is a server socket. A socket found in no table is
      *   left out, as libscap does.
+     * - Caches per scan: socket tables per network namespace (inode of ns/net), devices per mount id (unique
+     *   system-wide, so a process' mountinfo is read only for an id not seen yet), cgroup v2 resolutions per path.
      *
      * Deviations, on purpose:
      * - libscap drops a process whose cwd, environ, root or loginuid cannot be read; Falco runs as root, where that
@@ -73,8 +75,8 @@ public final class ProcScanner {
      *   started earlier need at least their name and credentials.
      * - fdlimit comes from the soft "Max open files" of /proc/PID/limits instead of prlimit(2) (same value).
      * - exe_writable: libscap switches the thread's euid/egid and calls faccessat(W_OK); Java cannot switch ids, so
-     *   the owner test is exact and the rest is checked on the mode bits (root: writable unless on a read-only
-     *   mount is not detected; root counts as able to write any file, as CAP_DAC_OVERRIDE allows).
+     *   the owner test is exact and the rest is checked on the mode bits (group, then other). Root counts as able
+     *   to write any file (CAP_DAC_OVERRIDE); a read-only mount, which makes faccessat fail, is not detected.
      * - cgroup v1 paths are taken as listed (libscap re-prefixes them with its own cgroup when it runs inside a
      *   cgroup namespace). cgroup v2 entries are resolved to one subsys=path per controller found in
      *   cgroup.controllers from the cgroup up to the root, as libscap does.
@@ -230,7 +232,10 @@ public final class ProcScanner {
         final List<ThreadInfo> threads = new ArrayList<>();
         final Map<Long, List<FdInfo>> fds = new LinkedHashMap<>();
         final Map<Long, Map<Long, LongFunction<FdInfo>>> socketsByNetNs = new HashMap<>();
-        final Map<Path, Map<Long, Long>> devByMountInfo = new HashMap<>();
+        /** Mount ids are unique system-wide: one mountinfo read per id not seen yet (libscap's m_dev_list). */
+        final Map<Long, Long> devByMountId = new HashMap<>();
+        /** Resolved cgroup v2 entries by cgroup path. */
+        final Map<String, List<String>> cgroupV2 = new HashMap<>();
         int skipped;
         int degraded;
         boolean truncated;
@@ -283,7 +288,7 @@ public final class ProcScanner {
         b.vtid(st.vtid).vpid(st.vpid).pgid(st.pgid).vpgid(st.vpgid);
         b.sid(st.sid).tty(st.tty).pfminor(st.pfminor).pfmajor(st.pfmajor);
         b.fdlimit(readFdLimit(dir.resolve("limits")));
-        b.cgroups(readCgroups(dir.resolve("cgroup")));
+        b.cgroups(readCgroups(dir.resolve("cgroup"), run));
         FileTime initCtime = ctime(dir.resolve("root/proc/1/cmdline"));
         b.pidnsInitStartTs(initCtime == null ? 0 : nanos(initCtime));
         String root = readLink(dir.resolve("root"));
@@ -461,7 +466,7 @@ public final class ProcScanner {
         return v == null ? ThreadInfo.UNSET_LOGINUID : v & 0xFFFF_FFFFL;
     }
 
-    private List<String> readCgroups(Path file) {
+    private List<String> readCgroups(Path file, Run run) {
         String text = readText(file);
         if (text == null) {
             return List.of();
@@ -478,7 +483,7 @@ public final class ProcScanner {
             String path = line.substring(c2 + 1);
             if (subsystems.isEmpty()) {
                 if (id.equals("0")) {
-                    resolveV2(path, out);
+                    out.addAll(run.cgroupV2.computeIfAbsent(path, this::resolveV2));
                 }
                 continue;
             }
@@ -492,11 +497,12 @@ public final class ProcScanner {
     }
 
     /** cgroup v2: each controller enabled from the cgroup up to the root, named with the level it was found at. */
-    private void resolveV2(String cgroup, List<String> out) {
+    private List<String> resolveV2(String cgroup) {
         Path mount = cgroup2Mount();
-        if (mount == null) {
-            return;
+        if (mount == null || !cgroup.startsWith("/")) {
+            return List.of();
         }
+        List<String> out = new ArrayList<>();
         List<String> found = new ArrayList<>();
         String level = cgroup;
         while (true) {
@@ -515,6 +521,7 @@ public final class ProcScanner {
             int slash = level.lastIndexOf('/');
             level = slash <= 0 ? "/" : level.substring(0, slash);
         }
+        return List.copyOf(out);
     }
 
     private Path cgroup2MountCache;
@@ -691,8 +698,13 @@ public final class ProcScanner {
 
     /** {@return the device of mount {@code mountId} in a mountinfo file, glibc makedev truncated to 32 bits} */
     private static long device(Path mountinfo, long mountId, Run run) {
-        Map<Long, Long> devs = run.devByMountInfo.computeIfAbsent(mountinfo, ProcScanner::readMountDevices);
-        return devs.getOrDefault(mountId, 0L);
+        Long dev = run.devByMountId.get(mountId);
+        if (dev == null) {
+            run.devByMountId.putAll(readMountDevices(mountinfo));
+            dev = run.devByMountId.getOrDefault(mountId, 0L);
+            run.devByMountId.putIfAbsent(mountId, dev);
+        }
+        return dev;
     }
 
     private static Map<Long, Long> readMountDevices(Path mountinfo) {
