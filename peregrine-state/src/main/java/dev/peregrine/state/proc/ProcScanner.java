@@ -153,6 +153,7 @@ public final class ProcScanner {
     private final Path procRoot;
     private final Path hostRoot;
     private final boolean withInterfaces;
+    private final int maxThreads;
 
     /** Creates a scanner over {@code /proc} and the users of {@code /etc}, with the machine's interfaces. */
     public ProcScanner() {
@@ -167,9 +168,21 @@ public final class ProcScanner {
      * @param withInterfaces whether to list this machine's network interfaces (they do not come from procRoot)
      */
     public ProcScanner(Path procRoot, Path hostRoot, boolean withInterfaces) {
+        this(procRoot, hostRoot, withInterfaces, MAX_THREADS);
+    }
+
+    /**
+     * Creates a scanner reading at most {@code maxThreads} threads (the state engine's thread table bound, at most
+     * {@link #MAX_THREADS}).
+     */
+    public ProcScanner(Path procRoot, Path hostRoot, boolean withInterfaces, int maxThreads) {
         this.procRoot = requireNonNull(procRoot, "procRoot is null");
         this.hostRoot = requireNonNull(hostRoot, "hostRoot is null");
         this.withInterfaces = withInterfaces;
+        if (maxThreads < 1 || maxThreads > MAX_THREADS) {
+            throw new IllegalArgumentException("maxThreads must be in [1, " + MAX_THREADS + "]: " + maxThreads);
+        }
+        this.maxThreads = maxThreads;
     }
 
     /** Scans and feeds the result to {@code engine} as a capture's state blocks; {@return the scan} */
@@ -186,7 +199,7 @@ public final class ProcScanner {
         Run run = new Run();
         List<Path> pids = numericEntries(procRoot);
         for (Path pidDir : pids) {
-            if (run.threads.size() >= MAX_THREADS) {
+            if (run.threads.size() >= maxThreads) {
                 run.truncated = true;
                 break;
             }
@@ -201,7 +214,7 @@ public final class ProcScanner {
                 if (ttid == tid) {
                     continue;
                 }
-                if (run.threads.size() >= MAX_THREADS) {
+                if (run.threads.size() >= maxThreads) {
                     run.truncated = true;
                     break;
                 }

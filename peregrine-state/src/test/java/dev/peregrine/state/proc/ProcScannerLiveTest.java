@@ -137,6 +137,34 @@ class ProcScannerLiveTest {
     }
 
     @Test
+    void scan_memfd_memfdDescriptorNamedByItsLink() throws Throwable {
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.invoke.MethodHandle memfdCreate = linker.downcallHandle(
+                linker.defaultLookup().find("memfd_create").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT));
+        java.lang.invoke.MethodHandle close = linker.downcallHandle(
+                linker.defaultLookup().find("close").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.JAVA_INT));
+        int fd;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            fd = (int) memfdCreate.invokeExact(arena.allocateFrom("peregrine-scan"), 0);
+        }
+        assertThat(fd).isNotNegative();
+        try {
+            List<FdInfo> fds = new ProcScanner().scan().fds().get(PID);
+
+            assertThat(fds).filteredOn(f -> f.fd() == fd).singleElement().satisfies(f -> {
+                assertThat(f.type()).isEqualTo(FdType.MEMFD);
+                assertThat(((FdInfo.Named) f).name()).startsWith("/memfd:peregrine-scan");
+            });
+        } finally {
+            int ignored = (int) close.invokeExact(fd);
+        }
+    }
+
+    @Test
     void scanInto_engine_knowsTheJvmAndItsDescriptors(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("engine.txt");
         Files.writeString(file, "y");

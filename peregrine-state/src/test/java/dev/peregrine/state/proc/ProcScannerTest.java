@@ -2,6 +2,7 @@ package dev.peregrine.state.proc;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.capture.FdInfo;
 import dev.peregrine.capture.FdType;
@@ -270,6 +271,22 @@ class ProcScannerTest {
                 new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(1000, 1000, "user", "/home/user", "/bin/sh"));
         assertThat(scan.groups()).containsExactly(new GroupInfo(0, "root"), new GroupInfo(100, "users"));
         assertThat(scan.interfaces()).isEmpty();
+    }
+
+    @Test
+    void scan_maxThreadsReached_truncatedWithProcessFdsKept() {
+        ProcScan scan = new ProcScanner(proc, host, false, 2).scan();
+
+        assertThat(scan.threads()).extracting(ThreadInfo::tid).containsExactly(100L, 101L);
+        assertThat(scan.truncated()).isTrue();
+        assertThat(scan.fds()).containsOnlyKeys(100L);
+    }
+
+    @Test
+    void constructor_maxThreadsOutOfRange_rejected() {
+        assertThatThrownBy(() -> new ProcScanner(proc, host, false, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxThreads must be in [1, 262144]: 0");
     }
 
     @Test
