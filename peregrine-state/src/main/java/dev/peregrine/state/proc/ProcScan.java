@@ -10,6 +10,7 @@ import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public record ProcScan(
         threads = List.copyOf(threads);
         Map<Long, List<FdInfo>> copy = new LinkedHashMap<>();
         requireNonNull(fds, "fds is null").forEach((pid, list) -> copy.put(pid, List.copyOf(list)));
-        fds = java.util.Collections.unmodifiableMap(copy);
+        fds = Collections.unmodifiableMap(copy);
         interfaces = List.copyOf(interfaces);
         users = List.copyOf(users);
         groups = List.copyOf(groups);

@@ -197,6 +197,7 @@ public final class ProcScanner {
     public ProcScan scan() {
         long start = System.nanoTime();
         Run run = new Run();
+        cgroup2MountRead = false; // mounts may have changed since the last scan
         List<Path> pids = numericEntries(procRoot);
         for (Path pidDir : pids) {
             if (run.threads.size() >= maxThreads) {
