@@ -914,7 +914,9 @@ public final class ProcScanner {
                     int prefix = a.getNetworkPrefixLength();
                     if (addr instanceof Inet4Address v4) {
                         Inet4Address mask = (Inet4Address) inet(mask(4, prefix));
-                        Inet4Address bcast = a.getBroadcast() instanceof Inet4Address b ? b : (Inet4Address) inet(new byte[4]);
+                        Inet4Address bcast = a.getBroadcast() instanceof Inet4Address b
+                                ? b
+                                : (Inet4Address) inet(new byte[4]);
                         out.add(new NetInterface.Ipv4(ni.getName(), v4, mask, bcast, 0));
                     } else if (addr instanceof Inet6Address v6) {
                         Inet6Address plain = (Inet6Address) inet(v6.getAddress());

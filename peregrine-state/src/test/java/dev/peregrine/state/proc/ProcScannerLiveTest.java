@@ -208,6 +208,18 @@ class ProcScannerLiveTest {
     }
 
     @Test
+    void scan_interfaces_loopbackWithNetmask() throws IOException {
+        List<dev.peregrine.capture.NetInterface> interfaces = new ProcScanner().scan().interfaces();
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                interfaces.stream().anyMatch(i -> i.name().equals("lo")), "no loopback interface");
+        assertThat(interfaces).contains(new dev.peregrine.capture.NetInterface.Ipv4("lo",
+                (java.net.Inet4Address) InetAddress.getByName("127.0.0.1"),
+                (java.net.Inet4Address) InetAddress.getByName("255.0.0.0"),
+                (java.net.Inet4Address) InetAddress.getByName("0.0.0.0"), 0));
+    }
+
+    @Test
     void scan_repeated_reportsTiming() {
         ProcScanner scanner = new ProcScanner();
         scanner.scan(); // warm up
