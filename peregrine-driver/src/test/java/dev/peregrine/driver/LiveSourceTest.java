@@ -1,0 +1,173 @@
+package dev.peregrine.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.peregrine.capture.CaptureSource.Next;
+import dev.peregrine.event.Event;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loads the real driver (root, BTF and the compiled object needed; skipped otherwise) and checks live events. */
+class LiveSourceTest {
+    private static final int OPENAT_2_X = 307;
+    private static final int CLOSE_X = 5;
+    private static final int CONNECT_X = 23;
+    private static final int EXECVE_19_X = 293;
+    private static final int PROCEXIT_1_E = 186;
+    private static final List<Integer> CLONE_EXITS = List.of(223, 225, 227, 335);
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static LiveSource source;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void openDriver() {
+        var reason = LiveSource.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
+        source = LiveSource.open(LiveSource.Options.defaults());
+    }
+
+    @AfterAll
+    static void closeDriver() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    /** Reads events until one matches, copying each, and returns the copies read (the match last). */
+    private static List<Event> readUntil(Predicate<Event> wanted) {
+        List<Event> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (source.next() == Next.EVENT) {
+                Event e = Event.copyOf(source.event());
+                seen.add(e);
+                if (wanted.test(e)) {
+                    return seen;
+                }
+            }
+        }
+        throw new AssertionError("no matching event within 10 s among " + seen.size() + " events");
+    }
+
+    private static String str(Event e, int i) {
+        return e.param(i).asString();
+    }
+
+    private static long u64(Event e, int i) {
+        return ByteBuffer.wrap(e.param(i).bytes()).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static long u32(Event e, int i) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(e.param(i).bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    }
+
+    @Test
+    void open_tempFileOpenedAndClosed_openatAndCloseEventsCarryPathFdAndInode() throws Exception {
+        Path file = Files.writeString(dir.resolve("live-open.txt"), "x");
+        long ino = (long) Files.getAttribute(file, "unix:ino");
+        try (InputStream in = Files.newInputStream(file)) {
+            assertThat(in.read()).isEqualTo('x');
+        }
+        // Files.writeString opened it for writing first; the read-only open is the one checked.
+        Event open = readUntil(e -> e.type() == OPENAT_2_X && str(e, 2).equals(file.toString())
+                && (u32(e, 3) & 3) == 1).getLast();
+        long fd = u64(open, 0);
+        assertThat(fd).isNotNegative();
+        assertThat(open.params()).hasSize(7);
+        assertThat(open.param(0).length()).isEqualTo(8);
+        assertThat(u64(open, 1)).as("dirfd AT_FDCWD").isEqualTo(-100);
+        assertThat(u64(open, 6)).as("ino").isEqualTo(ino);
+        long tid = open.tid();
+        assertThat(open.ts()).isCloseTo(System.currentTimeMillis() * 1_000_000L,
+                Offset.offset(TimeUnit.SECONDS.toNanos(30)));
+        Event close = readUntil(e -> e.type() == CLOSE_X && e.tid() == tid && u64(e, 1) == fd).getLast();
+        assertThat(u64(close, 0)).as("close res").isZero();
+    }
+
+    @Test
+    void exec_binTrue_execveCloneAndProcexitEvents() throws Exception {
+        Process p = new ProcessBuilder("/bin/true", "live-arg").start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long pid = p.pid();
+        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        assertThat(seen).anySatisfy(e -> {
+            assertThat(CLONE_EXITS).contains(e.type());
+            assertThat(u64(e, 0)).as("clone res in the parent").isEqualTo(pid);
+        });
+        assertThat(seen).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EXECVE_19_X);
+            assertThat(e.tid()).isEqualTo(pid);
+            assertThat(e.params()).hasSize(31);
+            assertThat(u64(e, 0)).as("res").isZero();
+            assertThat(str(e, 1)).as("exe").isEqualTo("/bin/true");
+            assertThat(str(e, 2)).as("args").isEqualTo("live-arg");
+            assertThat(u64(e, 4)).as("pid").isEqualTo(pid);
+            assertThat(str(e, 13)).as("comm").isEqualTo("true");
+            assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
+        });
+        assertThat(u64(seen.getLast(), 0)).as("exit status").isZero();
+    }
+
+    @Test
+    void connect_loopbackPort_connectEventCarriesSockaddr() throws Exception {
+        // A connect without timeout is a blocking connect(2): res 0 (with a timeout the JDK gets EINPROGRESS).
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            assertThat(client.isConnected()).isTrue();
+            int port = server.getLocalPort();
+            Event c = readUntil(e -> e.type() == CONNECT_X && portOf(e) == port).getLast();
+            assertThat(u64(c, 0)).as("res").isZero();
+            byte[] addr = c.param(3).bytes();
+            // The JDK connects from an IPv6 socket when the host has IPv6: then the address is ::ffff:127.0.0.1.
+            if (addr[0] == 2) {
+                assertThat(addr).hasSize(7);
+                assertThat(Arrays.copyOfRange(addr, 1, 5)).containsExactly(127, 0, 0, 1);
+            } else {
+                assertThat(addr[0]).as("PPM_AF_INET6").isEqualTo((byte) 10);
+                assertThat(addr).hasSize(19);
+                assertThat(Arrays.copyOfRange(addr, 1, 17))
+                        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1);
+            }
+        }
+    }
+
+    /** {@return the port of the PT_SOCKADDR in param 3 (IPv4 or IPv6), or -1 for other families} */
+    private static int portOf(Event e) {
+        byte[] a = e.param(3).bytes();
+        ByteBuffer b = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+        if (a.length == 7 && a[0] == 2) {
+            return Short.toUnsignedInt(b.getShort(5));
+        }
+        if (a.length == 19 && a[0] == 10) {
+            return Short.toUnsignedInt(b.getShort(17));
+        }
+        return -1;
+    }
+
+    @Test
+    void drops_afterLightLoad_countedPerCpuAndZero() {
+        long[] drops = source.drops();
+        assertThat(drops).hasSizeGreaterThanOrEqualTo(source.ringCount());
+        assertThat(source.malformedCount()).isZero();
+    }
+}
