@@ -93,12 +93,17 @@ public final class LiveSource implements CaptureSource {
      * merge scap does over its per-CPU buffers: events produced on different CPUs within the same instant can still
      * arrive out of order by a few nanoseconds relative to events not yet committed.
      *
-     * Waiting: poll(2) on all ring fds; the kernel's ringbuf poll reports readable whenever producer != consumer,
-     * so there is no lost wake-up between the last peek and the poll.
+     * Waiting: the driver writes records without waking the reader (a wake-up per record costs the producing
+     * syscall an irq_work), except when a ring is more than half full. So an idle reader sleeps in poll(2) on all
+     * ring fds for a backoff that starts at 1 ms and doubles up to MAX_BACKOFF_MILLIS: a burst is picked up within
+     * a millisecond, an idle system costs a few wake-ups per second, and a filling ring wakes the reader at once.
+     * The kernel's ringbuf poll reports readable whenever producer != consumer, so a record committed between the
+     * last peek and the poll is never slept over.
      */
 
     private static final String[] ATTACHED = {"sys_exit_dispatch", "sched_exec", "sched_exit"};
     private static final int POLLFD_BYTES = 8;
+    private static final int MAX_BACKOFF_MILLIS = 16;
 
     private final Options options;
     private final BpfObject object;
@@ -111,6 +116,7 @@ public final class LiveSource implements CaptureSource {
     private final BpfMap dropsMap;
     private final EventView view = EventView.forTable(EventTable.get());
     private int delivered = -1;
+    private int backoffMillis = 1;
     private long eventCount;
     private long malformed;
     private boolean closed;
@@ -226,13 +232,18 @@ public final class LiveSource implements CaptureSource {
             delivered = -1;
         }
         int best = pickHead();
-        if (best < 0 && options.pollMillis() > 0) {
-            Libbpf.poll(pollFds, rings.length, options.pollMillis());
+        long waitedMillis = 0;
+        while (best < 0 && waitedMillis < options.pollMillis()) {
+            int wait = (int) Math.min(backoffMillis, options.pollMillis() - waitedMillis);
+            Libbpf.poll(pollFds, rings.length, wait);
+            waitedMillis += wait;
+            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
             best = pickHead();
         }
         if (best < 0) {
             return Next.TIMEOUT;
         }
+        backoffMillis = 1;
         delivered = best;
         eventCount++;
         return Next.EVENT;

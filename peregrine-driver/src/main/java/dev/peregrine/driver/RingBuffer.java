@@ -23,6 +23,7 @@ public final class RingBuffer implements AutoCloseable {
     private static final int BUSY_BIT = 1 << 31;
     private static final int DISCARD_BIT = 1 << 30;
     private static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
+    private static final int PUBLISH_EVERY_RECORDS = 64;
 
     private static final VarHandle LONG_AT = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT_AT = ValueLayout.JAVA_INT.varHandle();
@@ -30,10 +31,11 @@ public final class RingBuffer implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * The consumer position is cached in a field; the shared page is written only by consume() (release), so the
-     * kernel sees progress after each record, which keeps its adaptive wake-ups (it wakes the poller when it
-     * writes at the consumer position) working. The producer position is re-read (acquire) only when the cached
-     * one is reached, so a batch of records costs one acquire on the producer page.
+     * The consumer position is cached in a field and published to the shared page (release) every
+     * PUBLISH_EVERY_RECORDS records and whenever the ring is found empty: the kernel only needs it to know the free
+     * space, and a store per record would bounce the page's cache line between the reader and the producing CPU.
+     * The producer position is re-read (acquire) only when the cached one is reached, so a batch of records costs
+     * one acquire on the producer page.
      */
 
     private final int fd;
@@ -46,6 +48,8 @@ public final class RingBuffer implements AutoCloseable {
     private long consumerPos;
     private long producerPos;
     private long pendingLength = -1;
+    private long publishedPos;
+    private int unpublished;
     private boolean closed;
 
     private RingBuffer(int fd, long size, long pageSize, MemorySegment consumerPage, MemorySegment producerAndData) {
@@ -58,6 +62,7 @@ public final class RingBuffer implements AutoCloseable {
         this.data = producerAndData.asSlice(pageSize, 2 * size);
         this.consumerPos = (long) LONG_AT.getAcquire(consumerPage, 0L);
         this.producerPos = consumerPos;
+        this.publishedPos = consumerPos;
     }
 
     /**
@@ -125,6 +130,7 @@ public final class RingBuffer implements AutoCloseable {
             if (consumerPos == producerPos) {
                 producerPos = (long) LONG_AT.getAcquire(producerAndData, 0L);
                 if (consumerPos == producerPos) {
+                    publish();
                     return -1;
                 }
             }
@@ -159,7 +165,18 @@ public final class RingBuffer implements AutoCloseable {
 
     private void advance(long length) {
         consumerPos += (length + RECORD_HEADER_BYTES + 7) & ~7L;
-        LONG_AT.setRelease(consumerPage, 0L, consumerPos);
+        if (++unpublished >= PUBLISH_EVERY_RECORDS) {
+            publish();
+        }
+    }
+
+    /** Makes the consumed records' space available to the kernel. */
+    public void publish() {
+        if (publishedPos != consumerPos) {
+            LONG_AT.setRelease(consumerPage, 0L, consumerPos);
+            publishedPos = consumerPos;
+        }
+        unpublished = 0;
     }
 
     /** {@return bytes produced but not yet consumed} */
