@@ -216,6 +216,20 @@ static __always_inline __u64 current_tid(void)
 	return bpf_get_current_pid_tgid() & 0xffffffff;
 }
 
+/* The current task's open file for fd, or NULL. */
+static __always_inline struct file *fd_file(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+	if (fd < 0 || fd >= max_fds)
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xfffff]);
+	return file;
+}
+
 /* ---------------------------------------------------------------------------------------------- dispatcher */
 
 SEC("tp_btf/sys_exit")
@@ -271,10 +285,7 @@ int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 	__u32 dev = 0;
 	__u64 ino = 0;
 	if (ret >= 0) {
-		struct task_struct *task = bpf_get_current_task_btf();
-		struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
-		struct file *file = NULL;
-		bpf_probe_read_kernel(&file, sizeof(file), &fds[ret & 0xffff]);
+		struct file *file = fd_file(ret);
 		if (file) {
 			struct inode *inode = BPF_CORE_READ(file, f_inode);
 			ino = BPF_CORE_READ(inode, i_ino);
@@ -340,6 +351,37 @@ static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u
 	}
 }
 
+/* Writes a PT_SOCKTUPLE (local -> remote) of an IPv4 or IPv6 socket fd; empty for other families. */
+static __always_inline void p_socktuple(struct builder *b, long fd)
+{
+	struct file *file = fd_file(fd);
+	if (!file) {
+		p_empty(b);
+		return;
+	}
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
+	if (family == 2 /* AF_INET */) {
+		dst[0] = PPM_AF_INET;
+		*(__u32 *)&dst[1] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__u16 *)&dst[5] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		*(__u32 *)&dst[7] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		*(__u16 *)&dst[11] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		put_len(b, 13);
+	} else if (family == 10 /* AF_INET6 */) {
+		dst[0] = PPM_AF_INET6;
+		BPF_CORE_READ_INTO(&dst[1], sk, __sk_common.skc_v6_rcv_saddr);
+		*(__u16 *)&dst[17] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		BPF_CORE_READ_INTO(&dst[19], sk, __sk_common.skc_v6_daddr);
+		*(__u16 *)&dst[35] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		put_len(b, 37);
+	} else {
+		p_empty(b);
+	}
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 {
@@ -347,8 +389,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
 		return 0;
 	p_u64(&b, ret);
-	/* The socket tuple needs the socket's local address; this slice leaves it empty (see docs). */
-	p_empty(&b);
+	p_socktuple(&b, (__s64)(int)regs->di);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
 	submit(&b);
@@ -438,6 +479,35 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	return 0;
 }
 
+/* Linux CLONE_* flags to Falco's PPM_CL_* flags (the creation flags only; the state flags are user space's). */
+static __always_inline __u32 clone_flags_to_ppm(__u64 f)
+{
+	__u32 r = 0;
+	if (f & 0x400) r |= 1 << 0;        /* CLONE_FILES */
+	if (f & 0x200) r |= 1 << 1;        /* CLONE_FS */
+	if (f & 0x80000000UL) r |= 1 << 2; /* CLONE_IO */
+	if (f & 0x8000000) r |= 1 << 3;    /* CLONE_NEWIPC */
+	if (f & 0x40000000) r |= 1 << 4;   /* CLONE_NEWNET */
+	if (f & 0x20000) r |= 1 << 5;      /* CLONE_NEWNS */
+	if (f & 0x20000000) r |= 1 << 6;   /* CLONE_NEWPID */
+	if (f & 0x4000000) r |= 1 << 7;    /* CLONE_NEWUTS */
+	if (f & 0x8000) r |= 1 << 8;       /* CLONE_PARENT */
+	if (f & 0x100000) r |= 1 << 9;     /* CLONE_PARENT_SETTID */
+	if (f & 0x2000) r |= 1 << 10;      /* CLONE_PTRACE */
+	if (f & 0x800) r |= 1 << 11;       /* CLONE_SIGHAND */
+	if (f & 0x40000) r |= 1 << 12;     /* CLONE_SYSVSEM */
+	if (f & 0x10000) r |= 1 << 13;     /* CLONE_THREAD */
+	if (f & 0x800000) r |= 1 << 14;    /* CLONE_UNTRACED */
+	if (f & 0x100) r |= 1 << 15;       /* CLONE_VM */
+	if (f & 0x10000000) r |= 1 << 20;  /* CLONE_NEWUSER */
+	if (f & 0x200000) r |= 1 << 23;    /* CLONE_CHILD_CLEARTID */
+	if (f & 0x1000000) r |= 1 << 24;   /* CLONE_CHILD_SETTID */
+	if (f & 0x80000) r |= 1 << 25;     /* CLONE_SETTLS */
+	if (f & 0x4000) r |= 1 << 27;      /* CLONE_VFORK */
+	if (f & 0x2000000) r |= 1 << 28;   /* CLONE_NEWCGROUP */
+	return r;
+}
+
 static __always_inline int emit_clone(struct pt_regs *regs, long ret, __u16 type, __u32 flags)
 {
 	struct builder b;
@@ -460,8 +530,7 @@ static __always_inline int emit_clone(struct pt_regs *regs, long ret, __u16 type
 SEC("tp_btf/sys_exit")
 int BPF_PROG(clone_x, struct pt_regs *regs, long ret)
 {
-	/* Raw clone flags; Falco's PPM_CL_* translation is not in this slice. */
-	return emit_clone(regs, ret, PPME_SYSCALL_CLONE_20_X, 0);
+	return emit_clone(regs, ret, PPME_SYSCALL_CLONE_20_X, clone_flags_to_ppm(regs->di));
 }
 
 SEC("tp_btf/sys_exit")
@@ -473,13 +542,16 @@ int BPF_PROG(fork_x, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(vfork_x, struct pt_regs *regs, long ret)
 {
-	return emit_clone(regs, ret, PPME_SYSCALL_VFORK_20_X, 0);
+	/* vfork is clone(CLONE_VM | CLONE_VFORK | SIGCHLD). */
+	return emit_clone(regs, ret, PPME_SYSCALL_VFORK_20_X, clone_flags_to_ppm(0x100 | 0x4000));
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(clone3_x, struct pt_regs *regs, long ret)
 {
-	return emit_clone(regs, ret, PPME_SYSCALL_CLONE3_X, 0);
+	__u64 flags = 0; /* struct clone_args starts with the u64 flags */
+	bpf_probe_read_user(&flags, sizeof(flags), (const void *)regs->di);
+	return emit_clone(regs, ret, PPME_SYSCALL_CLONE3_X, clone_flags_to_ppm(flags));
 }
 
 SEC("tp_btf/sched_process_exit")

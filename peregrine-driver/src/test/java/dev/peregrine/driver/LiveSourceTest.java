@@ -32,6 +32,7 @@ class LiveSourceTest {
     private static final int EXECVE_19_X = 293;
     private static final int PROCEXIT_1_E = 186;
     private static final List<Integer> CLONE_EXITS = List.of(223, 225, 227, 335);
+    private static final long PPM_CL_CLONE_VM_VFORK = (1 << 15) | (1 << 27);
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static LiveSource source;
@@ -113,6 +114,8 @@ class LiveSourceTest {
         assertThat(seen).anySatisfy(e -> {
             assertThat(CLONE_EXITS).contains(e.type());
             assertThat(u64(e, 0)).as("clone res in the parent").isEqualTo(pid);
+            // The JDK starts processes with posix_spawn (or vfork): CLONE_VM | CLONE_VFORK.
+            assertThat(u32(e, 15) & PPM_CL_CLONE_VM_VFORK).as("flags").isEqualTo(PPM_CL_CLONE_VM_VFORK);
         });
         assertThat(seen).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
@@ -129,7 +132,7 @@ class LiveSourceTest {
     }
 
     @Test
-    void connect_loopbackPort_connectEventCarriesSockaddr() throws Exception {
+    void connect_loopbackPort_connectEventCarriesTupleAndSockaddr() throws Exception {
         // A connect without timeout is a blocking connect(2): res 0 (with a timeout the JDK gets EINPROGRESS).
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
@@ -137,6 +140,17 @@ class LiveSourceTest {
             int port = server.getLocalPort();
             Event c = readUntil(e -> e.type() == CONNECT_X && portOf(e) == port).getLast();
             assertThat(u64(c, 0)).as("res").isZero();
+            ByteBuffer tuple = ByteBuffer.wrap(c.param(1).bytes()).order(ByteOrder.LITTLE_ENDIAN);
+            if (tuple.get(0) == 2) {
+                assertThat(tuple.limit()).isEqualTo(13);
+                assertThat(Short.toUnsignedInt(tuple.getShort(5))).as("sport").isEqualTo(client.getLocalPort());
+                assertThat(Short.toUnsignedInt(tuple.getShort(11))).as("dport").isEqualTo(port);
+            } else {
+                assertThat(tuple.get(0)).as("PPM_AF_INET6").isEqualTo((byte) 10);
+                assertThat(tuple.limit()).isEqualTo(37);
+                assertThat(Short.toUnsignedInt(tuple.getShort(17))).as("sport").isEqualTo(client.getLocalPort());
+                assertThat(Short.toUnsignedInt(tuple.getShort(35))).as("dport").isEqualTo(port);
+            }
             byte[] addr = c.param(3).bytes();
             // The JDK connects from an IPv6 socket when the host has IPv6: then the address is ::ffff:127.0.0.1.
             if (addr[0] == 2) {
