@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.peregrine.capture.CaptureSource.Next;
+import dev.peregrine.capture.scap.ScapFileWriter;
 import dev.peregrine.event.Event;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -176,6 +178,35 @@ class LiveSourceTest {
             return Short.toUnsignedInt(b.getShort(17));
         }
         return -1;
+    }
+
+    @Test
+    void capture_liveEventsWrittenAsScap_sysdigReadsFileAndProcessFields() throws Exception {
+        Path sysdig = Path.of("/usr/bin/sysdig");
+        assumeTrue(Files.isExecutable(sysdig), "sysdig not installed");
+        Path secret = Files.writeString(dir.resolve("live-secret.txt"), "hello\n");
+        Path capture = dir.resolve("live.scap");
+        long pid;
+        try (ScapFileWriter writer = ScapFileWriter.create(capture, false, ScapFileWriter.Layout.SYSDIG_0_29)) {
+            Process cat = new ProcessBuilder("/bin/cat", secret.toString()).start();
+            assertThat(cat.getInputStream().readAllBytes()).hasSize(6);
+            assertThat(cat.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            pid = cat.pid();
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            boolean exited = false;
+            while (!exited && System.nanoTime() < deadline) {
+                if (source.next() == Next.EVENT) {
+                    writer.writeEvent(source.event());
+                    exited = source.event().type() == PROCEXIT_1_E && source.event().tid() == pid;
+                }
+            }
+            assertThat(exited).as("procexit of cat seen").isTrue();
+        }
+        Process read = new ProcessBuilder(sysdig.toString(), "-r", capture.toString(), "fd.name=" + secret,
+                "-p", "%evt.type %thread.tid %proc.name %proc.cmdline %fd.name").redirectErrorStream(true).start();
+        String out = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(read.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("openat " + pid + " cat cat " + secret + " " + secret);
     }
 
     @Test
