@@ -430,8 +430,11 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_proc_common(b, task);
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	p_user_area(b, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
-	p_u32(b, 0);                                      /* tty */
-	p_u64(b, 0);                                      /* vpgid */
+	p_u32(b, 0);                                      /* tty: not in this slice */
+	/* Process group in the initial namespace; vpgid (in the task's namespace) is the same number until pid
+	 * namespaces are resolved. */
+	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
+	p_u64(b, pgid);                                   /* vpgid */
 	p_u32(b, BPF_CORE_READ(task, loginuid.val));
 	p_u32(b, 0);                                      /* flags */
 	const struct cred *cred = BPF_CORE_READ(task, cred);
@@ -447,8 +450,8 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_u64(b, 0); /* exe_ino_ctime */
 	p_u64(b, 0); /* exe_ino_mtime */
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
-	p_empty(b); /* trusted_exepath */
-	p_u64(b, 0); /* pgid */
+	p_empty(b); /* trusted_exepath: needs d_path, not in this slice */
+	p_u64(b, pgid);
 	p_u32(b, BPF_CORE_READ(cred, egid.val));
 }
 

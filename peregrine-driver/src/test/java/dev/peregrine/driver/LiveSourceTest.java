@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.assertj.core.data.Offset;
@@ -127,6 +128,10 @@ class LiveSourceTest {
             assertThat(str(e, 1)).as("exe").isEqualTo("/bin/true");
             assertThat(str(e, 2)).as("args").isEqualTo("live-arg");
             assertThat(u64(e, 4)).as("pid").isEqualTo(pid);
+            // The JDK does not start a new process group for its children: the JVM's group is inherited.
+            long jvmGroup = pgidOf(ProcessHandle.current().pid());
+            assertThat(u64(e, 28)).as("pgid").isEqualTo(jvmGroup);
+            assertThat(u64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
             assertThat(str(e, 13)).as("comm").isEqualTo("true");
             assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
         });
@@ -164,6 +169,45 @@ class LiveSourceTest {
                 assertThat(Arrays.copyOfRange(addr, 1, 17))
                         .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1);
             }
+        }
+    }
+
+    /** {@return the process group of a live process, from /proc/PID/stat (field 5)} */
+    private static long pgidOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[2]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void open_onlyConnectSelected_otherSyscallsDroppedInKernel() throws Exception {
+        try (LiveSource only = LiveSource.open(new LiveSource.Options(1 << 20, 10, Set.of("connect")));
+                ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = Files.writeString(dir.resolve("unselected.txt"), "x");
+            try (InputStream in = Files.newInputStream(file)) {
+                assertThat(in.read()).isEqualTo('x');
+            }
+            int port = server.getLocalPort();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                assertThat(client.isConnected()).isTrue();
+            }
+            List<Integer> types = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            boolean found = false;
+            while (!found && System.nanoTime() < deadline) {
+                if (only.next() == Next.EVENT) {
+                    Event e = Event.copyOf(only.event());
+                    types.add(e.type());
+                    found = e.type() == CONNECT_X && portOf(e) == port;
+                }
+            }
+            assertThat(found).as("connect event delivered").isTrue();
+            assertThat(types).as("only connect and the always-on exec/exit tracepoints")
+                    .allMatch(t -> t == CONNECT_X || t == EXECVE_19_X || t == PROCEXIT_1_E);
         }
     }
 
