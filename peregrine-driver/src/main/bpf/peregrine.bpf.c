@@ -107,6 +107,21 @@ struct {
 	__type(value, __u64);
 } settings SEC(".maps");
 
+/* Bytes of the path being assembled right to left, and the deepest walk from a dentry to the root. */
+#define PATH_BUF 4096
+#define PATH_MAX_DEPTH 16
+
+struct path_scratch {
+	char data[2 * PATH_BUF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} path_map SEC(".maps");
+
 struct builder {
 	__u8 *buf;
 	__u32 off;
@@ -398,6 +413,55 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 
 /* ---------------------------------------------------------------------------------------------- processes */
 
+/*
+ * Writes the absolute path of the task's working directory: a walk from its dentry up to the root, crossing mount
+ * points, at most PATH_MAX_DEPTH components; a deeper path is cut at the top (it then lacks its leading part).
+ */
+static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
+{
+	__u32 zero = 0;
+	char *tmp = bpf_map_lookup_elem(&path_map, &zero);
+	if (!tmp) {
+		p_kernel_str(b, "");
+		return;
+	}
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct dentry *d = BPF_CORE_READ(fs, pwd.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(fs, pwd.mnt);
+	struct mount *mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount, mnt));
+	__u32 pos = PATH_BUF - 1;
+	tmp[PATH_BUF - 1] = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
+		if (d == mnt_root) {
+			struct mount *parent_mnt = BPF_CORE_READ(mnt, mnt_parent);
+			if (parent_mnt == mnt)
+				break;
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = parent_mnt;
+			vm = (struct vfsmount *)((char *)mnt + bpf_core_field_offset(struct mount, mnt));
+			continue;
+		}
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == parent)
+			break;
+		__u32 len = BPF_CORE_READ(d, d_name.len) & 0xff;
+		if (len + 1 >= pos)
+			break;
+		pos -= len;
+		bpf_probe_read_kernel(&tmp[pos & (PATH_BUF - 1)], len, BPF_CORE_READ(d, d_name.name));
+		pos -= 1;
+		tmp[pos & (PATH_BUF - 1)] = '/';
+		d = parent;
+	}
+	if (pos == PATH_BUF - 1) {
+		pos -= 1;
+		tmp[pos & (PATH_BUF - 1)] = '/';
+	}
+	p_kernel_str(b, &tmp[pos & (PATH_BUF - 1)]);
+}
+
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
 {
 	/* exe and args from the argv area of the (possibly new) mm. */
@@ -411,8 +475,7 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_u64(b, BPF_CORE_READ(task, pid));
 	p_u64(b, BPF_CORE_READ(task, tgid));
 	p_u64(b, BPF_CORE_READ(task, real_parent, tgid));
-	/* cwd: needs a d_path walk, not in this slice. */
-	p_kernel_str(b, "");
+	p_cwd(b, task);
 	p_u64(b, BPF_CORE_READ(task, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
 	p_u64(b, BPF_CORE_READ(task, maj_flt));
 	p_u64(b, BPF_CORE_READ(task, min_flt));

@@ -110,7 +110,8 @@ class LiveSourceTest {
 
     @Test
     void exec_binTrue_execveCloneAndProcexitEvents() throws Exception {
-        Process p = new ProcessBuilder("/bin/true", "live-arg").start();
+        Path cwd = dir.toRealPath();
+        Process p = new ProcessBuilder("/bin/true", "live-arg").directory(cwd.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long pid = p.pid();
         List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
@@ -128,6 +129,7 @@ class LiveSourceTest {
             assertThat(str(e, 1)).as("exe").isEqualTo("/bin/true");
             assertThat(str(e, 2)).as("args").isEqualTo("live-arg");
             assertThat(u64(e, 4)).as("pid").isEqualTo(pid);
+            assertThat(str(e, 6)).as("cwd").isEqualTo(cwd.toString());
             // The JDK does not start a new process group for its children: the JVM's group is inherited.
             long jvmGroup = pgidOf(ProcessHandle.current().pid());
             assertThat(u64(e, 28)).as("pgid").isEqualTo(jvmGroup);
@@ -136,6 +138,26 @@ class LiveSourceTest {
             assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
         });
         assertThat(u64(seen.getLast(), 0)).as("exit status").isZero();
+    }
+
+    @Test
+    void exec_cwdOnAnotherMount_cwdCrossesTheMountPoint() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" /dev/shm "), "/dev/shm not a mount");
+        Path cwd = Files.createTempDirectory(shm, "peregrine-live");
+        try {
+            Process p = new ProcessBuilder("/bin/true").directory(cwd.toFile()).start();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            long pid = p.pid();
+            List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+            assertThat(seen).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(EXECVE_19_X);
+                assertThat(e.tid()).isEqualTo(pid);
+                assertThat(str(e, 6)).as("cwd").isEqualTo(cwd.toString());
+            });
+        } finally {
+            Files.delete(cwd);
+        }
     }
 
     @Test
