@@ -415,7 +415,8 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 
 /*
  * Writes the absolute path of the task's working directory: a walk from its dentry up to the root, crossing mount
- * points, at most PATH_MAX_DEPTH components; a deeper path is cut at the top (it then lacks its leading part).
+ * points, at most PATH_MAX_DEPTH components. A deeper (or longer than PATH_BUF) path is written empty rather than
+ * cut: a partial path would look like a different absolute path.
  */
 static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 {
@@ -430,22 +431,27 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 	struct vfsmount *vm = BPF_CORE_READ(fs, pwd.mnt);
 	struct mount *mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount, mnt));
 	__u32 pos = PATH_BUF - 1;
+	int complete = 0;
 	tmp[PATH_BUF - 1] = 0;
 #pragma clang loop unroll(disable)
 	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
 		struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
 		if (d == mnt_root) {
 			struct mount *parent_mnt = BPF_CORE_READ(mnt, mnt_parent);
-			if (parent_mnt == mnt)
+			if (parent_mnt == mnt) {
+				complete = 1;
 				break;
+			}
 			d = BPF_CORE_READ(mnt, mnt_mountpoint);
 			mnt = parent_mnt;
 			vm = (struct vfsmount *)((char *)mnt + bpf_core_field_offset(struct mount, mnt));
 			continue;
 		}
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
-		if (d == parent)
+		if (d == parent) {
+			complete = 1;
 			break;
+		}
 		__u32 len = BPF_CORE_READ(d, d_name.len) & 0xff;
 		if (len + 1 >= pos)
 			break;
@@ -454,6 +460,10 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 		pos -= 1;
 		tmp[pos & (PATH_BUF - 1)] = '/';
 		d = parent;
+	}
+	if (!complete) {
+		p_kernel_str(b, "");
+		return;
 	}
 	if (pos == PATH_BUF - 1) {
 		pos -= 1;

@@ -161,6 +161,24 @@ class LiveSourceTest {
     }
 
     @Test
+    void exec_cwdDeeperThanTheWalk_cwdEmptyRatherThanCut() throws Exception {
+        Path deep = dir.toRealPath();
+        for (int i = 0; i < 20; i++) {
+            deep = deep.resolve("d" + i);
+        }
+        Files.createDirectories(deep);
+        Process p = new ProcessBuilder("/bin/true").directory(deep.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long pid = p.pid();
+        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        assertThat(seen).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EXECVE_19_X);
+            assertThat(e.tid()).isEqualTo(pid);
+            assertThat(str(e, 6)).as("cwd").isEmpty();
+        });
+    }
+
+    @Test
     void connect_loopbackPort_connectEventCarriesTupleAndSockaddr() throws Exception {
         // A connect without timeout is a blocking connect(2): res 0 (with a timeout the JDK gets EINPROGRESS).
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
