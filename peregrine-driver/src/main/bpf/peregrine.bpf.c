@@ -503,7 +503,15 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_proc_common(b, task);
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	p_user_area(b, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
-	p_u32(b, 0);                                      /* tty: not in this slice */
+	/* tty: the controlling terminal's device number as /proc/PID/stat's tty_nr encodes it, 0 when none. */
+	__u32 tty_nr = 0;
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	if (tty) {
+		__u32 major = BPF_CORE_READ(tty, driver, major);
+		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+		tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+	}
+	p_u32(b, tty_nr);
 	/* Process group in the initial namespace; vpgid (in the task's namespace) is the same number until pid
 	 * namespaces are resolved. */
 	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);

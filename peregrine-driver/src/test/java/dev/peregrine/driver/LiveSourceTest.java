@@ -133,6 +133,8 @@ class LiveSourceTest {
             // The JDK does not start a new process group for its children: the JVM's group is inherited.
             long jvmGroup = pgidOf(ProcessHandle.current().pid());
             assertThat(u64(e, 28)).as("pgid").isEqualTo(jvmGroup);
+            assertThat(u32(e, 16)).as("tty: the JVM's controlling terminal").isEqualTo(statField(
+                    ProcessHandle.current().pid(), 4));
             assertThat(u64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
             assertThat(str(e, 13)).as("comm").isEqualTo("true");
             assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
@@ -212,12 +214,17 @@ class LiveSourceTest {
         }
     }
 
-    /** {@return the process group of a live process, from /proc/PID/stat (field 5)} */
+    /** {@return the process group of a live process, from /proc/PID/stat} */
     private static long pgidOf(long pid) {
+        return statField(pid, 2);
+    }
+
+    /** {@return field {@code i} of /proc/PID/stat counted from the state field (0), e.g. 2 pgrp, 4 tty_nr} */
+    private static long statField(long pid, int i) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[2]);
+            return Long.parseLong(fields[i]);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
