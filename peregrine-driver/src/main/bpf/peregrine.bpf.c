@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: (MIT OR GPL-2.0-only)
 /*
  * Peregrine's CO-RE capture driver: exit-only syscall capture.
  *
@@ -17,7 +17,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
-char LICENSE[] SEC("license") = "GPL";
+/* GPL-compatible for the kernel (helpers such as bpf_probe_read_* need it), MIT for the project. */
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Bytes kept of a variable-length parameter (path, args, sockaddr payload): Falco's snaplen for strings. */
 #define SNAPLEN 1024
