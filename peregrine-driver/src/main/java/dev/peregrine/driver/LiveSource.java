@@ -46,6 +46,13 @@ public final class LiveSource implements CaptureSource {
     /** Syscalls this driver version captures, by name: x86_64 number and the tail-called program. */
     public static final Map<String, SyscallProgram> SYSCALLS = syscalls();
 
+    /**
+     * Syscalls always selected because the state engine needs them whatever the rules ask: process creation and
+     * fd creation/destruction (exec and exit come from always-on tracepoints).
+     */
+    public static final Set<String> STATE_SYSCALLS = Set.of("openat", "close", "clone", "clone3", "fork", "vfork",
+            "execve");
+
     /** A syscall the driver captures at exit: its x86_64 number and the program the dispatcher tail-calls. */
     public record SyscallProgram(int number, String program) {
         public SyscallProgram {
@@ -81,6 +88,22 @@ public final class LiveSource implements CaptureSource {
         /** {@return the defaults with every syscall the driver captures} */
         public static Options defaults() {
             return new Options(DEFAULT_RING_BYTES, DEFAULT_POLL_MILLIS, SYSCALLS.keySet());
+        }
+
+        /**
+         * {@return the defaults selecting only what rules need: the driver's syscalls among {@code eventTypes}
+         * (the rules' {@code evt.type} names, as the rules engine's event-type index gives them) plus
+         * {@link #STATE_SYSCALLS}} Names the driver does not capture are ignored.
+         */
+        public static Options forEventTypes(java.util.Collection<String> eventTypes) {
+            requireNonNull(eventTypes, "eventTypes is null");
+            Set<String> selected = new java.util.TreeSet<>(STATE_SYSCALLS);
+            for (String type : eventTypes) {
+                if (SYSCALLS.containsKey(type)) {
+                    selected.add(type);
+                }
+            }
+            return new Options(DEFAULT_RING_BYTES, DEFAULT_POLL_MILLIS, selected);
         }
     }
 
