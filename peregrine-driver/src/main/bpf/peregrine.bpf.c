@@ -498,6 +498,42 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_empty(b); /* cgroups */
 }
 
+#define PPM_EXE_WRITABLE (1 << 0)
+#define PPM_EXE_FROM_MEMFD (1 << 2)
+
+/*
+ * Whether the task could write its executable: read-only superblock or immutable inode → no; owner → yes; else the
+ * owner/group/other write bit that applies (primary group only, no ACLs), else CAP_DAC_OVERRIDE or CAP_FOWNER in
+ * the effective set (user namespace mappings not checked).
+ */
+static __always_inline int exe_writable(const struct cred *cred, struct inode *inode)
+{
+	umode_t mode = BPF_CORE_READ(inode, i_mode);
+	if ((BPF_CORE_READ(inode, i_sb, s_flags) & 1 /* SB_RDONLY */) || (BPF_CORE_READ(inode, i_flags) & 8 /* S_IMMUTABLE */))
+		return 0;
+	__u32 uid = BPF_CORE_READ(inode, i_uid.val), gid = BPF_CORE_READ(inode, i_gid.val);
+	__u32 fsuid = BPF_CORE_READ(cred, fsuid.val), fsgid = BPF_CORE_READ(cred, fsgid.val);
+	if (fsuid == uid)
+		return 1;
+	if ((fsgid == gid ? mode & 020 : mode & 02))
+		return 1;
+	__u64 caps = 0;
+	bpf_probe_read_kernel(&caps, 8, &cred->cap_effective);
+	return (caps & ((1ULL << 1) | (1ULL << 3))) != 0; /* CAP_DAC_OVERRIDE, CAP_FOWNER */
+}
+
+/* Whether the executable is an anonymous memfd file: a root dentry named "memfd:...". */
+static __always_inline int exe_from_memfd(struct file *exe)
+{
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	if (!d || BPF_CORE_READ(d, d_parent) != d)
+		return 0;
+	char name[7] = {};
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(d, d_name.name)) != sizeof(name))
+		return 0;
+	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':';
+}
+
 static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task)
 {
 	p_u64(b, res);
@@ -518,8 +554,16 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
 	p_u64(b, pgid);                                   /* vpgid */
 	p_u32(b, BPF_CORE_READ(task, loginuid.val));
-	p_u32(b, 0);                                      /* flags */
 	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct file *exe_file = BPF_CORE_READ(mm, exe_file);
+	__u32 exe_flags = 0;
+	if (exe_file) {
+		if (exe_writable(cred, BPF_CORE_READ(exe_file, f_inode)))
+			exe_flags |= PPM_EXE_WRITABLE;
+		if (exe_from_memfd(exe_file))
+			exe_flags |= PPM_EXE_FROM_MEMFD;
+	}
+	p_u32(b, exe_flags);
 	__u64 capi = 0, capp = 0, cape = 0;
 	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
 	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.peregrine.capture.CaptureSource.Next;
 import dev.peregrine.capture.scap.ScapFileWriter;
+import dev.peregrine.driver.libbpf.Libbpf;
 import dev.peregrine.event.Event;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -36,6 +42,8 @@ class LiveSourceTest {
     private static final int PROCEXIT_1_E = 186;
     private static final List<Integer> CLONE_EXITS = List.of(223, 225, 227, 335);
     private static final long PPM_CL_CLONE_VM_VFORK = (1 << 15) | (1 << 27);
+    private static final long PPM_EXE_WRITABLE = 1 << 0;
+    private static final long PPM_EXE_FROM_MEMFD = 1 << 2;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static LiveSource source;
@@ -138,6 +146,8 @@ class LiveSourceTest {
             assertThat(u64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
             assertThat(str(e, 13)).as("comm").isEqualTo("true");
             assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
+            // Root owns /bin/true: writable for the (root) test process; not from a memfd.
+            assertThat(u32(e, 19)).as("flags").isEqualTo(PPM_EXE_WRITABLE);
         });
         assertThat(u64(seen.getLast(), 0)).as("exit status").isZero();
     }
@@ -177,6 +187,34 @@ class LiveSourceTest {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
             assertThat(e.tid()).isEqualTo(pid);
             assertThat(str(e, 6)).as("cwd").isEmpty();
+        });
+    }
+
+    @Test
+    void exec_fromMemfd_execveFlagsSayFromMemfd() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle memfdCreate = linker.downcallHandle(linker.defaultLookup().find("memfd_create").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = (int) memfdCreate.invokeExact(arena.allocateFrom("peregrine-test"), 0);
+        }
+        assertThat(fd).isNotNegative();
+        Path self = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
+        Process p;
+        try {
+            Files.write(self, Files.readAllBytes(Path.of("/bin/true")));
+            p = new ProcessBuilder(self.toString()).start();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            Libbpf.close(fd);
+        }
+        long pid = p.pid();
+        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        assertThat(seen).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EXECVE_19_X);
+            assertThat(e.tid()).isEqualTo(pid);
+            assertThat(u32(e, 19) & PPM_EXE_FROM_MEMFD).as("flags").isEqualTo(PPM_EXE_FROM_MEMFD);
         });
     }
 
