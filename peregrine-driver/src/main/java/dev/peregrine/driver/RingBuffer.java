@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Single consumer; not thread-safe.
  */
+@SuppressWarnings("restricted") // sizes the mmap results, which native code returns with length 0
 public final class RingBuffer implements AutoCloseable {
     /** Bytes of the record header the kernel writes before each record: u32 length with flag bits, u32 page offset. */
     public static final int RECORD_HEADER_BYTES = 8;

@@ -191,6 +191,7 @@ class LiveSourceTest {
     }
 
     @Test
+    @SuppressWarnings("restricted")
     void exec_fromMemfd_execveFlagsSayFromMemfd() throws Throwable {
         Linker linker = Linker.nativeLinker();
         MethodHandle memfdCreate = linker.downcallHandle(linker.defaultLookup().find("memfd_create").orElseThrow(),

@@ -28,6 +28,7 @@ import java.util.Optional;
  * <p>{@link #available()} tells whether the library could be loaded; every other method throws
  * {@link IllegalStateException} when it could not.
  */
+@SuppressWarnings("restricted") // the whole point of this class: native access, enabled with --enable-native-access
 public final class Libbpf {
     /** {@code BPF_MAP_TYPE_RINGBUF} from the kernel's uapi {@code bpf.h}. */
     public static final int BPF_MAP_TYPE_RINGBUF = 27;
