@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0-only)
+/*
+ * Peregrine's CO-RE capture driver: exit-only syscall capture.
+ *
+ * A tp_btf/sys_exit dispatcher checks the syscall id against the "interesting" array (filled by user space) and
+ * tail-calls the program registered for it in the prog array. Each program builds one event in a per-CPU scratch
+ * buffer in Falco's wire layout (26-byte header, u16 parameter lengths, parameter values) and copies it into the
+ * ring buffer of the current CPU (an array of ring buffers, one per CPU, created by user space). An event that
+ * does not fit its ring is counted in the per-CPU drop counter.
+ *
+ * Implementation notes: offsets into the scratch buffer are masked with SCRATCH_MASK and every variable-length
+ * read is bounded by SNAPLEN, so the verifier can prove each write stays inside the 2 * SCRATCH_HALF buffer
+ * without tracking the exact event length.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+/* GPL-compatible for the kernel (helpers such as bpf_probe_read_* need it), MIT for the project. */
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Bytes kept of a variable-length parameter (path, args, sockaddr payload): Falco's snaplen for strings. */
+#define SNAPLEN 1024
+/* Half of the scratch buffer; events are at most this long, masked offsets stay below it. */
+#define SCRATCH_HALF 16384
+#define SCRATCH_MASK (SCRATCH_HALF - 1)
+#define HEADER_BYTES 26
+#define MAX_SYSCALLS 512
+#define MAX_CPUS 256
+
+/* Falco event codes (dev.peregrine.event.EventTable). */
+#define PPME_SYSCALL_CLOSE_X 5
+#define PPME_SOCKET_CONNECT_X 23
+#define PPME_PROCEXIT_1_E 186
+#define PPME_SYSCALL_CLONE_20_X 223
+#define PPME_SYSCALL_FORK_20_X 225
+#define PPME_SYSCALL_VFORK_20_X 227
+#define PPME_SYSCALL_EXECVE_19_X 293
+#define PPME_SYSCALL_OPENAT_2_X 307
+#define PPME_SYSCALL_CLONE3_X 335
+
+/* x86_64 syscall numbers the dispatcher's tail calls are keyed by. */
+#define NR_close 3
+#define NR_connect 42
+#define NR_clone 56
+#define NR_fork 57
+#define NR_vfork 58
+#define NR_execve 59
+#define NR_openat 257
+#define NR_clone3 435
+
+#define PPM_AF_UNIX 1
+#define PPM_AF_INET 2
+#define PPM_AF_INET6 10
+
+struct scratch {
+	__u8 data[2 * SCRATCH_HALF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* 1 when user space wants the syscall delivered. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} interesting SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} syscall_progs SEC(".maps");
+
+/* Events lost because the CPU's ring was full (or missing), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+/* Key 0: nanoseconds to add to the boot clock to get the epoch clock (set by user space). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} settings SEC(".maps");
+
+/* Bytes of the path being assembled right to left, and the deepest walk from a dentry to the root. */
+#define PATH_BUF 4096
+#define PATH_MAX_DEPTH 16
+
+struct path_scratch {
+	char data[2 * PATH_BUF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} path_map SEC(".maps");
+
+struct builder {
+	__u8 *buf;
+	__u32 off;
+	__u32 idx;
+};
+
+static __always_inline int begin(struct builder *b, __u16 type, __u32 nparams, __u64 tid)
+{
+	__u32 zero = 0;
+	b->buf = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!b->buf)
+		return 0;
+	__u64 *boot_to_epoch = bpf_map_lookup_elem(&settings, &zero);
+	*(__u64 *)&b->buf[0] = bpf_ktime_get_boot_ns() + (boot_to_epoch ? *boot_to_epoch : 0);
+	*(__u64 *)&b->buf[8] = tid;
+	*(__u16 *)&b->buf[20] = type;
+	*(__u32 *)&b->buf[22] = nparams;
+	b->off = HEADER_BYTES + nparams * 2;
+	b->idx = 0;
+	return 1;
+}
+
+static __always_inline void put_len(struct builder *b, __u32 len)
+{
+	*(__u16 *)&b->buf[(HEADER_BYTES + b->idx * 2) & SCRATCH_MASK] = (__u16)len;
+	b->idx++;
+	b->off += len;
+}
+
+static __always_inline void p_u64(struct builder *b, __u64 v)
+{
+	*(__u64 *)&b->buf[b->off & SCRATCH_MASK] = v;
+	put_len(b, 8);
+}
+
+static __always_inline void p_u32(struct builder *b, __u32 v)
+{
+	*(__u32 *)&b->buf[b->off & SCRATCH_MASK] = v;
+	put_len(b, 4);
+}
+
+static __always_inline void p_u8(struct builder *b, __u8 v)
+{
+	b->buf[b->off & SCRATCH_MASK] = v;
+	put_len(b, 1);
+}
+
+static __always_inline void p_empty(struct builder *b)
+{
+	put_len(b, 0);
+}
+
+static __always_inline long p_user_str(struct builder *b, const void *src)
+{
+	long n = bpf_probe_read_user_str(&b->buf[b->off & SCRATCH_MASK], SNAPLEN, src);
+	if (n <= 0) {
+		b->buf[b->off & SCRATCH_MASK] = 0;
+		n = 1;
+	}
+	put_len(b, n);
+	return n;
+}
+
+static __always_inline void p_kernel_str(struct builder *b, const void *src)
+{
+	long n = bpf_probe_read_kernel_str(&b->buf[b->off & SCRATCH_MASK], SNAPLEN, src);
+	if (n <= 0) {
+		b->buf[b->off & SCRATCH_MASK] = 0;
+		n = 1;
+	}
+	put_len(b, n);
+}
+
+/* A NUL-separated user buffer (argv or envp area) of at most SNAPLEN bytes. */
+static __always_inline void p_user_area(struct builder *b, unsigned long start, unsigned long end)
+{
+	unsigned long len = end > start ? end - start : 0;
+	if (len > SNAPLEN)
+		len = SNAPLEN;
+	len &= (SNAPLEN * 2 - 1);
+	if (len == 0 || bpf_probe_read_user(&b->buf[b->off & SCRATCH_MASK], len & (SNAPLEN - 1 + SNAPLEN), (void *)start) < 0)
+		len = 0;
+	put_len(b, len);
+}
+
+static __always_inline void submit(struct builder *b)
+{
+	__u32 len = b->off;
+	*(__u32 *)&b->buf[16] = len;
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	/* No wake-up per record (it costs an irq_work each time the reader has caught up); the reader polls with a
+	 * short backoff, and is woken early only when the ring is more than half full. */
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (ring && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 2)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (len > SCRATCH_HALF || !ring || bpf_ringbuf_output(ring, b->buf, len & SCRATCH_MASK, flags) != 0) {
+		__u32 zero = 0;
+		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+		if (d)
+			*d += 1;
+	}
+}
+
+static __always_inline __u64 current_tid(void)
+{
+	return bpf_get_current_pid_tgid() & 0xffffffff;
+}
+
+/* The current task's open file for fd, or NULL. */
+static __always_inline struct file *fd_file(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+	if (fd < 0 || fd >= max_fds)
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xfffff]);
+	return file;
+}
+
+/* ---------------------------------------------------------------------------------------------- dispatcher */
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_dispatch, struct pt_regs *regs, long ret)
+{
+	__u32 id = (__u32)regs->orig_ax;
+	if (id >= MAX_SYSCALLS)
+		return 0;
+	__u32 *on = bpf_map_lookup_elem(&interesting, &id);
+	if (!on || !*on)
+		return 0;
+	bpf_tail_call(ctx, &syscall_progs, id);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- files */
+
+static __always_inline __u32 open_flags_to_ppm(__u32 f)
+{
+	__u32 r = 0;
+	switch (f & 3) {
+	case 0: r |= 1; break;        /* PPM_O_RDONLY */
+	case 1: r |= 2; break;        /* PPM_O_WRONLY */
+	case 2: r |= 3; break;        /* PPM_O_RDWR */
+	}
+	if (f & 0100) r |= 1 << 2;     /* O_CREAT */
+	if (f & 02000) r |= 1 << 3;    /* O_APPEND */
+	if (f & 010000) r |= 1 << 4;   /* O_DSYNC */
+	if (f & 0200) r |= 1 << 5;     /* O_EXCL */
+	if (f & 04000) r |= 1 << 6;    /* O_NONBLOCK */
+	if ((f & 04010000) == 04010000) r |= 1 << 7; /* O_SYNC */
+	if (f & 01000) r |= 1 << 8;    /* O_TRUNC */
+	if (f & 040000) r |= 1 << 9;   /* O_DIRECT */
+	if (f & 0200000) r |= 1 << 10; /* O_DIRECTORY */
+	if (f & 0100000) r |= 1 << 11; /* O_LARGEFILE */
+	if (f & 02000000) r |= 1 << 12;/* O_CLOEXEC */
+	if ((f & 020200000) == 020200000) r |= 1 << 13; /* O_TMPFILE */
+	return r;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_OPENAT_2_X, 7, current_tid()))
+		return 0;
+	__u32 flags = (__u32)regs->dx;
+	p_u64(&b, ret);
+	p_u64(&b, (__s64)(int)regs->di);
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, open_flags_to_ppm(flags));
+	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->r10 & 07777 : 0);
+	__u32 dev = 0;
+	__u64 ino = 0;
+	if (ret >= 0) {
+		struct file *file = fd_file(ret);
+		if (file) {
+			struct inode *inode = BPF_CORE_READ(file, f_inode);
+			ino = BPF_CORE_READ(inode, i_ino);
+			dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+			/* Falco encodes dev as new_encode_dev: minor low byte, major, minor high bits. */
+			__u32 major = kdev >> 20, minor = kdev & 0xfffff;
+			dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+		}
+	}
+	p_u32(&b, dev);
+	p_u64(&b, ino);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(close_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CLOSE_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, (__s64)(int)regs->di);
+	submit(&b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- network */
+
+/* Writes a PT_SOCKADDR from a user sockaddr of addrlen bytes; returns the family written (0 when empty). */
+static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u32 addrlen)
+{
+	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
+	__u16 family = 0;
+	if (!uaddr || addrlen < 2 || bpf_probe_read_user(&family, sizeof(family), uaddr) < 0) {
+		p_empty(b);
+		return;
+	}
+	if (family == 2 /* AF_INET */ && addrlen >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in sin = {};
+		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		dst[0] = PPM_AF_INET;
+		*(__u32 *)&dst[1] = sin.sin_addr.s_addr;
+		*(__u16 *)&dst[5] = __builtin_bswap16(sin.sin_port);
+		put_len(b, 7);
+	} else if (family == 10 /* AF_INET6 */ && addrlen >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 sin6 = {};
+		bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		dst[0] = PPM_AF_INET6;
+		__builtin_memcpy(&dst[1], &sin6.sin6_addr, 16);
+		*(__u16 *)&dst[17] = __builtin_bswap16(sin6.sin6_port);
+		put_len(b, 19);
+	} else if (family == 1 /* AF_UNIX */) {
+		dst[0] = PPM_AF_UNIX;
+		long n = bpf_probe_read_user_str(&dst[1], 108, (const char *)uaddr + 2);
+		if (n <= 0) {
+			dst[1] = 0;
+			n = 1;
+		}
+		put_len(b, 1 + (n & 0x7f));
+	} else {
+		p_empty(b);
+	}
+}
+
+/* Writes a PT_SOCKTUPLE (local -> remote) of an IPv4 or IPv6 socket fd; empty for other families. */
+static __always_inline void p_socktuple(struct builder *b, long fd)
+{
+	struct file *file = fd_file(fd);
+	if (!file) {
+		p_empty(b);
+		return;
+	}
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
+	if (family == 2 /* AF_INET */) {
+		dst[0] = PPM_AF_INET;
+		*(__u32 *)&dst[1] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__u16 *)&dst[5] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		*(__u32 *)&dst[7] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		*(__u16 *)&dst[11] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		put_len(b, 13);
+	} else if (family == 10 /* AF_INET6 */) {
+		dst[0] = PPM_AF_INET6;
+		BPF_CORE_READ_INTO(&dst[1], sk, __sk_common.skc_v6_rcv_saddr);
+		*(__u16 *)&dst[17] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		BPF_CORE_READ_INTO(&dst[19], sk, __sk_common.skc_v6_daddr);
+		*(__u16 *)&dst[35] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		put_len(b, 37);
+	} else {
+		p_empty(b);
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_socktuple(&b, (__s64)(int)regs->di);
+	p_u64(&b, (__s64)(int)regs->di);
+	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- processes */
+
+/*
+ * Writes the absolute path of the task's working directory: a walk from its dentry up to the root, crossing mount
+ * points, at most PATH_MAX_DEPTH components. A deeper (or longer than PATH_BUF) path is written empty rather than
+ * cut: a partial path would look like a different absolute path.
+ */
+static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
+{
+	__u32 zero = 0;
+	char *tmp = bpf_map_lookup_elem(&path_map, &zero);
+	if (!tmp) {
+		p_kernel_str(b, "");
+		return;
+	}
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct dentry *d = BPF_CORE_READ(fs, pwd.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(fs, pwd.mnt);
+	struct mount *mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount, mnt));
+	__u32 pos = PATH_BUF - 1;
+	int complete = 0;
+	tmp[PATH_BUF - 1] = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
+		if (d == mnt_root) {
+			struct mount *parent_mnt = BPF_CORE_READ(mnt, mnt_parent);
+			if (parent_mnt == mnt) {
+				complete = 1;
+				break;
+			}
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = parent_mnt;
+			vm = (struct vfsmount *)((char *)mnt + bpf_core_field_offset(struct mount, mnt));
+			continue;
+		}
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == parent) {
+			complete = 1;
+			break;
+		}
+		__u32 len = BPF_CORE_READ(d, d_name.len) & 0xff;
+		if (len + 1 >= pos)
+			break;
+		pos -= len;
+		bpf_probe_read_kernel(&tmp[pos & (PATH_BUF - 1)], len, BPF_CORE_READ(d, d_name.name));
+		pos -= 1;
+		tmp[pos & (PATH_BUF - 1)] = '/';
+		d = parent;
+	}
+	if (!complete) {
+		p_kernel_str(b, "");
+		return;
+	}
+	if (pos == PATH_BUF - 1) {
+		pos -= 1;
+		tmp[pos & (PATH_BUF - 1)] = '/';
+	}
+	p_kernel_str(b, &tmp[pos & (PATH_BUF - 1)]);
+}
+
+static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
+{
+	/* exe and args from the argv area of the (possibly new) mm. */
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+	unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+	long first = p_user_str(b, (const void *)arg_start);
+	/* args: everything after argv[0]. */
+	unsigned long rest = arg_start + first;
+	p_user_area(b, rest, arg_end);
+	p_u64(b, BPF_CORE_READ(task, pid));
+	p_u64(b, BPF_CORE_READ(task, tgid));
+	p_u64(b, BPF_CORE_READ(task, real_parent, tgid));
+	p_cwd(b, task);
+	p_u64(b, BPF_CORE_READ(task, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
+	p_u64(b, BPF_CORE_READ(task, maj_flt));
+	p_u64(b, BPF_CORE_READ(task, min_flt));
+	__u64 total_vm = BPF_CORE_READ(mm, total_vm);
+	p_u32(b, (__u32)(total_vm << 2)); /* pages of 4 KiB to KiB */
+	p_u32(b, 0);                       /* vm_rss: percpu counters, not in this slice */
+	p_u32(b, 0);                       /* vm_swap */
+	p_kernel_str(b, BPF_CORE_READ(task, comm));
+	p_empty(b); /* cgroups */
+}
+
+#define PPM_EXE_WRITABLE (1 << 0)
+#define PPM_EXE_FROM_MEMFD (1 << 2)
+
+/*
+ * Whether the task could write its executable: read-only superblock or immutable inode → no; owner → yes; else the
+ * owner/group/other write bit that applies (primary group only, no ACLs), else CAP_DAC_OVERRIDE or CAP_FOWNER in
+ * the effective set (user namespace mappings not checked).
+ */
+static __always_inline int exe_writable(const struct cred *cred, struct inode *inode)
+{
+	umode_t mode = BPF_CORE_READ(inode, i_mode);
+	if ((BPF_CORE_READ(inode, i_sb, s_flags) & 1 /* SB_RDONLY */) || (BPF_CORE_READ(inode, i_flags) & 8 /* S_IMMUTABLE */))
+		return 0;
+	__u32 uid = BPF_CORE_READ(inode, i_uid.val), gid = BPF_CORE_READ(inode, i_gid.val);
+	__u32 fsuid = BPF_CORE_READ(cred, fsuid.val), fsgid = BPF_CORE_READ(cred, fsgid.val);
+	if (fsuid == uid)
+		return 1;
+	if ((fsgid == gid ? mode & 020 : mode & 02))
+		return 1;
+	__u64 caps = 0;
+	bpf_probe_read_kernel(&caps, 8, &cred->cap_effective);
+	return (caps & ((1ULL << 1) | (1ULL << 3))) != 0; /* CAP_DAC_OVERRIDE, CAP_FOWNER */
+}
+
+/* Whether the executable is an anonymous memfd file: a root dentry named "memfd:...". */
+static __always_inline int exe_from_memfd(struct file *exe)
+{
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	if (!d || BPF_CORE_READ(d, d_parent) != d)
+		return 0;
+	char name[7] = {};
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(d, d_name.name)) != sizeof(name))
+		return 0;
+	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':';
+}
+
+static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task)
+{
+	p_u64(b, res);
+	p_proc_common(b, task);
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	p_user_area(b, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
+	/* tty: the controlling terminal's device number as /proc/PID/stat's tty_nr encodes it, 0 when none. */
+	__u32 tty_nr = 0;
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	if (tty) {
+		__u32 major = BPF_CORE_READ(tty, driver, major);
+		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+		tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+	}
+	p_u32(b, tty_nr);
+	/* Process group in the initial namespace; vpgid (in the task's namespace) is the same number until pid
+	 * namespaces are resolved. */
+	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
+	p_u64(b, pgid);                                   /* vpgid */
+	p_u32(b, BPF_CORE_READ(task, loginuid.val));
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct file *exe_file = BPF_CORE_READ(mm, exe_file);
+	__u32 exe_flags = 0;
+	if (exe_file) {
+		if (exe_writable(cred, BPF_CORE_READ(exe_file, f_inode)))
+			exe_flags |= PPM_EXE_WRITABLE;
+		if (exe_from_memfd(exe_file))
+			exe_flags |= PPM_EXE_FROM_MEMFD;
+	}
+	p_u32(b, exe_flags);
+	__u64 capi = 0, capp = 0, cape = 0;
+	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
+	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
+	p_u64(b, capi);
+	p_u64(b, capp);
+	p_u64(b, cape);
+	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
+	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
+	p_u64(b, 0); /* exe_ino_ctime */
+	p_u64(b, 0); /* exe_ino_mtime */
+	p_u32(b, BPF_CORE_READ(cred, euid.val));
+	p_empty(b); /* trusted_exepath: needs d_path, not in this slice */
+	p_u64(b, pgid);
+	p_u32(b, BPF_CORE_READ(cred, egid.val));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(execve_x, struct pt_regs *regs, long ret)
+{
+	/* A successful execve is reported by sched_process_exec, with the new image; here only failures. */
+	if (ret == 0)
+		return 0;
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_EXECVE_19_X, 31, current_tid()))
+		return 0;
+	emit_execve(&b, ret, bpf_get_current_task_btf());
+	p_user_str(&b, (const void *)regs->di); /* filename */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_EXECVE_19_X, 31, current_tid()))
+		return 0;
+	emit_execve(&b, 0, p);
+	p_kernel_str(&b, BPF_CORE_READ(bprm, filename));
+	submit(&b);
+	return 0;
+}
+
+/* Linux CLONE_* flags to Falco's PPM_CL_* flags (the creation flags only; the state flags are user space's). */
+static __always_inline __u32 clone_flags_to_ppm(__u64 f)
+{
+	__u32 r = 0;
+	if (f & 0x400) r |= 1 << 0;        /* CLONE_FILES */
+	if (f & 0x200) r |= 1 << 1;        /* CLONE_FS */
+	if (f & 0x80000000UL) r |= 1 << 2; /* CLONE_IO */
+	if (f & 0x8000000) r |= 1 << 3;    /* CLONE_NEWIPC */
+	if (f & 0x40000000) r |= 1 << 4;   /* CLONE_NEWNET */
+	if (f & 0x20000) r |= 1 << 5;      /* CLONE_NEWNS */
+	if (f & 0x20000000) r |= 1 << 6;   /* CLONE_NEWPID */
+	if (f & 0x4000000) r |= 1 << 7;    /* CLONE_NEWUTS */
+	if (f & 0x8000) r |= 1 << 8;       /* CLONE_PARENT */
+	if (f & 0x100000) r |= 1 << 9;     /* CLONE_PARENT_SETTID */
+	if (f & 0x2000) r |= 1 << 10;      /* CLONE_PTRACE */
+	if (f & 0x800) r |= 1 << 11;       /* CLONE_SIGHAND */
+	if (f & 0x40000) r |= 1 << 12;     /* CLONE_SYSVSEM */
+	if (f & 0x10000) r |= 1 << 13;     /* CLONE_THREAD */
+	if (f & 0x800000) r |= 1 << 14;    /* CLONE_UNTRACED */
+	if (f & 0x100) r |= 1 << 15;       /* CLONE_VM */
+	if (f & 0x10000000) r |= 1 << 20;  /* CLONE_NEWUSER */
+	if (f & 0x200000) r |= 1 << 23;    /* CLONE_CHILD_CLEARTID */
+	if (f & 0x1000000) r |= 1 << 24;   /* CLONE_CHILD_SETTID */
+	if (f & 0x80000) r |= 1 << 25;     /* CLONE_SETTLS */
+	if (f & 0x4000) r |= 1 << 27;      /* CLONE_VFORK */
+	if (f & 0x2000000) r |= 1 << 28;   /* CLONE_NEWCGROUP */
+	return r;
+}
+
+static __always_inline int emit_clone(struct pt_regs *regs, long ret, __u16 type, __u32 flags)
+{
+	struct builder b;
+	if (!begin(&b, type, 21, current_tid()))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	p_u64(&b, ret);
+	p_proc_common(&b, task);
+	p_u32(&b, flags);
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	p_u32(&b, BPF_CORE_READ(cred, euid.val));
+	p_u32(&b, BPF_CORE_READ(cred, egid.val));
+	p_u64(&b, BPF_CORE_READ(task, pid));  /* vtid: namespaces not resolved in this slice */
+	p_u64(&b, BPF_CORE_READ(task, tgid)); /* vpid */
+	p_u64(&b, 0);                          /* pidns_init_start_ts */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(clone_x, struct pt_regs *regs, long ret)
+{
+	return emit_clone(regs, ret, PPME_SYSCALL_CLONE_20_X, clone_flags_to_ppm(regs->di));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fork_x, struct pt_regs *regs, long ret)
+{
+	return emit_clone(regs, ret, PPME_SYSCALL_FORK_20_X, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(vfork_x, struct pt_regs *regs, long ret)
+{
+	/* vfork is clone(CLONE_VM | CLONE_VFORK | SIGCHLD). */
+	return emit_clone(regs, ret, PPME_SYSCALL_VFORK_20_X, clone_flags_to_ppm(0x100 | 0x4000));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(clone3_x, struct pt_regs *regs, long ret)
+{
+	__u64 flags = 0; /* struct clone_args starts with the u64 flags */
+	bpf_probe_read_user(&flags, sizeof(flags), (const void *)regs->di);
+	return emit_clone(regs, ret, PPME_SYSCALL_CLONE3_X, clone_flags_to_ppm(flags));
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p)
+{
+	struct builder b;
+	if (!begin(&b, PPME_PROCEXIT_1_E, 5, current_tid()))
+		return 0;
+	int code = BPF_CORE_READ(p, exit_code);
+	p_u64(&b, code);
+	p_u64(&b, (code >> 8) & 0xff);
+	p_u8(&b, code & 0x7f);
+	p_u8(&b, (code & 0x80) ? 1 : 0);
+	p_u64(&b, 0); /* reaper_tid: not in this slice */
+	submit(&b);
+	return 0;
+}

@@ -1,0 +1,371 @@
+package dev.peregrine.driver;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.peregrine.capture.CaptureProblem;
+import dev.peregrine.capture.CaptureSource;
+import dev.peregrine.driver.libbpf.Libbpf;
+import dev.peregrine.event.EventTable;
+import dev.peregrine.event.EventView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Live events from the kernel: loads Peregrine's eBPF driver, attaches it and delivers its events, merged across
+ * the per-CPU ring buffers in timestamp order, as a {@link CaptureSource}.
+ *
+ * <p>Call {@link #unavailableReason()} first: it says, as a sentence for the user, why live capture cannot work here
+ * (not root, no kernel BTF, no libbpf, a build without the eBPF object). {@link #open(Options)} throws
+ * {@link BpfException} with a user-facing message (and the verifier's log tail) when the kernel refuses the driver.
+ *
+ * <p>{@link #next()} returns {@link Next#TIMEOUT} after waiting up to {@link Options#pollMillis()} in {@code poll(2)}
+ * on the ring descriptors when no event is ready; it never spins. The view returned by {@link #event()} points into
+ * the ring memory and is valid until the next call to {@code next()}, which releases the record to the kernel.
+ */
+public final class LiveSource implements CaptureSource {
+    /** The classpath resource holding the compiled eBPF object. */
+    public static final String OBJECT_RESOURCE = "/dev/peregrine/driver/peregrine.bpf.o";
+    /** Default bytes per CPU ring (a power of two). */
+    public static final long DEFAULT_RING_BYTES = 8L << 20;
+    /** Default longest wait in {@code poll(2)} for one {@code next()} call, in milliseconds. */
+    public static final int DEFAULT_POLL_MILLIS = 100;
+
+    /** Syscalls this driver version captures, by name: x86_64 number and the tail-called program. */
+    public static final Map<String, SyscallProgram> SYSCALLS = syscalls();
+
+    /**
+     * Syscalls always selected because the state engine needs them whatever the rules ask: process creation and
+     * fd creation/destruction (exec and exit come from always-on tracepoints).
+     */
+    public static final Set<String> STATE_SYSCALLS = Set.of("openat", "close", "clone", "clone3", "fork", "vfork",
+            "execve");
+
+    /** A syscall the driver captures at exit: its x86_64 number and the program the dispatcher tail-calls. */
+    public record SyscallProgram(int number, String program) {
+        public SyscallProgram {
+            requireNonNull(program, "program is null");
+        }
+    }
+
+    /**
+     * How to open the source.
+     *
+     * @param ringBytes bytes per CPU ring: a power of two, at least a page
+     * @param pollMillis longest wait for events in one {@code next()} call
+     * @param syscalls names of the syscalls to deliver (keys of {@link #SYSCALLS}); process exec/exit tracepoints
+     *     are always on
+     */
+    public record Options(long ringBytes, int pollMillis, Set<String> syscalls) {
+        public Options {
+            syscalls = Set.copyOf(requireNonNull(syscalls, "syscalls is null"));
+            if (Long.bitCount(ringBytes) != 1) {
+                throw new IllegalArgumentException("ringBytes must be a power of two, got " + ringBytes);
+            }
+            if (pollMillis < 0) {
+                throw new IllegalArgumentException("pollMillis must not be negative, got " + pollMillis);
+            }
+            for (String s : syscalls) {
+                if (!SYSCALLS.containsKey(s)) {
+                    throw new IllegalArgumentException("the driver does not capture syscall " + s
+                            + " (captured: " + SYSCALLS.keySet() + ")");
+                }
+            }
+        }
+
+        /** {@return the defaults with every syscall the driver captures} */
+        public static Options defaults() {
+            return new Options(DEFAULT_RING_BYTES, DEFAULT_POLL_MILLIS, SYSCALLS.keySet());
+        }
+
+        /**
+         * {@return the defaults selecting only what rules need: the driver's syscalls among {@code eventTypes}
+         * (the rules' {@code evt.type} names, as the rules engine's event-type index gives them) plus
+         * {@link #STATE_SYSCALLS}} Names the driver does not capture are ignored.
+         */
+        public static Options forEventTypes(java.util.Collection<String> eventTypes) {
+            requireNonNull(eventTypes, "eventTypes is null");
+            Set<String> selected = new java.util.TreeSet<>(STATE_SYSCALLS);
+            for (String type : eventTypes) {
+                if (SYSCALLS.containsKey(type)) {
+                    selected.add(type);
+                }
+            }
+            return new Options(DEFAULT_RING_BYTES, DEFAULT_POLL_MILLIS, selected);
+        }
+    }
+
+    /*
+     * Implementation notes.
+     *
+     * Merge: each ring's head record is peeked once and its timestamp cached; next() releases the record it
+     * delivered last, re-peeks only that ring, then picks the smallest cached head. A ring that shows nothing is
+     * peeked again on each call (its producer position is one acquire load). This is the same "smallest head"
+     * merge scap does over its per-CPU buffers: events produced on different CPUs within the same instant can still
+     * arrive out of order by a few nanoseconds relative to events not yet committed.
+     *
+     * Waiting: the driver writes records without waking the reader (a wake-up per record costs the producing
+     * syscall an irq_work), except when a ring is more than half full. So an idle reader sleeps in poll(2) on all
+     * ring fds for a backoff that starts at 1 ms and doubles up to MAX_BACKOFF_MILLIS: a burst is picked up within
+     * a millisecond, an idle system costs a few wake-ups per second, and a filling ring wakes the reader at once.
+     * The kernel's ringbuf poll reports readable whenever producer != consumer, so a record committed between the
+     * last peek and the poll is never slept over.
+     */
+
+    private static final String[] ATTACHED = {"sys_exit_dispatch", "sched_exec", "sched_exit"};
+    private static final int POLLFD_BYTES = 8;
+    private static final int MAX_BACKOFF_MILLIS = 16;
+
+    private final Options options;
+    private final BpfObject object;
+    private final List<BpfLink> links;
+    private final RingBuffer[] rings;
+    private final long[] headOffset;
+    private final long[] headTs;
+    private final Arena arena;
+    private final MemorySegment pollFds;
+    private final BpfMap dropsMap;
+    private final EventView view = EventView.forTable(EventTable.get());
+    private int delivered = -1;
+    private int backoffMillis = 1;
+    private long eventCount;
+    private long malformed;
+    private boolean closed;
+
+    private LiveSource(Options options, BpfObject object, List<BpfLink> links, RingBuffer[] rings, BpfMap dropsMap) {
+        this.options = options;
+        this.object = object;
+        this.links = links;
+        this.rings = rings;
+        this.dropsMap = dropsMap;
+        this.headOffset = new long[rings.length];
+        this.headTs = new long[rings.length];
+        java.util.Arrays.fill(headOffset, -1);
+        this.arena = Arena.ofShared();
+        this.pollFds = arena.allocate((long) POLLFD_BYTES * rings.length, 8);
+        for (int i = 0; i < rings.length; i++) {
+            pollFds.set(ValueLayout.JAVA_INT, (long) i * POLLFD_BYTES, rings[i].fd());
+            pollFds.set(ValueLayout.JAVA_SHORT, (long) i * POLLFD_BYTES + 4, Libbpf.POLLIN);
+        }
+    }
+
+    /** {@return why live capture cannot work on this machine, as a sentence saying what to do; empty when it can} */
+    public static Optional<String> unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return Optional.of("live capture needs Linux");
+        }
+        Optional<String> lib = Libbpf.unavailableReason();
+        if (lib.isPresent()) {
+            return lib;
+        }
+        if (Libbpf.geteuid() != 0) {
+            return Optional.of("live capture needs root: run Peregrine with sudo (loading eBPF programs needs "
+                    + "CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)");
+        }
+        if (!Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+            return Optional.of("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): Peregrine's CO-RE "
+                    + "driver needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (Linux 5.8 or later)");
+        }
+        if (LiveSource.class.getResource(OBJECT_RESOURCE) == null) {
+            return Optional.of("this build of Peregrine carries no eBPF driver (peregrine.bpf.o): it was built "
+                    + "without clang or bpftool; run bin/setup as root and rebuild");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Loads and attaches the driver and maps one ring per possible CPU.
+     *
+     * @throws BpfException when live capture is unavailable ({@link #unavailableReason()}) or the kernel refuses
+     *     a program, a map or an attachment
+     */
+    public static LiveSource open(Options options) {
+        requireNonNull(options, "options is null");
+        Optional<String> reason = unavailableReason();
+        if (reason.isPresent()) {
+            throw new BpfException(reason.get(), "");
+        }
+        byte[] elf;
+        try (InputStream in = LiveSource.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            elf = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
+        }
+        int cpus = Libbpf.numPossibleCpus();
+        BpfObject object = BpfObject.open(elf);
+        List<BpfLink> links = new ArrayList<>();
+        RingBuffer[] rings = new RingBuffer[Math.max(cpus, 0)];
+        try {
+            object.map("rings").setMaxEntries(cpus);
+            object.load();
+            BpfMap ringMap = object.map("rings");
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                rings[cpu] = RingBuffer.create("pg_ring_" + cpu, options.ringBytes());
+                ringMap.put(cpu, rings[cpu].fd());
+            }
+            object.map("settings").putLong(0, epochNanos() - Libbpf.clockNanos(Libbpf.CLOCK_BOOTTIME));
+            BpfMap interesting = object.map("interesting");
+            BpfMap progs = object.map("syscall_progs");
+            for (String name : options.syscalls()) {
+                SyscallProgram sp = SYSCALLS.get(name);
+                progs.put(sp.number(), object.program(sp.program()).fd());
+                interesting.put(sp.number(), 1);
+            }
+            for (String name : ATTACHED) {
+                links.add(object.program(name).attach());
+            }
+            return new LiveSource(options, object, links, rings, object.map("drops"));
+        } catch (RuntimeException e) {
+            links.forEach(BpfLink::close);
+            for (RingBuffer r : rings) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+            object.close();
+            throw e;
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public Next next() {
+        if (closed) {
+            return Next.EOF;
+        }
+        if (delivered >= 0) {
+            rings[delivered].consume();
+            headOffset[delivered] = -1;
+            delivered = -1;
+        }
+        int best = pickHead();
+        long waitedMillis = 0;
+        while (best < 0 && waitedMillis < options.pollMillis()) {
+            int wait = (int) Math.min(backoffMillis, options.pollMillis() - waitedMillis);
+            Libbpf.poll(pollFds, rings.length, wait);
+            waitedMillis += wait;
+            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+            best = pickHead();
+        }
+        if (best < 0) {
+            return Next.TIMEOUT;
+        }
+        backoffMillis = 1;
+        delivered = best;
+        eventCount++;
+        return Next.EVENT;
+    }
+
+    /** Peeks the rings without a cached head, then returns the ring with the oldest head (view pointed), or -1. */
+    private int pickHead() {
+        int best = -1;
+        long bestTs = Long.MAX_VALUE;
+        for (int i = 0; i < rings.length; i++) {
+            if (headOffset[i] < 0) {
+                long off = peekValid(i);
+                if (off < 0) {
+                    continue;
+                }
+                headOffset[i] = off;
+                headTs[i] = view.pointAt(rings[i].data(), off, i).ts();
+            }
+            if (Long.compareUnsigned(headTs[i], bestTs) < 0 || best < 0) {
+                best = i;
+                bestTs = headTs[i];
+            }
+        }
+        if (best >= 0) {
+            view.pointAt(rings[best].data(), headOffset[best], best);
+        }
+        return best;
+    }
+
+    private long peekValid(int i) {
+        RingBuffer ring = rings[i];
+        while (true) {
+            long off = ring.peek();
+            if (off < 0) {
+                return -1;
+            }
+            if (view.pointAt(ring.data(), off, i).findMalformation(ring.peekedLength()) == null) {
+                return off;
+            }
+            malformed++;
+            ring.consume();
+        }
+    }
+
+    @Override
+    public EventView event() {
+        return view;
+    }
+
+    @Override
+    public Optional<CaptureProblem> problem() {
+        return Optional.empty();
+    }
+
+    @Override
+    public long eventCount() {
+        return eventCount;
+    }
+
+    /** {@return events the kernel could not write because the CPU's ring was full, per possible CPU} */
+    public long[] drops() {
+        return dropsMap.perCpuLongs(0);
+    }
+
+    /** {@return records skipped because they did not hold a well-formed event (a driver bug if not zero)} */
+    public long malformedCount() {
+        return malformed;
+    }
+
+    /** {@return the number of per-CPU rings} */
+    public int ringCount() {
+        return rings.length;
+    }
+
+    /** Detaches the programs, unloads the driver and unmaps the rings. Closing twice is harmless. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        links.forEach(BpfLink::close);
+        for (RingBuffer r : rings) {
+            r.close();
+        }
+        object.close();
+        arena.close();
+    }
+
+    private static Map<String, SyscallProgram> syscalls() {
+        Map<String, SyscallProgram> m = new LinkedHashMap<>();
+        m.put("openat", new SyscallProgram(257, "openat_x"));
+        m.put("close", new SyscallProgram(3, "close_x"));
+        m.put("connect", new SyscallProgram(42, "connect_x"));
+        m.put("execve", new SyscallProgram(59, "execve_x"));
+        m.put("clone", new SyscallProgram(56, "clone_x"));
+        m.put("fork", new SyscallProgram(57, "fork_x"));
+        m.put("vfork", new SyscallProgram(58, "vfork_x"));
+        m.put("clone3", new SyscallProgram(435, "clone3_x"));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}
