@@ -1,6 +1,7 @@
 package dev.peregrine.cli;
 
 import dev.peregrine.cli.replay.ReplayEngine;
+import dev.peregrine.driver.LiveSource;
 import dev.peregrine.engine.ReplayStats;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,10 +25,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Runtime and supply-chain security for Linux hosts, speaking the Falco rules language.",
-        subcommands = {RulesCommand.class, FieldsCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RulesCommand.class, FieldsCommand.class, ReplayCommand.class, RunCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** First arguments that select Peregrine's own (picocli) commands rather than Falco's command line. */
-    private static final Set<String> SUBCOMMANDS = Set.of("rules", "fields", "replay", "help");
+    private static final Set<String> SUBCOMMANDS = Set.of("rules", "fields", "replay", "run", "help");
 
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,22 +38,38 @@ public final class Main implements Runnable {
     static final String SAMPLE_CAPTURE = "/dev/peregrine/cli/sample/curl_google.scap";
 
     /**
-     * The main job with embedded defaults: the bundled ruleset over events. Live capture is not available yet (see
-     * README "Status"), so it replays the bundled sample capture, prints the alerts as Falco would, and a summary.
+     * The main job with embedded defaults: the bundled ruleset over events. As root with a kernel that takes the
+     * eBPF driver, that is live detection until SIGINT/SIGTERM ({@code peregrine run}); otherwise it says why and
+     * replays the bundled sample capture, printing the alerts as Falco would and a summary.
      */
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("peregrine: live capture is not available in this version; replaying the bundled sample capture"
-                + " (curl fetching google.com) with Falco's stable rules.");
+        Optional<String> liveUnavailable = LiveSource.unavailableReason();
+        if (liveUnavailable.isEmpty()) {
+            CommandLine cli = new CommandLine(new RunCommand());
+            cli.setOut(out);
+            cli.setErr(err);
+            cli.setExecutionExceptionHandler(new ErrorHandler());
+            spec.commandLine().setExecutionResult(cli.execute());
+            return;
+        }
+        err.println("peregrine: live capture is not available here (" + liveUnavailable.get()
+                + "); replaying the bundled sample capture (curl fetching google.com) with Falco's stable rules.");
         err.flush();
+        spec.commandLine().setExecutionResult(replaySample(out, err));
+    }
+
+    /** Replays the bundled sample capture with the bundled ruleset; returns the exit code. */
+    static int replaySample(PrintWriter out, PrintWriter err) {
         Path sample = extractSample();
         try {
             ReplayCommand replay = new ReplayCommand();
             CommandLine cli = new CommandLine(replay);
             cli.setOut(out);
             cli.setErr(err);
+            cli.setExecutionExceptionHandler(new ErrorHandler());
             int code = cli.execute(sample.toString());
             ReplayStats stats = replay.lastStats();
             if (stats != null) {
@@ -58,7 +77,7 @@ public final class Main implements Runnable {
                         + " validate FILE | peregrine fields | peregrine --help%n", stats.eventsRead(), stats.alerts());
             }
             out.flush();
-            spec.commandLine().setExecutionResult(code);
+            return code;
         } finally {
             try {
                 Files.deleteIfExists(sample);

@@ -1,20 +1,11 @@
 package dev.peregrine.cli;
 
-import dev.peregrine.cli.config.ConfigException;
-import dev.peregrine.cli.config.FalcoConfig;
-import dev.peregrine.cli.config.FalcoConfigLoader;
 import dev.peregrine.engine.EventPrinter;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
 import dev.peregrine.engine.ReplayStats;
-import dev.peregrine.outputs.format.AlertFormatter;
 import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
-import dev.peregrine.rules.load.BundledRules;
-import dev.peregrine.rules.load.FileLoadResult;
-import dev.peregrine.rules.load.LoadOutcome;
-import dev.peregrine.rules.load.RulesLoader;
-import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.syntax.ConditionSyntaxException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -104,30 +95,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (!filter.isEmpty()) {
             throw new UserError("a FILTER is only accepted with -p", 1);
         }
-        // The same configuration keys as falco.yaml and Falco's -o, over Falco's defaults (no config file).
-        List<String> options = new ArrayList<>(overrides);
-        if (json) {
-            options.add("json_output=true");
-        }
-        FalcoConfig config;
-        try {
-            config = FalcoConfigLoader.load(null, options, System.getenv(), Path.of("").toAbsolutePath());
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), 1);
-        }
-        SyscallBinding binding = new SyscallBinding();
-        List<RulesSource> sources = rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules);
-        LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
-        if (outcome.ruleset().isEmpty()) {
-            for (FileLoadResult r : outcome.results()) {
-                spec.commandLine().getErr().println(r.summaryText());
-            }
-            throw new UserError("rules could not be loaded", 1);
-        }
-        String hostname = ReplayPipeline.defaultHostname();
-        AlertFormatter formatter = AlertFormatter.create(outcome.ruleset().get(),
-                FalcoCommandLine.formatOptions(config.outputs(), hostname, config.outputs().appendOutputs()));
-        return ReplayPipeline.withDefaults().replay(capture, outcome.ruleset().get(), binding,
-                new FormattingSink(formatter, a -> out.println(a.line())));
+        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, spec.commandLine().getErr());
+        return ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
+                new FormattingSink(setup.formatter(), a -> out.println(a.line())));
     }
 }

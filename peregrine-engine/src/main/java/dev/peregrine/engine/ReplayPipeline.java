@@ -22,6 +22,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -133,20 +134,35 @@ public final class ReplayPipeline {
     /** Replays {@code capture} through state and {@code ruleset}, delivering every match to {@code sink}. */
     public ReplayStats replay(Path capture, Ruleset ruleset, SyscallBinding binding, AlertSink sink)
             throws IOException {
-        requireNonNull(ruleset, "ruleset is null");
+        requireNonNull(capture, "capture is null");
         requireNonNull(binding, "binding is null");
+        StateEngine state = new StateEngine();
+        SyscallEvent event = SyscallEvent.over(state, hostname, zone);
+        try (ScapFileSource source = open(capture, blockListener(state, event))) {
+            return detect(source, state, event, ruleset, sink, () -> false);
+        }
+    }
+
+    /**
+     * Judges every event of {@code source} (a capture file or the live driver) until it ends or {@code stop}
+     * says so: state first, then the rules routed by event type, matches to {@code sink}. {@code state} and
+     * {@code event} must already hold the source's initial state (see {@link #blockListener}).
+     */
+    public ReplayStats detect(CaptureSource source, StateEngine state, SyscallEvent event, Ruleset ruleset,
+            AlertSink sink, BooleanSupplier stop) {
+        requireNonNull(ruleset, "ruleset is null");
         requireNonNull(sink, "sink is null");
         EvalContext ctx = new EvalContext(ruleset.slots());
         long[] matched = new long[2];
         long[] read = new long[1];
         boolean[] stopped = new boolean[1];
-        var problem = forEachEvent(capture, (event, view) -> {
+        var problem = loop(source, state, event, stop, (ev, view) -> {
             read[0]++;
             if (!monitor.beforeEvent(view)) {
                 stopped[0] = true;
                 return false;
             }
-            ctx.reset(event);
+            ctx.reset(ev);
             List<Rule> rules = ruleset.match(ctx, view.type());
             if (!rules.isEmpty()) {
                 matched[0]++;
@@ -159,7 +175,6 @@ public final class ReplayPipeline {
         });
         return new ReplayStats(read[0], matched[0], matched[1], problem, stopped[0]);
     }
-
 
     /** Receives each event after the state engine has processed it. */
     @FunctionalInterface
@@ -184,28 +199,62 @@ public final class ReplayPipeline {
         requireNonNull(handler, "handler is null");
         StateEngine state = new StateEngine();
         SyscallEvent event = SyscallEvent.over(state, hostname, zone);
-        Consumer<ScapBlock> listener = block -> onBlock(state, event, block);
-        try (ScapFileSource source = asWritten ? ScapFileSource.openAsWritten(capture, listener)
-                : ScapFileSource.open(capture, listener)) {
-            long num = 0;
-            long first = 0;
-            while (source.next() == CaptureSource.Next.EVENT) {
-                EventView view = source.event();
-                if (durationLimitNanos > 0) {
-                    if (num == 0) {
-                        first = view.ts();
-                    } else if (view.ts() - first >= durationLimitNanos) {
-                        break;
-                    }
+        try (ScapFileSource source = open(capture, blockListener(state, event))) {
+            return loop(source, state, event, () -> false, handler);
+        }
+    }
+
+    /** {@return a new state engine's event holder for this pipeline's hostname and time zone} */
+    public SyscallEvent eventHolder(StateEngine state) {
+        return SyscallEvent.over(state, hostname, zone);
+    }
+
+    private ScapFileSource open(Path capture, Consumer<ScapBlock> listener) throws IOException {
+        return asWritten ? ScapFileSource.openAsWritten(capture, listener) : ScapFileSource.open(capture, listener);
+    }
+
+    /** How many events pass between two looks at the stop condition while events keep coming. */
+    private static final int STOP_CHECK_INTERVAL = 4096;
+
+    private Optional<CaptureProblem> loop(CaptureSource source, StateEngine state, SyscallEvent event,
+            BooleanSupplier stop, EventHandler handler) {
+        long num = 0;
+        long first = 0;
+        while (true) {
+            CaptureSource.Next next = source.next();
+            if (next == CaptureSource.Next.EOF) {
+                return source.problem();
+            }
+            if (next == CaptureSource.Next.TIMEOUT || (num % STOP_CHECK_INTERVAL) == 0) {
+                if (stop.getAsBoolean()) {
+                    return Optional.empty();
                 }
-                state.onEvent(view);
-                event.next(view, ++num);
-                if (!handler.onEvent(event, view)) {
+                if (next == CaptureSource.Next.TIMEOUT) {
+                    continue;
+                }
+            }
+            EventView view = source.event();
+            if (durationLimitNanos > 0) {
+                if (num == 0) {
+                    first = view.ts();
+                } else if (view.ts() - first >= durationLimitNanos) {
                     return Optional.empty();
                 }
             }
-            return source.problem();
+            state.onEvent(view);
+            event.next(view, ++num);
+            if (!handler.onEvent(event, view)) {
+                return Optional.empty();
+            }
         }
+    }
+
+    /**
+     * {@return the listener that applies a capture's state blocks (or a {@code /proc} scan's) to {@code state}
+     * and tells {@code event} the machine's local addresses}
+     */
+    public static Consumer<ScapBlock> blockListener(StateEngine state, SyscallEvent event) {
+        return block -> onBlock(state, event, block);
     }
 
     private static void onBlock(StateEngine state, SyscallEvent event, ScapBlock block) {

@@ -1,0 +1,52 @@
+package dev.peregrine.cli;
+
+import dev.peregrine.cli.config.ConfigException;
+import dev.peregrine.cli.config.FalcoConfig;
+import dev.peregrine.cli.config.FalcoConfigLoader;
+import dev.peregrine.engine.ReplayPipeline;
+import dev.peregrine.outputs.format.AlertFormatter;
+import dev.peregrine.rules.fields.SyscallBinding;
+import dev.peregrine.rules.load.BundledRules;
+import dev.peregrine.rules.load.FileLoadResult;
+import dev.peregrine.rules.load.LoadOutcome;
+import dev.peregrine.rules.load.RulesLoader;
+import dev.peregrine.rules.load.RulesSource;
+import dev.peregrine.rules.load.Ruleset;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the detecting subcommands ({@code replay}, {@code run}) share: the configuration from Falco's defaults plus
+ * {@code -o} overrides (no config file), the rules (the bundled ruleset unless {@code -r} is given) compiled against
+ * the syscall extractors, and the alert formatter.
+ */
+record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset ruleset, AlertFormatter formatter) {
+    static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
+        List<String> options = new ArrayList<>(overrides);
+        if (json) {
+            options.add("json_output=true");
+        }
+        FalcoConfig config;
+        try {
+            config = FalcoConfigLoader.load(null, options, System.getenv(), Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), 1);
+        }
+        SyscallBinding binding = new SyscallBinding();
+        List<RulesSource> sources = rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules);
+        LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
+        if (outcome.ruleset().isEmpty()) {
+            for (FileLoadResult r : outcome.results()) {
+                err.println(r.verboseText());
+            }
+            err.flush();
+            throw new UserError("rules could not be loaded", 1);
+        }
+        Ruleset ruleset = outcome.ruleset().get();
+        AlertFormatter formatter = AlertFormatter.create(ruleset, FalcoCommandLine.formatOptions(config.outputs(),
+                ReplayPipeline.defaultHostname(), config.outputs().appendOutputs()));
+        return new DetectionSetup(config, binding, ruleset, formatter);
+    }
+}
