@@ -1,0 +1,174 @@
+package dev.peregrine.capture.scap;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * An input stream that reads its source on a thread of its own, a bounded number of chunks ahead of the reader: for a
+ * gzip capture, inflation runs on a second core while the reader's thread decodes events.
+ *
+ * <p>The reader sees exactly the bytes and the failure of the source, in order: the bytes read before an
+ * {@link IOException} are delivered first, then the same exception is thrown (again on every later read). One thread
+ * reads; the stream is not safe for concurrent readers. {@link #close()} stops the read-ahead thread and closes the
+ * source.
+ */
+final class ReadAheadInputStream extends InputStream {
+    /* Implementation notes:
+     * - Two queues of the same CHUNKS chunks: the producer takes a free chunk, fills it from the source and puts it on
+     *   the full queue; the reader gives it back when drained. No allocation per chunk after start, and the bound
+     *   keeps memory at CHUNKS * CHUNK_BYTES whatever the file size.
+     * - A chunk is filled by several reads of the source until full or the source ends: GZIPInputStream returns at
+     *   most one inflate call's worth per read, and handing over tiny chunks would make the queue the hot path.
+     * - A failure travels as the last chunk (with the bytes read before it), so nothing read before it is lost and
+     *   the reader's offsets stay exact. End of stream is a chunk of length -1.
+     * - The thread is a daemon so an abandoned stream cannot keep the JVM alive; close() interrupts it and waits for
+     *   it, then the producer closes the source itself so that two threads never use the source at once. */
+
+    /** Bytes per chunk handed from the read-ahead thread to the reader. */
+    static final int CHUNK_BYTES = 1 << 20;
+    /** Chunks in flight: bounds the read-ahead memory to CHUNKS * CHUNK_BYTES (16 MiB). */
+    static final int CHUNKS = 16;
+
+    private static final class Chunk {
+        final byte[] data = new byte[CHUNK_BYTES];
+        int length;
+        IOException failure;
+    }
+
+    private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
+    private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS);
+    private final Thread producer;
+    private Chunk current;
+    private int position;
+    private boolean ended;
+    private IOException failure;
+    private boolean closed;
+
+    /** Starts reading {@code source} ahead; {@code name} names the thread. */
+    ReadAheadInputStream(InputStream source, String name) {
+        requireNonNull(source, "source is null");
+        for (int i = 0; i < CHUNKS; i++) {
+            free.add(new Chunk());
+        }
+        producer = Thread.ofPlatform().daemon().name("read-ahead " + name).unstarted(() -> produce(source));
+        producer.start();
+    }
+
+    private void produce(InputStream source) {
+        try (source) {
+            while (true) {
+                Chunk chunk = free.take();
+                chunk.length = 0;
+                chunk.failure = null;
+                boolean end = false;
+                try {
+                    while (chunk.length < CHUNK_BYTES) {
+                        int n = source.read(chunk.data, chunk.length, CHUNK_BYTES - chunk.length);
+                        if (n < 0) {
+                            end = true;
+                            break;
+                        }
+                        chunk.length += n;
+                    }
+                } catch (IOException e) {
+                    chunk.failure = e;
+                } catch (RuntimeException e) {
+                    chunk.failure = new IOException(e);
+                }
+                if (chunk.length == 0 && end) {
+                    chunk.length = -1;
+                }
+                full.put(chunk);
+                if (chunk.failure != null || chunk.length < 0) {
+                    return;
+                }
+                if (end) {
+                    Chunk last = free.take();
+                    last.length = -1;
+                    last.failure = null;
+                    full.put(last);
+                    return;
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // closed by the reader (interrupt), or the source failed to close: nothing is waiting for more data
+        }
+    }
+
+    /** {@return whether a byte is available: false at the end of the stream}, throwing a failure of the source */
+    private boolean fill() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        while (current == null || position >= current.length) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (ended) {
+                return false;
+            }
+            if (current != null) {
+                free.add(current);
+                current = null;
+            }
+            Chunk next;
+            try {
+                next = full.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the read-ahead thread");
+            }
+            if (next.length < 0) {
+                ended = true;
+                free.add(next);
+                continue;
+            }
+            failure = next.failure;
+            current = next;
+            position = 0;
+        }
+        return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (!fill()) {
+            return -1;
+        }
+        return current.data[position++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        if (!fill()) {
+            return -1;
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current.data, position, b, off, n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        producer.interrupt();
+        try {
+            producer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
