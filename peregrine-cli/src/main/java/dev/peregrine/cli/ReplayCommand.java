@@ -67,6 +67,9 @@ final class ReplayCommand implements Callable<Integer> {
             + " converting old layouts (what sysdig 0.29 shows; Falco converts).")
     boolean asWritten;
 
+    @Option(names = "--stats", description = "Print the number of events read, matched and alerts on stderr at the end.")
+    boolean stats;
+
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The .scap file (plain or gzip).")
     Path capture;
 
@@ -84,6 +87,10 @@ final class ReplayCommand implements Callable<Integer> {
         lastStats = stats;
         out.flush();
         stats.problem().ifPresent(p -> err.println(p.render()));
+        if (this.stats) {
+            err.printf("peregrine: %d events read, %d matched, %d alerts%n", stats.eventsRead(), stats.eventsMatched(),
+                    stats.alerts());
+        }
         err.flush();
         return stats.exitCode();
     }
