@@ -20,8 +20,9 @@ import java.util.concurrent.BlockingQueue;
 final class ReadAheadInputStream extends InputStream {
     /* Implementation notes:
      * - Two queues of the same CHUNKS chunks: the producer takes a free chunk, fills it from the source and puts it on
-     *   the full queue; the reader gives it back when drained. No allocation per chunk after start, and the bound
-     *   keeps memory at CHUNKS * CHUNK_BYTES whatever the file size.
+     *   the full queue; the reader gives it back when drained. Chunks are created on demand (64 KiB, then
+     *   doubling to CHUNK_BYTES), so a small capture allocates little; then no allocation, and memory stays under
+     *   CHUNKS * CHUNK_BYTES whatever the file size.
      * - A chunk is filled by several reads of the source until full or the source ends: GZIPInputStream returns at
      *   most one inflate call's worth per read, and handing over tiny chunks would make the queue the hot path.
      * - A failure travels as the last chunk (with the bytes read before it), so nothing read before it is lost and
@@ -34,15 +35,24 @@ final class ReadAheadInputStream extends InputStream {
     /** Chunks in flight: bounds the read-ahead memory to CHUNKS * CHUNK_BYTES (16 MiB). */
     static final int CHUNKS = 16;
 
+    /** Bytes of the first chunk; each next one doubles up to CHUNK_BYTES, so a small file costs little memory. */
+    static final int FIRST_CHUNK_BYTES = 1 << 16;
+
     private static final class Chunk {
-        final byte[] data = new byte[CHUNK_BYTES];
+        final byte[] data;
         int length;
         IOException failure;
+
+        Chunk(int bytes) {
+            data = new byte[bytes];
+        }
     }
 
     private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS);
     private final Thread producer;
+    /** Chunks created so far, at most CHUNKS; written by the producer thread only. */
+    private int allocated;
     private Chunk current;
     private int position;
     private boolean ended;
@@ -52,9 +62,6 @@ final class ReadAheadInputStream extends InputStream {
     /** Starts reading {@code source} ahead; {@code name} names the thread. */
     ReadAheadInputStream(InputStream source, String name) {
         requireNonNull(source, "source is null");
-        for (int i = 0; i < CHUNKS; i++) {
-            free.add(new Chunk());
-        }
         producer = Thread.ofPlatform().daemon().name("read-ahead " + name).unstarted(() -> produce(source));
         producer.start();
     }
@@ -62,13 +69,14 @@ final class ReadAheadInputStream extends InputStream {
     private void produce(InputStream source) {
         try (source) {
             while (true) {
-                Chunk chunk = free.take();
+                Chunk chunk = nextFree();
                 chunk.length = 0;
                 chunk.failure = null;
                 boolean end = false;
                 try {
-                    while (chunk.length < CHUNK_BYTES) {
-                        int n = source.read(chunk.data, chunk.length, CHUNK_BYTES - chunk.length);
+                    int size = chunk.data.length;
+                    while (chunk.length < size) {
+                        int n = source.read(chunk.data, chunk.length, size - chunk.length);
                         if (n < 0) {
                             end = true;
                             break;
@@ -88,7 +96,7 @@ final class ReadAheadInputStream extends InputStream {
                     return;
                 }
                 if (end) {
-                    Chunk last = free.take();
+                    Chunk last = nextFree();
                     last.length = -1;
                     last.failure = null;
                     full.put(last);
@@ -98,6 +106,20 @@ final class ReadAheadInputStream extends InputStream {
         } catch (InterruptedException | IOException e) {
             // closed by the reader (interrupt), or the source failed to close: nothing is waiting for more data
         }
+    }
+
+    /** {@return a drained chunk, or a new one while fewer than CHUNKS exist} (producer thread only) */
+    private Chunk nextFree() throws InterruptedException {
+        Chunk chunk = free.poll();
+        if (chunk != null) {
+            return chunk;
+        }
+        if (allocated < CHUNKS) {
+            int bytes = (int) Math.min(CHUNK_BYTES, (long) FIRST_CHUNK_BYTES << Math.min(allocated, 16));
+            allocated++;
+            return new Chunk(bytes);
+        }
+        return free.take();
     }
 
     /** {@return whether a byte is available: false at the end of the stream}, throwing a failure of the source */
