@@ -70,6 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print the number of events read, matched and alerts on stderr at the end.")
     boolean stats;
 
+    /** Replays the capture this many times in one process: the launcher's start-up cache training run uses it. */
+    @Option(names = "--rounds", hidden = true, defaultValue = "1")
+    int rounds;
+
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The .scap file (plain or gzip).")
     Path capture;
 
@@ -134,7 +138,14 @@ final class ReplayCommand implements Callable<Integer> {
         String hostname = ReplayPipeline.defaultHostname();
         AlertFormatter formatter = AlertFormatter.create(outcome.ruleset().get(),
                 FalcoCommandLine.formatOptions(config.outputs(), hostname, config.outputs().appendOutputs()));
-        return ReplayPipeline.withDefaults().replay(capture, outcome.ruleset().get(), binding,
-                new FormattingSink(formatter, a -> out.println(a.line())));
+        if (rounds < 1) {
+            throw new UserError("--rounds must be at least 1", 1);
+        }
+        ReplayStats last = null;
+        for (int r = 0; r < rounds; r++) {
+            last = ReplayPipeline.withDefaults().replay(capture, outcome.ruleset().get(), binding,
+                    new FormattingSink(formatter, a -> out.println(a.line())));
+        }
+        return last;
     }
 }
