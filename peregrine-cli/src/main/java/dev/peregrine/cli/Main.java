@@ -101,6 +101,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        StartupPreload.start(List.of(args));
         System.exit(execute(args));
     }
 

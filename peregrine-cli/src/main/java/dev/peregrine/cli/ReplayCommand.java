@@ -58,6 +58,13 @@ final class ReplayCommand implements Callable<Integer> {
             + " converting old layouts (what sysdig 0.29 shows; Falco converts).")
     boolean asWritten;
 
+    @Option(names = "--stats", description = "Print the number of events read, matched and alerts on stderr at the end.")
+    boolean stats;
+
+    /** Replays the capture this many times in one process: the launcher's start-up cache training run uses it. */
+    @Option(names = "--rounds", hidden = true, defaultValue = "1")
+    int rounds;
+
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The .scap file (plain or gzip).")
     Path capture;
 
@@ -75,6 +82,10 @@ final class ReplayCommand implements Callable<Integer> {
         lastStats = stats;
         out.flush();
         stats.problem().ifPresent(p -> err.println(p.render()));
+        if (this.stats) {
+            err.printf("peregrine: %d events read, %d matched, %d alerts%n", stats.eventsRead(), stats.eventsMatched(),
+                    stats.alerts());
+        }
         err.flush();
         return stats.exitCode();
     }
@@ -95,8 +106,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (!filter.isEmpty()) {
             throw new UserError("a FILTER is only accepted with -p", 1);
         }
+        if (rounds < 1) {
+            throw new UserError("--rounds must be at least 1", 1);
+        }
         DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, spec.commandLine().getErr());
-        return ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
-                new FormattingSink(setup.formatter(), a -> out.println(a.line())));
+        ReplayStats last = null;
+        for (int r = 0; r < rounds; r++) {
+            last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
+                    new FormattingSink(setup.formatter(), a -> out.println(a.line())));
+        }
+        return last;
     }
 }

@@ -27,6 +27,22 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayAlerts_statsAndRounds_countsEventsOfOneRound() {
+        CliTest.Run once = CliTest.run("replay", "--stats", capture("cat_write.scap"));
+        CliTest.Run twice = CliTest.run("replay", "--stats", "--rounds", "2", capture("cat_write.scap"));
+        assertThat(once.exit()).as(once.err()).isZero();
+        assertThat(once.err()).contains("peregrine: 307 events read, 0 matched, 0 alerts");
+        assertThat(twice).isEqualTo(once);
+    }
+
+    @Test
+    void replayAlerts_zeroRounds_errorExitOne() {
+        CliTest.Run r = CliTest.run("replay", "--rounds", "0", capture("cat_write.scap"));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--rounds must be at least 1");
+    }
+
+    @Test
     void replayPrint_badFilter_errorExitOne() {
         CliTest.Run r = CliTest.run("replay", "-p", "%evt.type", capture("syscall.scap"), "proc.nme=cat");
         assertThat(r.exit()).isEqualTo(1);

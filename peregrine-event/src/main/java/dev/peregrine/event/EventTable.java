@@ -2,8 +2,9 @@ package dev.peregrine.event;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -263,25 +264,82 @@ public final class EventTable {
     }
 
     private static List<EventInfo> readEvents() throws IOException {
-        JsonNode root;
-        try (InputStream in = open(TABLE_RESOURCE)) {
-            root = new ObjectMapper().readTree(in);
-        }
+        // Streaming parse (jackson-core only): a tree through ObjectMapper costs a cold JVM several times as much,
+        // and this table is read at every start of the command line.
         List<EventInfo> out = new ArrayList<>();
-        for (JsonNode e : root.path("events")) {
-            int code = e.get("id").asInt();
-            if (code != out.size()) {
-                throw new IOException("event table codes are not dense at " + code);
+        try (InputStream in = open(TABLE_RESOURCE); JsonParser p = new JsonFactory().createParser(in)) {
+            expect(p, p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("events")) {
+                    p.skipChildren();
+                    continue;
+                }
+                expect(p, value, JsonToken.START_ARRAY);
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    EventInfo e = readEvent(p);
+                    if (e.code() != out.size()) {
+                        throw new IOException("event table codes are not dense at " + e.code());
+                    }
+                    out.add(e);
+                }
             }
-            List<ParamInfo> params = new ArrayList<>();
-            for (JsonNode p : e.path("params")) {
-                params.add(new ParamInfo(p.get("name").asText(), p.get("type").asText()));
-            }
-            out.add(new EventInfo(code, e.get("code").asText(), e.get("name").asText(),
-                    splitFlags(e.path("category").asText(), "EC_UNKNOWN"), splitFlags(e.path("flags").asText(), "EF_NONE"),
-                    params));
         }
         return out;
+    }
+
+    private static EventInfo readEvent(JsonParser p) throws IOException {
+        int id = -1;
+        String code = null;
+        String name = null;
+        String category = "";
+        String flags = "";
+        List<ParamInfo> params = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "id" -> id = p.getValueAsInt(-1);
+                case "code" -> code = p.getValueAsString();
+                case "name" -> name = p.getValueAsString();
+                case "category" -> category = p.getValueAsString("");
+                case "flags" -> flags = p.getValueAsString("");
+                case "params" -> {
+                    expect(p, value, JsonToken.START_ARRAY);
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        String paramName = null;
+                        String paramType = null;
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            p.nextToken();
+                            switch (key) {
+                                case "name" -> paramName = p.getValueAsString();
+                                case "type" -> paramType = p.getValueAsString();
+                                default -> p.skipChildren();
+                            }
+                        }
+                        if (paramName == null || paramType == null) {
+                            throw new IOException("event " + id + ": a parameter without name or type");
+                        }
+                        params.add(new ParamInfo(paramName, paramType));
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (id < 0 || code == null || name == null) {
+            throw new IOException("event table entry without id, code or name after event " + id);
+        }
+        return new EventInfo(id, code, name, splitFlags(category, "EC_UNKNOWN"), splitFlags(flags, "EF_NONE"),
+                params);
+    }
+
+    private static void expect(JsonParser p, JsonToken got, JsonToken want) throws IOException {
+        if (got != want) {
+            throw new IOException("event table: expected " + want + " but found " + got + " at "
+                    + p.currentLocation());
+        }
     }
 
     private static Set<String> splitFlags(String text, String none) {

@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +61,9 @@ public final class ScapFileSource implements CaptureSource {
      *
      * Offsets are counted on the decompressed stream, which is what a scap reader sees; for plain files they are file
      * offsets. java.util.zip's GZIPInputStream reads concatenated gzip members as one stream, as zlib's gzread does.
+     * Reading, and for gzip files inflation, runs on a read-ahead thread (ReadAheadInputStream) a bounded number of
+     * chunks ahead: inflation is about a third of the work of a replay, and a second core takes it off the event path;
+     * the reader's many small reads then come from a plain array, without BufferedInputStream's lock.
      *
      * Deviations from libscap, on purpose: the block trailer is checked for every block (libscap skips the check for
      * event blocks); state blocks found after the first event of a section are decoded and delivered (libscap treats
@@ -103,7 +105,8 @@ public final class ScapFileSource implements CaptureSource {
     private EventView current;
     private long droppedEvents;
     private final byte[] header = new byte[BLOCK_HEADER_BYTES];
-    private final Map<BlockType, long[]> knownCounts = new EnumMap<>(BlockType.class);
+    /** Blocks read per known type, by ordinal: counted for every event block, so an array, not a map. */
+    private final long[] knownCounts = new long[BlockType.values().length];
     private final Map<Integer, long[]> unknownCounts = new TreeMap<>();
 
     private byte[] eventBuffer = new byte[EVENT_BODY_AT + MAX_EVENT_BLOCK_READ_BYTES];
@@ -199,8 +202,9 @@ public final class ScapFileSource implements CaptureSource {
             int b1 = buffered.read();
             buffered.reset();
             if (b0 >= 0 && b1 >= 0 && (b0 | b1 << 8) == GZIP_MAGIC) {
-                effective = new BufferedInputStream(new GZIPInputStream(buffered, STREAM_BUFFER_BYTES),
-                        STREAM_BUFFER_BYTES);
+                effective = new ReadAheadInputStream(new GZIPInputStream(buffered, STREAM_BUFFER_BYTES), name);
+            } else {
+                effective = new ReadAheadInputStream(buffered, name);
             }
         } catch (IOException e) {
             failure = e;
@@ -341,7 +345,11 @@ public final class ScapFileSource implements CaptureSource {
      */
     public Map<String, Long> blockInventory() {
         Map<String, Long> out = new LinkedHashMap<>();
-        knownCounts.forEach((t, c) -> out.put(t.name(), c[0]));
+        for (BlockType t : BlockType.values()) {
+            if (knownCounts[t.ordinal()] > 0) {
+                out.put(t.name(), knownCounts[t.ordinal()]);
+            }
+        }
         unknownCounts.forEach((t, c) -> out.put(BlockType.nameOf(t), c[0]));
         return out;
     }
@@ -604,7 +612,7 @@ public final class ScapFileSource implements CaptureSource {
 
     private void count(BlockType type) {
         if (type != null) {
-            knownCounts.computeIfAbsent(type, t -> new long[1])[0]++;
+            knownCounts[type.ordinal()]++;
         } else {
             unknownCounts.computeIfAbsent(blockType, t -> new long[1])[0]++;
         }
