@@ -7,6 +7,7 @@ import dev.peregrine.capture.FdInfo;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.event.EventBuilder;
 import dev.peregrine.event.EventView;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -31,11 +32,11 @@ class StateEngineAllocationTest {
         engine.onBlock(new ScapBlock.Fds(0, BlockType.FDL_V2, 10, List.of(
                 new FdInfo.RegularFile(3, 1, 0, "/var/log/app.log", 0))));
         EventView[] events = {
-            Events.of("PPME_SYSCALL_READ_E", 1, 10).i64(3).u32(100).view(),
-            Events.of("PPME_SYSCALL_READ_X", 2, 10).i64(100).bytes(new byte[100]).i64(3).u32(100).view(),
-            Events.of("PPME_SYSCALL_WRITE_X", 3, 11).i64(10).bytes(new byte[10]).i64(3).u32(10).view(),
-            Events.of("PPME_SYSCALL_FSTAT_X", 4, 10).i64(0).i64(3).view(),
-            Events.of("PPME_SYSCALL_BRK_4_X", 5, 11).i64(0).u32(0).u32(0).u32(0).view(),
+            EventBuilder.of("PPME_SYSCALL_READ_E", 1, 10).i64(3).u32(100).view(),
+            EventBuilder.of("PPME_SYSCALL_READ_X", 2, 10).i64(100).bytes(new byte[100]).i64(3).u32(100).view(),
+            EventBuilder.of("PPME_SYSCALL_WRITE_X", 3, 11).i64(10).bytes(new byte[10]).i64(3).u32(10).view(),
+            EventBuilder.of("PPME_SYSCALL_FSTAT_X", 4, 10).i64(0).i64(3).view(),
+            EventBuilder.of("PPME_SYSCALL_BRK_4_X", 5, 11).i64(0).u32(0).u32(0).u32(0).view(),
         };
         for (int i = 0; i < ROUNDS; i++) {
             for (EventView v : events) {

@@ -10,6 +10,7 @@ import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.event.EventBuilder;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.thread.ThreadState;
 import java.net.Inet4Address;
@@ -119,7 +120,7 @@ class StateEngineTest {
         assertThat(thread.ptid()).isEqualTo(INIT);
         assertThat(thread.isMainThread()).isFalse();
         assertThat(engine.fds(thread)).isSameAs(engine.fds(engine.thread(BASH)));
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 11, 101).i64(0).str("/tmp").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 11, 101).i64(0).str("/tmp").view());
         assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/tmp/");
     }
 
@@ -170,8 +171,8 @@ class StateEngineTest {
 
     @Test
     void onEvent_execveWithoutTrustedExepath_exepathFromEnterFilenameAndCwd() {
-        engine.onEvent(Events.of("PPME_SYSCALL_EXECVE_19_E", 19, BASH).str("./bin/tool").view());
-        Events x = Events.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(0).str("tool").strs().i64(BASH).i64(BASH)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_EXECVE_19_E", 19, BASH).str("./bin/tool").view());
+        EventBuilder x = EventBuilder.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(0).str("tool").strs().i64(BASH).i64(BASH)
                 .i64(INIT).str("/home/u").i64(1024);
         engine.onEvent(x.view());
         assertThat(engine.thread(BASH).exepath()).isEqualTo("/home/u/bin/tool");
@@ -180,7 +181,7 @@ class StateEngineTest {
 
     @Test
     void onEvent_failedExecve_imageUnchanged() {
-        Events x = Events.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(-2).str("nope").strs().i64(BASH).i64(BASH)
+        EventBuilder x = EventBuilder.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(-2).str("nope").strs().i64(BASH).i64(BASH)
                 .i64(INIT);
         engine.onEvent(x.view());
         assertThat(engine.thread(BASH).comm()).isEqualTo("bash");
@@ -190,7 +191,7 @@ class StateEngineTest {
     void onEvent_execveInContainerCgroup_containerIdAssigned() {
         String id = "3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e";
         engine.onEvent(clone(10, BASH, 300, BASH, INIT, "bash", 0).view());
-        Events x = execveBase(20, 300, "nginx", "/usr/sbin/nginx", List.of())
+        EventBuilder x = execveBase(20, 300, "nginx", "/usr/sbin/nginx", List.of())
                 .strs("cpuset=/docker/" + id, "cpu=/docker/" + id).strs("A=1");
         engine.onEvent(x.view());
         ThreadState t = engine.thread(300);
@@ -202,7 +203,7 @@ class StateEngineTest {
 
     @Test
     void onEvent_openExit_newFdVisibleToSameEvent_relativeNameResolvedAgainstCwd() {
-        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("../etc/./passwd").u32(1).u32(0)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("../etc/./passwd").u32(1).u32(0)
                 .u32(0x803).u64(4242).view());
         FdState fd = engine.currentFd();
         assertThat(engine.currentFdNum()).isEqualTo(3);
@@ -218,78 +219,78 @@ class StateEngineTest {
 
     @Test
     void onEvent_failedOpen_noFd() {
-        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(-2).str("/nope").u32(1).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(-2).str("/nope").u32(1).u32(0).view());
         assertThat(engine.currentFd()).isNull();
         assertThat(engine.fds(engine.thread(BASH)).get(-2)).isNull();
     }
 
     @Test
     void onEvent_openatWithDirfd_nameResolvedAgainstTheDirectoryFd() {
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 10, BASH).i64(5).i64(-100).str("/var/log")
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", 10, BASH).i64(5).i64(-100).str("/var/log")
                 .u32(1 << 10).u32(0).view());
         assertThat(engine.currentFd().type()).isEqualTo(FdType.DIRECTORY);
         assertThat(engine.currentFd().typechar()).isEqualTo('d');
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 11, BASH).i64(6).i64(5).str("syslog").u32(1).u32(0)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", 11, BASH).i64(6).i64(5).str("syslog").u32(1).u32(0)
                 .view());
         assertThat(engine.currentFd().name()).isEqualTo("/var/log/syslog");
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(8).i64(-100).str("notes.txt").u32(1)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(8).i64(-100).str("notes.txt").u32(1)
                 .u32(0).view());
         assertThat(engine.currentFd().name()).isEqualTo("/home/u/notes.txt");
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 13, BASH).i64(9).i64(55).str("x").u32(1).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", 13, BASH).i64(9).i64(55).str("x").u32(1).u32(0).view());
         assertThat(engine.currentFd().name()).as("libsinsp joins without a slash").isEqualTo("<UNKNOWN>x");
     }
 
     @Test
     void onEvent_closeExit_fdVisibleToCloseThenGone() {
-        engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("/etc/hosts").u32(1).u32(0).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_CLOSE_X", 11, BASH).i64(0).i64(3).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPEN_X", 10, BASH).i64(3).str("/etc/hosts").u32(1).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CLOSE_X", 11, BASH).i64(0).i64(3).view());
         assertThat(engine.currentFd().name()).isEqualTo("/etc/hosts");
         assertThat(engine.currentFdNameChanged()).isFalse();
-        engine.onEvent(Events.of("PPME_SYSCALL_CLOSE_X", 12, BASH).i64(-9).i64(3).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CLOSE_X", 12, BASH).i64(-9).i64(3).view());
         assertThat(engine.currentFd()).as("removed before the next event").isNull();
         assertThat(engine.fds(engine.thread(BASH)).get(3)).isNull();
     }
 
     @Test
     void onEvent_dupFamily_copiesDescriptorUnderNewNumber() {
-        engine.onEvent(Events.of("PPME_SYSCALL_DUP2_X", 10, BASH).i64(1).i64(0).i64(1).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_DUP2_X", 10, BASH).i64(1).i64(0).i64(1).view());
         assertThat(engine.currentFdNum()).isEqualTo(1);
         assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
-        engine.onEvent(Events.of("PPME_SYSCALL_DUP3_X", 11, BASH).i64(9).i64(0).i64(9).u32(1 << 12).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_DUP3_X", 11, BASH).i64(9).i64(0).i64(9).u32(1 << 12).view());
         assertThat(engine.currentFd().closeOnExec()).isTrue();
-        engine.onEvent(Events.of("PPME_SYSCALL_DUP_1_X", 12, BASH).i64(10).i64(7).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_DUP_1_X", 12, BASH).i64(10).i64(7).view());
         assertThat(engine.currentFd().name()).isEqualTo("/etc/secret");
         assertThat(engine.currentFd().closeOnExec()).as("dup clears O_CLOEXEC").isFalse();
-        engine.onEvent(Events.of("PPME_SYSCALL_FCNTL_X", 13, BASH).i64(11).i64(0).u8(1).u64(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_FCNTL_X", 13, BASH).i64(11).i64(0).u8(1).u64(0).view());
         assertThat(engine.currentFdNum()).isEqualTo(11);
         assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
     }
 
     @Test
     void onEvent_pipeAndEventfd_typedDescriptors() {
-        engine.onEvent(Events.of("PPME_SYSCALL_PIPE2_X", 10, BASH).i64(0).i64(3).i64(4).u64(99).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_PIPE2_X", 10, BASH).i64(0).i64(3).i64(4).u64(99).u32(0).view());
         assertThat(engine.fds(engine.thread(BASH)).get(3).typechar()).isEqualTo('p');
         assertThat(engine.fds(engine.thread(BASH)).get(4).ino()).isEqualTo(99);
-        engine.onEvent(Events.of("PPME_SYSCALL_EVENTFD2_X", 11, BASH).i64(5).u16(0).u64(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_EVENTFD2_X", 11, BASH).i64(5).u16(0).u64(0).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('e');
-        engine.onEvent(Events.of("PPME_SYSCALL_MEMFD_CREATE_X", 12, BASH).i64(6).str("jit").u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_MEMFD_CREATE_X", 12, BASH).i64(6).str("jit").u32(0).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('m');
         assertThat(engine.currentFd().name()).isEqualTo("jit");
-        engine.onEvent(Events.of("PPME_SYSCALL_INOTIFY_INIT1_X", 13, BASH).i64(7).u16(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_INOTIFY_INIT1_X", 13, BASH).i64(7).u16(0).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('i');
-        engine.onEvent(Events.of("PPME_SYSCALL_TIMERFD_CREATE_X", 14, BASH).i64(8).u8(0).u8(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_TIMERFD_CREATE_X", 14, BASH).i64(8).u8(0).u8(0).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('t');
     }
 
     @Test
     void onEvent_chdirAndFchdir_updateCwd() {
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 10, BASH).i64(0).str("../other/").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 10, BASH).i64(0).str("../other/").view());
         assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/home/other/");
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 11, BASH).i64(-2).str("/missing").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 11, BASH).i64(-2).str("/missing").view());
         assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/home/other/");
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(5).i64(-100).str("/srv").u32(1 << 10)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", 12, BASH).i64(5).i64(-100).str("/srv").u32(1 << 10)
                 .u32(0).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_FCHDIR_X", 13, BASH).i64(0).i64(5).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_FCHDIR_X", 13, BASH).i64(0).i64(5).view());
         assertThat(engine.cwd(engine.thread(BASH))).isEqualTo("/srv/");
     }
 
@@ -297,11 +298,11 @@ class StateEngineTest {
 
     @Test
     void onEvent_socketThenConnect_tupleNamesTheSocket() {
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('4');
         assertThat(engine.currentFd().name()).isEmpty();
         assertThat(engine.currentFd().l4protoName()).isEqualTo("tcp");
-        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tuple4("10.0.0.5", 41000, "93.184.216.34",
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tuple4("10.0.0.5", 41000, "93.184.216.34",
                 443).i64(3).addr4("93.184.216.34", 443).view());
         FdState fd = engine.currentFd();
         assertThat(fd.name()).isEqualTo("10.0.0.5:41000->93.184.216.34:443");
@@ -315,8 +316,8 @@ class StateEngineTest {
 
     @Test
     void onEvent_failedConnect_socketNotConnected() {
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
-        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(-111).tuple4("10.0.0.5", 41000, "10.0.0.6",
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(0).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(-111).tuple4("10.0.0.5", 41000, "10.0.0.6",
                 80).i64(3).view());
         assertThat(engine.currentFd().connected()).isFalse();
         assertThat(engine.currentFd().name()).isEmpty();
@@ -324,12 +325,12 @@ class StateEngineTest {
 
     @Test
     void onEvent_bindListenAccept_serverSocketAndAcceptedConnection() {
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(6).u32(0).view());
-        engine.onEvent(Events.of("PPME_SOCKET_BIND_X", 11, BASH).i64(0).addr4("0.0.0.0", 8080).i64(3).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(1).u32(6).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_BIND_X", 11, BASH).i64(0).addr4("0.0.0.0", 8080).i64(3).view());
         assertThat(engine.currentFd().type()).isEqualTo(FdType.IPV4_SERVSOCK);
         assertThat(engine.currentFd().name()).isEqualTo("0.0.0.0:8080");
         assertThat(engine.currentFd().sport()).isEqualTo(8080);
-        engine.onEvent(Events.of("PPME_SOCKET_ACCEPT_5_X", 12, BASH).i64(4).tuple4("192.168.1.9", 50000,
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_ACCEPT_5_X", 12, BASH).i64(4).tuple4("192.168.1.9", 50000,
                 "192.168.1.2", 8080).u8(0).u32(0).u32(128).view());
         FdState accepted = engine.currentFd();
         assertThat(engine.currentFdNum()).isEqualTo(4);
@@ -341,8 +342,8 @@ class StateEngineTest {
 
     @Test
     void onEvent_unixConnect_nameFromKernelAddressesAndPath() {
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(1).u32(1).u32(0).u32(0).view());
-        engine.onEvent(Events.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tupleUnix(0xabc, 0xffff8800L,
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(1).u32(1).u32(0).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_CONNECT_X", 11, BASH).i64(0).tupleUnix(0xabc, 0xffff8800L,
                 "/run/docker.sock").i64(3).view());
         assertThat(engine.currentFd().typechar()).isEqualTo('u');
         assertThat(engine.currentFd().name()).isEqualTo("abc->ffff8800 /run/docker.sock");
@@ -350,7 +351,7 @@ class StateEngineTest {
 
     @Test
     void onEvent_sendtoOnUnknownFd_infersUdpSocketNamedByTuple() {
-        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(40).bytes(new byte[40]).i64(9).u32(40)
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(40).bytes(new byte[40]).i64(9).u32(40)
                 .tuple4("10.0.0.5", 5353, "8.8.8.8", 53).view());
         FdState fd = engine.currentFd();
         assertThat(engine.currentFdNum()).isEqualTo(9);
@@ -369,15 +370,15 @@ class StateEngineTest {
                 new NetInterface.Ipv4("eth0", (Inet4Address) InetAddress.getByName("10.0.2.15"),
                         (Inet4Address) InetAddress.getByName("255.255.255.0"),
                         (Inet4Address) InetAddress.getByName("10.0.2.255"), 0))));
-        engine.onEvent(Events.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(64).bytes(new byte[8]).i64(3).u32(64)
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SENDTO_X", 10, BASH).i64(64).bytes(new byte[8]).i64(3).u32(64)
                 .tuple4("0.0.0.0", 1, "128.32.41.1", 0).view());
         assertThat(engine.currentFd().name()).isEqualTo("10.0.2.15:1->128.32.41.1:0");
     }
 
     @Test
     void onEvent_recvfromOnFreshUdpSocket_serverRoleAndTuple() {
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(2).u32(0).u32(0).view());
-        engine.onEvent(Events.of("PPME_SOCKET_RECVFROM_X", 11, BASH).i64(12).bytes(new byte[12])
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 10, BASH).i64(3).u32(2).u32(2).u32(0).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_RECVFROM_X", 11, BASH).i64(12).bytes(new byte[12])
                 .tuple4("192.168.0.7", 40000, "192.168.0.2", 514).i64(3).u32(12).view());
         FdState fd = engine.currentFd();
         assertThat(fd.role()).isEqualTo(FdState.Role.SERVER);
@@ -390,10 +391,10 @@ class StateEngineTest {
     @Test
     void onEvent_procexit_threadVisibleToItsOwnEventThenRemoved() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
-        engine.onEvent(Events.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(0).view());
+        engine.onEvent(EventBuilder.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(0).view());
         assertThat(engine.currentThread().tid()).isEqualTo(200);
         assertThat(engine.currentThread().dead()).isTrue();
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, BASH).i64(0).str("/").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 21, BASH).i64(0).str("/").view());
         assertThat(engine.thread(200)).isNull();
     }
 
@@ -401,12 +402,12 @@ class StateEngineTest {
     void onEvent_mainThreadExitsBeforeItsThread_zombieLeaderKeptForTheThreadsFds() {
         engine.onEvent(clone(10, BASH, 101, BASH, INIT, "bash", CL_CLONE_THREAD).view());
         engine.onEvent(procexit(20, BASH).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_FSTAT_X", 21, 101).i64(0).i64(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_FSTAT_X", 21, 101).i64(0).i64(0).view());
         assertThat(engine.thread(BASH)).isNotNull();
         assertThat(engine.thread(BASH).dead()).isTrue();
         assertThat(engine.currentFd().name()).isEqualTo("/dev/pts/0");
         engine.onEvent(procexit(30, 101).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 31, INIT).i64(0).str("/").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 31, INIT).i64(0).str("/").view());
         assertThat(engine.thread(101)).isNull();
         assertThat(engine.thread(BASH)).as("the leader goes with its last thread").isNull();
     }
@@ -417,7 +418,7 @@ class StateEngineTest {
         engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
         assertThat(engine.threads().ancestor(engine.thread(300), 1).tid()).isEqualTo(200);
         engine.onEvent(procexit(20, 200).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
         assertThat(engine.thread(300).ptid()).as("init reaps the orphan").isEqualTo(INIT);
         assertThat(engine.threads().ancestor(engine.thread(300), 1).comm()).isEqualTo("systemd");
     }
@@ -426,18 +427,18 @@ class StateEngineTest {
     void onEvent_procexitNamesReaper_childrenGoToIt() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
         engine.onEvent(clone(11, 200, 300, 200, BASH, "bash", 0).view());
-        engine.onEvent(Events.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(BASH).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
+        engine.onEvent(EventBuilder.of("PPME_PROCEXIT_1_E", 20, 200).i64(0).i64(0).u8(0).u8(0).i64(BASH).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 21, 300).i64(0).str("/").view());
         assertThat(engine.thread(300).ptid()).isEqualTo(BASH);
     }
 
-    static Events procexit(long ts, long tid) {
-        return Events.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
+    static EventBuilder procexit(long ts, long tid) {
+        return EventBuilder.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
     }
 
     @Test
     void onEvent_unknownThread_placeholderNamedNA() {
-        engine.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 10, 999).i64(0).str("/").view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 10, 999).i64(0).str("/").view());
         ThreadState t = engine.currentThread();
         assertThat(t.comm()).isEqualTo("<NA>");
         assertThat(t.invalid()).isTrue();
@@ -447,28 +448,28 @@ class StateEngineTest {
 
     @Test
     void onEvent_setuidAndSetresgid_updateIds() {
-        engine.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
         assertThat(engine.user(engine.thread(BASH)).name()).isEqualTo("root");
-        engine.onEvent(Events.of("PPME_SYSCALL_SETRESGID_X", 11, BASH).i64(0).u32(5).u32(6).u32(7).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_SETRESGID_X", 11, BASH).i64(0).u32(5).u32(6).u32(7).view());
         assertThat(engine.thread(BASH).gid()).isEqualTo(6);
-        engine.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 12, BASH).i64(-1).u32(1000).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_SETUID_X", 12, BASH).i64(-1).u32(1000).view());
         assertThat(engine.thread(BASH).uid()).isZero();
     }
 
     @Test
     void onEvent_setrlimitAndPrlimitNofile_fdlimitOfTheProcess() {
-        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 10, BASH).i64(0).i64(4096).i64(8192).u8(7).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_SETRLIMIT_X", 10, BASH).i64(0).i64(4096).i64(8192).u8(7).view());
         assertThat(engine.thread(BASH).fdlimit()).isEqualTo(4096);
-        engine.onEvent(Events.of("PPME_SYSCALL_SETRLIMIT_X", 11, BASH).i64(0).i64(10).i64(10).u8(3).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_SETRLIMIT_X", 11, BASH).i64(0).i64(10).i64(10).u8(3).view());
         assertThat(engine.thread(BASH).fdlimit()).as("another resource").isEqualTo(4096);
-        engine.onEvent(Events.of("PPME_SYSCALL_PRLIMIT_X", 12, INIT).i64(0).i64(65536).i64(65536).i64(4096)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_PRLIMIT_X", 12, INIT).i64(0).i64(65536).i64(65536).i64(4096)
                 .i64(8192).i64(BASH).u8(7).view());
         assertThat(engine.thread(BASH).fdlimit()).isEqualTo(65536);
     }
 
     @Test
     void onEvent_brkExit_memoryCounters() {
-        engine.onEvent(Events.of("PPME_SYSCALL_BRK_4_X", 10, BASH).i64(0).u32(2048).u32(512).u32(8).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_BRK_4_X", 10, BASH).i64(0).u32(2048).u32(512).u32(8).view());
         assertThat(engine.thread(BASH).vmsizeKb()).isEqualTo(2048);
         assertThat(engine.thread(BASH).vmrssKb()).isEqualTo(512);
         assertThat(engine.thread(BASH).vmswapKb()).isEqualTo(8);
@@ -480,7 +481,7 @@ class StateEngineTest {
         bare.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
                 ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(0).comm("bash").build())));
         assertThat(bare.user(bare.thread(BASH))).isNull();
-        bare.onEvent(Events.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
+        bare.onEvent(EventBuilder.of("PPME_SYSCALL_SETUID_X", 10, BASH).i64(0).u32(0).view());
         assertThat(bare.user(bare.thread(BASH)).name()).isEqualTo("root");
         assertThat(bare.user(bare.thread(BASH)).homedir()).isEqualTo("/root");
     }
@@ -501,22 +502,22 @@ class StateEngineTest {
 
     @Test
     void onEvent_oldLayouts_parsedByParameterName() {
-        engine.onEvent(Events.of("PPME_SYSCALL_CLONE_17_X", 10, BASH).i64(200).str("bash").strs().i64(BASH).i64(BASH)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CLONE_17_X", 10, BASH).i64(200).str("bash").strs().i64(BASH).i64(BASH)
                 .i64(INIT).str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("bash").u32(0).u32(1000)
                 .u32(1000).view());
         assertThat(engine.thread(200).comm()).isEqualTo("bash");
-        engine.onEvent(Events.of("PPME_SYSCALL_EXECVE_16_X", 11, 200).i64(0).str("ls").strs("-l").i64(200).i64(200)
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_EXECVE_16_X", 11, 200).i64(0).str("ls").strs("-l").i64(200).i64(200)
                 .i64(BASH).str("/home/u").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("ls").strs("cpu=/")
                 .strs("LANG=C").view());
         ThreadState t = engine.thread(200);
         assertThat(t.comm()).isEqualTo("ls");
         assertThat(t.args()).containsExactly("-l");
         assertThat(t.env()).containsExactly("LANG=C");
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_E", 12, 200).i64(-100).str("notes").u32(1).u32(0).view());
-        engine.onEvent(Events.of("PPME_SYSCALL_OPENAT_X", 13, 200).i64(4).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_E", 12, 200).i64(-100).str("notes").u32(1).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPENAT_X", 13, 200).i64(4).view());
         assertThat(engine.currentFd().name()).as("name and dirfd from the enter event").isEqualTo("/home/u/notes");
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_E", 14, 200).u32(2).u32(2).u32(0).view());
-        engine.onEvent(Events.of("PPME_SOCKET_SOCKET_X", 15, 200).i64(5).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_E", 14, 200).u32(2).u32(2).u32(0).view());
+        engine.onEvent(EventBuilder.of("PPME_SOCKET_SOCKET_X", 15, 200).i64(5).view());
         assertThat(engine.currentFd().l4proto()).as("domain and type from the enter event").isEqualTo(FdState.L4_UDP);
     }
 
@@ -528,7 +529,7 @@ class StateEngineTest {
                 ThreadInfo.builder().tid(BASH).pid(BASH).vtid(BASH).vpid(BASH).ptid(0).comm("bash").build())));
         small.onEvent(clone(10, BASH, 201, BASH, 0, "bash", 0).view());
         small.onEvent(clone(11, BASH, 202, BASH, 0, "bash", 0).view());
-        small.onEvent(Events.of("PPME_SYSCALL_CHDIR_X", 12, 201).i64(0).str("/").view());
+        small.onEvent(EventBuilder.of("PPME_SYSCALL_CHDIR_X", 12, 201).i64(0).str("/").view());
         ThreadState dying = small.thread(202);
         dying.setDead(true);
         small.onEvent(clone(13, BASH, 203, BASH, 0, "bash", 0).view());
@@ -543,9 +544,9 @@ class StateEngineTest {
 
     @Test
     void onEvent_userAndGroupAdded_recordedPerContainer() {
-        engine.onEvent(Events.of("PPME_USER_ADDED_E", 10, -1).u32(2000).u32(2000).str("bob").str("/home/bob")
+        engine.onEvent(EventBuilder.of("PPME_USER_ADDED_E", 10, -1).u32(2000).u32(2000).str("bob").str("/home/bob")
                 .str("/bin/zsh").str("").view());
-        engine.onEvent(Events.of("PPME_GROUP_ADDED_E", 11, -1).u32(3000).str("devs").str("abc123def456").view());
+        engine.onEvent(EventBuilder.of("PPME_GROUP_ADDED_E", 11, -1).u32(3000).str("devs").str("abc123def456").view());
         assertThat(engine.currentThread()).isNull();
         assertThat(engine.users().user("", 2000).shell()).isEqualTo("/bin/zsh");
         assertThat(engine.users().group("abc123def456", 3000).name()).isEqualTo("devs");
@@ -559,7 +560,7 @@ class StateEngineTest {
                 + "\"type\":0,\"Mounts\":[{\"Source\":\"/var/run/docker.sock\",\"Destination\":\"/sock\","
                 + "\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}],"
                 + "\"labels\":{\"io.kubernetes.pod.name\":\"web-0\",\"io.kubernetes.pod.namespace\":\"prod\"}}}";
-        engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 10, -1).str(json).view());
+        engine.onEvent(EventBuilder.of("PPME_CONTAINER_JSON_2_E", 10, -1).str(json).view());
         var c = engine.containers().get("3ad7b26ded6d");
         assertThat(c.name()).isEqualTo("web");
         assertThat(c.imageRepository()).isEqualTo("nginx");
@@ -571,18 +572,18 @@ class StateEngineTest {
         });
         assertThat(c.podName()).isEqualTo("web-0");
         assertThat(c.podNamespace()).isEqualTo("prod");
-        engine.onEvent(Events.of("PPME_CONTAINER_JSON_2_E", 11, -1).str("{not json").view());
+        engine.onEvent(EventBuilder.of("PPME_CONTAINER_JSON_2_E", 11, -1).str("{not json").view());
         assertThat(engine.containerJsonErrors()).isEqualTo(1);
     }
 
     @Test
     void onEvent_containerPluginAsyncEvents_addAndRemove() {
         String json = "{\"container\":{\"id\":\"abcdefabcdef\",\"name\":\"db\",\"image\":\"postgres\"}}";
-        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 10, -1).u32(999).str("container").str(json).view());
+        engine.onEvent(EventBuilder.of("PPME_ASYNCEVENT_E", 10, -1).u32(999).str("container").str(json).view());
         assertThat(engine.containers().get("abcdefabcdef").image()).isEqualTo("postgres");
-        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 11, -1).u32(999).str("other").str(json).view());
+        engine.onEvent(EventBuilder.of("PPME_ASYNCEVENT_E", 11, -1).u32(999).str("other").str(json).view());
         assertThat(engine.containers().get("abcdefabcdef")).isNotNull();
-        engine.onEvent(Events.of("PPME_ASYNCEVENT_E", 12, -1).u32(999).str("container_removed").str(json).view());
+        engine.onEvent(EventBuilder.of("PPME_ASYNCEVENT_E", 12, -1).u32(999).str("container_removed").str(json).view());
         assertThat(engine.containers().get("abcdefabcdef")).isNull();
     }
 
@@ -597,7 +598,7 @@ class StateEngineTest {
     void retainedBytes_growsWithState() {
         long before = engine.retainedBytes();
         for (int i = 0; i < 100; i++) {
-            engine.onEvent(Events.of("PPME_SYSCALL_OPEN_X", 10 + i, BASH).i64(20 + i).str("/tmp/file-" + i).u32(1)
+            engine.onEvent(EventBuilder.of("PPME_SYSCALL_OPEN_X", 10 + i, BASH).i64(20 + i).str("/tmp/file-" + i).u32(1)
                     .u32(0).view());
         }
         assertThat(engine.retainedBytes()).isGreaterThan(before + 100 * 100);
@@ -606,20 +607,20 @@ class StateEngineTest {
     // ------------------------------------------------------------------ builders
 
     /** A current-layout clone exit (CLONE_20_X). */
-    static Events clone(long ts, long tid, long res, long pid, long ptid, String comm, int flags) {
-        return Events.of("PPME_SYSCALL_CLONE_20_X", ts, tid).i64(res).str(comm).strs().i64(tid).i64(pid).i64(ptid)
+    static EventBuilder clone(long ts, long tid, long res, long pid, long ptid, String comm, int flags) {
+        return EventBuilder.of("PPME_SYSCALL_CLONE_20_X", ts, tid).i64(res).str(comm).strs().i64(tid).i64(pid).i64(ptid)
                 .str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str(comm).strs("cpu=/user.slice").u32(flags)
                 .u32(1000).u32(1000).i64(res == 0 ? tid : res).i64(pid).i64(0);
     }
 
     /** The fixed part of an EXECVE_19_X, up to comm; append cgroups, env and the rest. */
-    static Events execveBase(long ts, long tid, String comm, String exe, List<String> args) {
-        return Events.of("PPME_SYSCALL_EXECVE_19_X", ts, tid).i64(0).str(comm).strs(args.toArray(String[]::new))
+    static EventBuilder execveBase(long ts, long tid, String comm, String exe, List<String> args) {
+        return EventBuilder.of("PPME_SYSCALL_EXECVE_19_X", ts, tid).i64(0).str(comm).strs(args.toArray(String[]::new))
                 .i64(tid).i64(tid).i64(BASH).str("/home/u").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str(comm);
     }
 
     /** A full EXECVE_19_X with trusted exepath {@code exe}. */
-    static Events execve(long ts, long tid, String comm, String exe, List<String> args) {
+    static EventBuilder execve(long ts, long tid, String comm, String exe, List<String> args) {
         return execveBase(ts, tid, comm, exe, args).strs("cpu=/user.slice").strs("HOME=/home/u", "TERM=xterm")
                 .u32(34816).i64(tid).u32(1000).u32(1 << 1).i64(0).i64(0x3f).i64(0x3f).i64(777).i64(5).i64(6)
                 .u32(1000).str(exe).i64(tid).u32(1000);

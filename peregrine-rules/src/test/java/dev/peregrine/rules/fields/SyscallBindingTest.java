@@ -8,6 +8,7 @@ import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.event.EventBuilder;
 import dev.peregrine.event.EventView;
 import dev.peregrine.state.StateEngine;
 import java.lang.management.ManagementFactory;
@@ -46,7 +47,7 @@ class SyscallBindingTest {
         event = SyscallEvent.over(state, "host-a", ZoneOffset.UTC);
     }
 
-    private void feed(TestEvents e) {
+    private void feed(EventBuilder e) {
         EventView v = e.view();
         state.onEvent(v);
         event.next(v, ++num);
@@ -80,8 +81,8 @@ class SyscallBindingTest {
         return ValueFormat.toText(info.type(), info.isList(), v);
     }
 
-    private static TestEvents openExit(long ts, long fd, String name, int flags) {
-        return TestEvents.of("PPME_SYSCALL_OPEN_X", ts, BASH).i64(fd).str(name).u32(flags).u32(0).u32(0).u64(0);
+    private static EventBuilder openExit(long ts, long fd, String name, int flags) {
+        return EventBuilder.of("PPME_SYSCALL_OPEN_X", ts, BASH).i64(fd).str(name).u32(flags).u32(0).u32(0).u64(0);
     }
 
     @Test
@@ -110,7 +111,7 @@ class SyscallBindingTest {
 
     @Test
     void evtFields_enterEvent_noReturnValue() {
-        feed(TestEvents.of("PPME_SYSCALL_OPEN_E", TS, BASH).str("/etc/passwd").u32(1).u32(0));
+        feed(EventBuilder.of("PPME_SYSCALL_OPEN_E", TS, BASH).str("/etc/passwd").u32(1).u32(0));
         assertThat(text("evt.dir")).isEqualTo(">");
         assertThat(extract("evt.res")).isNull();
         assertThat(extract("evt.rawres")).isNull();
@@ -196,7 +197,7 @@ class SyscallBindingTest {
 
     @Test
     void fsPathFields_relativeMkdir_resolvedAgainstCwd() {
-        feed(TestEvents.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(0).str("../tmp/./x").u32(0755));
+        feed(EventBuilder.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(0).str("../tmp/./x").u32(0755));
         assertThat(text("fs.path.name")).isEqualTo("/home/tmp/x");
         assertThat(text("fs.path.nameraw")).isEqualTo("../tmp/./x");
         assertThat(extract("fs.path.source")).isNull();
@@ -204,13 +205,13 @@ class SyscallBindingTest {
 
     @Test
     void fsPathFields_failedCall_noValue() {
-        feed(TestEvents.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(-17).str("/tmp/x").u32(0755));
+        feed(EventBuilder.of("PPME_SYSCALL_MKDIR_2_X", TS, BASH).i64(-17).str("/tmp/x").u32(0755));
         assertThat(extract("fs.path.name")).isNull();
     }
 
     @Test
     void fsPathFields_rename_sourceAndTarget() {
-        feed(TestEvents.of("PPME_SYSCALL_RENAME_X", TS, BASH).i64(0).str("a.txt").str("/etc//b.txt"));
+        feed(EventBuilder.of("PPME_SYSCALL_RENAME_X", TS, BASH).i64(0).str("a.txt").str("/etc//b.txt"));
         assertThat(text("fs.path.source")).isEqualTo("/home/u/a.txt");
         assertThat(text("fs.path.sourceraw")).isEqualTo("a.txt");
         assertThat(text("fs.path.target")).isEqualTo("/etc/b.txt");
@@ -261,7 +262,7 @@ class SyscallBindingTest {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + 3 * 10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 3).putLong(0).putShort((short) 1).putLong(4).putShort((short) 1).putLong(9)
                 .putShort((short) 1);
-        feed(TestEvents.of("PPME_SYSCALL_POLL_X", TS + 5, BASH).i64(1).bytes(b.array()));
+        feed(EventBuilder.of("PPME_SYSCALL_POLL_X", TS + 5, BASH).i64(1).bytes(b.array()));
         assertThat(text("fdlist.nums")).isEqualTo("0,4,9");
         assertThat(text("fdlist.names")).isEqualTo("/dev/pts/0,127.0.0.1:40000->10.0.0.9:443,<NA>");
         assertThat(text("fdlist.cips")).isEqualTo("127.0.0.1");
@@ -289,16 +290,16 @@ class SyscallBindingTest {
 
     @Test
     void fdFields_nonFdEvent_noValues() {
-        feed(TestEvents.of("PPME_SYSCALL_BRK_4_X", TS, BASH).u64(0).u32(0).u32(0).u32(0));
+        feed(EventBuilder.of("PPME_SYSCALL_BRK_4_X", TS, BASH).u64(0).u32(0).u32(0).u32(0));
         assertThat(extract("fd.num")).isNull();
         assertThat(extract("fd.name")).isNull();
         assertThat(text("proc.name")).isEqualTo("bash");
     }
 
     private void connect() {
-        feed(TestEvents.of("PPME_SOCKET_SOCKET_X", TS, BASH).i64(4).u32(2).u32(1).u32(0).u32(0));
-        feed(TestEvents.of("PPME_SOCKET_CONNECT_E", TS + 1, BASH).i64(4).addr4("10.0.0.9", 443));
-        feed(TestEvents.of("PPME_SOCKET_CONNECT_X", TS + 2, BASH).i64(0).tuple4("127.0.0.1", 40000, "10.0.0.9", 443)
+        feed(EventBuilder.of("PPME_SOCKET_SOCKET_X", TS, BASH).i64(4).u32(2).u32(1).u32(0).u32(0));
+        feed(EventBuilder.of("PPME_SOCKET_CONNECT_E", TS + 1, BASH).i64(4).addr4("10.0.0.9", 443));
+        feed(EventBuilder.of("PPME_SOCKET_CONNECT_X", TS + 2, BASH).i64(0).tuple4("127.0.0.1", 40000, "10.0.0.9", 443)
                 .i64(4).addr4("10.0.0.9", 443));
     }
 
@@ -350,7 +351,7 @@ class SyscallBindingTest {
             xs.add(binding.bind(catalog.resolve(n, null).orElseThrow()));
         }
         Values out = new Values();
-        EventView v = TestEvents.of("PPME_SOCKET_CONNECT_X", TS + 3, BASH).i64(0)
+        EventView v = EventBuilder.of("PPME_SOCKET_CONNECT_X", TS + 3, BASH).i64(0)
                 .tuple4("127.0.0.1", 40000, "10.0.0.9", 443).i64(4).addr4("10.0.0.9", 443).view();
         state.onEvent(v);
         Runnable round = () -> {

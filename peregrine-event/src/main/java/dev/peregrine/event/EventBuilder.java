@@ -1,7 +1,5 @@
-package dev.peregrine.rules.fields;
+package dev.peregrine.event;
 
-import dev.peregrine.event.EventTable;
-import dev.peregrine.event.EventView;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -11,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds synthetic events in the current wire layout for unit tests: {@code TestEvents.of("PPME_SYSCALL_OPEN_X", ts,
- * tid).i64(3).str("/etc/passwd")...view()}. Parameters not given are left out (the event has fewer parameters); use
+ * Builds events in the current wire layout (the .scap event header, u16 parameter lengths, raw parameters) from
+ * values, for tests, benchmarks and synthetic captures: {@code EventBuilder.of("PPME_SYSCALL_OPEN_X", ts,
+ * tid).i64(3).str("/etc/passwd")...view()}. Not for the hot path: it allocates per parameter. Parameters not given are left out (the event has fewer parameters); use
  * {@link #empty()} for an explicitly empty one.
  */
-final class TestEvents {
+public final class EventBuilder {
     private static final EventTable TABLE = EventTable.get();
 
     private final int code;
@@ -23,46 +22,46 @@ final class TestEvents {
     private final long tid;
     private final List<byte[]> params = new ArrayList<>();
 
-    private TestEvents(int code, long ts, long tid) {
+    private EventBuilder(int code, long ts, long tid) {
         this.code = code;
         this.ts = ts;
         this.tid = tid;
     }
 
-    static TestEvents of(String codeName, long ts, long tid) {
+    public static EventBuilder of(String codeName, long ts, long tid) {
         for (EventTable.EventInfo e : TABLE.all()) {
             if (e.codeName().equals(codeName)) {
-                return new TestEvents(e.code(), ts, tid);
+                return new EventBuilder(e.code(), ts, tid);
             }
         }
         throw new IllegalArgumentException("no event " + codeName);
     }
 
-    TestEvents i64(long v) {
+    public EventBuilder i64(long v) {
         params.add(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
         return this;
     }
 
-    TestEvents u64(long v) {
+    public EventBuilder u64(long v) {
         return i64(v);
     }
 
-    TestEvents u32(long v) {
+    public EventBuilder u32(long v) {
         params.add(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
         return this;
     }
 
-    TestEvents u16(int v) {
+    public EventBuilder u16(int v) {
         params.add(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array());
         return this;
     }
 
-    TestEvents u8(int v) {
+    public EventBuilder u8(int v) {
         params.add(new byte[] {(byte) v});
         return this;
     }
 
-    TestEvents str(String s) {
+    public EventBuilder str(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         byte[] z = new byte[b.length + 1];
         System.arraycopy(b, 0, z, 0, b.length);
@@ -71,7 +70,7 @@ final class TestEvents {
     }
 
     /** NUL-separated list (args, env, cgroups), each entry NUL-terminated. */
-    TestEvents strs(String... items) {
+    public EventBuilder strs(String... items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String s : items) {
             out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
@@ -81,18 +80,18 @@ final class TestEvents {
         return this;
     }
 
-    TestEvents empty() {
+    public EventBuilder empty() {
         params.add(new byte[0]);
         return this;
     }
 
-    TestEvents bytes(byte[] b) {
+    public EventBuilder bytes(byte[] b) {
         params.add(b.clone());
         return this;
     }
 
     /** An IPv4 socket tuple: family, sip, sport, dip, dport (ports little-endian as the driver writes them). */
-    TestEvents tuple4(String sip, int sport, String dip, int dport) {
+    public EventBuilder tuple4(String sip, int sport, String dip, int dport) {
         ByteBuffer b = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 2).put(ip4(sip)).putShort((short) sport).put(ip4(dip)).putShort((short) dport);
         params.add(b.array());
@@ -100,7 +99,7 @@ final class TestEvents {
     }
 
     /** An IPv4 sockaddr: family, ip, port. */
-    TestEvents addr4(String ip, int port) {
+    public EventBuilder addr4(String ip, int port) {
         ByteBuffer b = ByteBuffer.allocate(7).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 2).put(ip4(ip)).putShort((short) port);
         params.add(b.array());
@@ -108,7 +107,7 @@ final class TestEvents {
     }
 
     /** A unix socket tuple: family, source, dest, path. */
-    TestEvents tupleUnix(long source, long dest, String path) {
+    public EventBuilder tupleUnix(long source, long dest, String path) {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(17 + p.length + 1).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 1).putLong(source).putLong(dest).put(p).put((byte) 0);
@@ -126,7 +125,7 @@ final class TestEvents {
     }
 
     /** {@return the encoded event} */
-    byte[] bytes() {
+    public byte[] bytes() {
         boolean large = TABLE.byCode(code).hasFlag("EF_LARGE_PAYLOAD");
         int lenBytes = large ? 4 : 2;
         int total = EventView.HEADER_BYTES + params.size() * lenBytes;
@@ -149,7 +148,7 @@ final class TestEvents {
     }
 
     /** {@return a view over the encoded event} */
-    EventView view() {
+    public EventView view() {
         return EventView.forTable(TABLE).pointAt(MemorySegment.ofArray(bytes()), 0, 0);
     }
 }
