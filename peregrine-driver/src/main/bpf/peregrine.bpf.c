@@ -367,8 +367,11 @@ static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u
 	}
 }
 
-/* Writes a PT_SOCKTUPLE (local -> remote) of an IPv4 or IPv6 socket fd; empty for other families. */
-static __always_inline void p_socktuple(struct builder *b, long fd)
+/*
+ * Writes a PT_SOCKTUPLE of an IPv4 or IPv6 socket fd, empty for other families: local -> remote for a connection
+ * this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them.
+ */
+static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 {
 	struct file *file = fd_file(fd);
 	if (!file) {
@@ -380,18 +383,20 @@ static __always_inline void p_socktuple(struct builder *b, long fd)
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
 	if (family == 2 /* AF_INET */) {
+		__u32 lo = inbound ? 7 : 1, re = inbound ? 1 : 7;
 		dst[0] = PPM_AF_INET;
-		*(__u32 *)&dst[1] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		*(__u16 *)&dst[5] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		*(__u32 *)&dst[7] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		*(__u16 *)&dst[11] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		*(__u32 *)&dst[lo] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__u16 *)&dst[lo + 4] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		*(__u32 *)&dst[re] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		*(__u16 *)&dst[re + 4] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 13);
 	} else if (family == 10 /* AF_INET6 */) {
+		__u32 lo = inbound ? 19 : 1, re = inbound ? 1 : 19;
 		dst[0] = PPM_AF_INET6;
-		BPF_CORE_READ_INTO(&dst[1], sk, __sk_common.skc_v6_rcv_saddr);
-		*(__u16 *)&dst[17] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		BPF_CORE_READ_INTO(&dst[19], sk, __sk_common.skc_v6_daddr);
-		*(__u16 *)&dst[35] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		BPF_CORE_READ_INTO(&dst[lo & 31], sk, __sk_common.skc_v6_rcv_saddr);
+		*(__u16 *)&dst[(lo + 16) & 63] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
+		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
 	} else {
 		p_empty(b);
@@ -405,7 +410,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
 		return 0;
 	p_u64(&b, ret);
-	p_socktuple(&b, (__s64)(int)regs->di);
+	p_socktuple(&b, (__s64)(int)regs->di, 0);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
 	submit(&b);
@@ -1031,7 +1036,7 @@ static __always_inline int emit_accept(struct pt_regs *regs, long ret, __u16 typ
 	__u32 len = 0, max = 0;
 	__u8 pct = 0;
 	if (ret >= 0) {
-		p_socktuple(&b, ret);
+		p_socktuple(&b, ret, 1);
 		struct file *lf = fd_file(arg_fd(regs->di));
 		if (lf) {
 			struct socket *ls = BPF_CORE_READ(lf, private_data);

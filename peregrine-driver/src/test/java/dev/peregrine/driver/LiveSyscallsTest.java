@@ -242,8 +242,9 @@ class LiveSyscallsTest {
         byte[] tuple = accept.param(1).bytes();
         assertThat(tuple).hasSize(13);
         ByteBuffer t = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(Short.toUnsignedInt(t.getShort(5))).as("local port").isEqualTo(port);
-        assertThat(Short.toUnsignedInt(t.getShort(11))).as("remote port").isEqualTo(run.get("peerport"));
+        // Inbound: remote (the client) first, then the local, listening side.
+        assertThat(Short.toUnsignedInt(t.getShort(5))).as("remote port").isEqualTo(run.get("peerport"));
+        assertThat(Short.toUnsignedInt(t.getShort(11))).as("local port").isEqualTo(port);
         assertThat(u32(accept, 4)).as("queuemax").isEqualTo(7);
 
         // 3. fds, cwd, credentials
