@@ -237,7 +237,13 @@ class LiveSyscallsTest {
         Event listen = only(ev, 25);
         assertThat(s64(listen, 1)).isEqualTo(run.get("server"));
         assertThat(u32(listen, 2)).isEqualTo(7);
-        Event accept = ev.stream().filter(e -> e.type() == 247 || e.type() == 389).findFirst().orElseThrow();
+        Event plainAccept = ev.stream().filter(e -> e.type() == 247 && s64(e, 0) == run.get("accept")).findFirst()
+                .orElseThrow();
+        assertThat(plainAccept.params()).hasSize(5);
+        ByteBuffer t2 = ByteBuffer.wrap(plainAccept.param(1).bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(Short.toUnsignedInt(t2.getShort(5))).as("remote port").isEqualTo(run.get("peerport2"));
+        Event accept = ev.stream().filter(e -> (e.type() == 247 || e.type() == 389)
+                && s64(e, 0) == run.get("accepted")).findFirst().orElseThrow();
         assertThat(s64(accept, 0)).isEqualTo(run.get("accepted"));
         byte[] tuple = accept.param(1).bytes();
         assertThat(tuple).hasSize(13);

@@ -62,6 +62,9 @@ client = socket.create_connection(("127.0.0.1", port))
 conn, peer = server.accept()
 out("accepted", conn.fileno())
 out("peerport", peer[1])
+client2 = socket.create_connection(("127.0.0.1", port))
+out("accept", S(43, server.fileno(), 0, 0))
+out("peerport2", client2.getsockname()[1])
 
 child = os.fork()
 if child == 0:
