@@ -367,8 +367,11 @@ static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u
 	}
 }
 
-/* Writes a PT_SOCKTUPLE (local -> remote) of an IPv4 or IPv6 socket fd; empty for other families. */
-static __always_inline void p_socktuple(struct builder *b, long fd)
+/*
+ * Writes a PT_SOCKTUPLE of an IPv4 or IPv6 socket fd, empty for other families: local -> remote for a connection
+ * this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them.
+ */
+static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 {
 	struct file *file = fd_file(fd);
 	if (!file) {
@@ -380,18 +383,20 @@ static __always_inline void p_socktuple(struct builder *b, long fd)
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
 	if (family == 2 /* AF_INET */) {
+		__u32 lo = inbound ? 7 : 1, re = inbound ? 1 : 7;
 		dst[0] = PPM_AF_INET;
-		*(__u32 *)&dst[1] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		*(__u16 *)&dst[5] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		*(__u32 *)&dst[7] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		*(__u16 *)&dst[11] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		*(__u32 *)&dst[lo] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__u16 *)&dst[lo + 4] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		*(__u32 *)&dst[re] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		*(__u16 *)&dst[re + 4] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 13);
 	} else if (family == 10 /* AF_INET6 */) {
+		__u32 lo = inbound ? 19 : 1, re = inbound ? 1 : 19;
 		dst[0] = PPM_AF_INET6;
-		BPF_CORE_READ_INTO(&dst[1], sk, __sk_common.skc_v6_rcv_saddr);
-		*(__u16 *)&dst[17] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		BPF_CORE_READ_INTO(&dst[19], sk, __sk_common.skc_v6_daddr);
-		*(__u16 *)&dst[35] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		BPF_CORE_READ_INTO(&dst[lo & 31], sk, __sk_common.skc_v6_rcv_saddr);
+		*(__u16 *)&dst[(lo + 16) & 63] = BPF_CORE_READ(sk, __sk_common.skc_num);
+		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
+		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
 	} else {
 		p_empty(b);
@@ -405,7 +410,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
 		return 0;
 	p_u64(&b, ret);
-	p_socktuple(&b, (__s64)(int)regs->di);
+	p_socktuple(&b, (__s64)(int)regs->di, 0);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
 	submit(&b);
@@ -695,6 +700,606 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	p_u8(&b, code & 0x7f);
 	p_u8(&b, (code & 0x80) ? 1 : 0);
 	p_u64(&b, 0); /* reaper_tid: not in this slice */
+	submit(&b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- more syscalls */
+
+/* Event codes of the syscalls below (dev.peregrine.event.EventTable, current exit layouts). */
+#define PPME_SYSCALL_OPEN_X 3
+#define PPME_SOCKET_SOCKET_X 19
+#define PPME_SOCKET_BIND_X 21
+#define PPME_SOCKET_LISTEN_X 25
+#define PPME_SYSCALL_CREAT_X 59
+#define PPME_SYSCALL_CHDIR_X 95
+#define PPME_SYSCALL_FCHDIR_X 97
+#define PPME_SYSCALL_PTRACE_X 169
+#define PPME_SYSCALL_RENAME_X 175
+#define PPME_SYSCALL_RENAMEAT_X 177
+#define PPME_SYSCALL_SYMLINK_X 179
+#define PPME_SYSCALL_SYMLINKAT_X 181
+#define PPME_SYSCALL_SETRESUID_X 193
+#define PPME_SYSCALL_SETRESGID_X 195
+#define PPME_SYSCALL_SETUID_X 199
+#define PPME_SYSCALL_SETGID_X 201
+#define PPME_SOCKET_ACCEPT_5_X 247
+#define PPME_SYSCALL_MKDIR_2_X 277
+#define PPME_SYSCALL_UNLINK_2_X 301
+#define PPME_SYSCALL_UNLINKAT_2_X 303
+#define PPME_SYSCALL_MKDIRAT_X 305
+#define PPME_SYSCALL_LINK_2_X 309
+#define PPME_SYSCALL_LINKAT_2_X 311
+#define PPME_SYSCALL_FCHMODAT_X 313
+#define PPME_SYSCALL_CHMOD_X 315
+#define PPME_SYSCALL_FCHMOD_X 317
+#define PPME_SYSCALL_RENAMEAT2_X 319
+#define PPME_SYSCALL_DUP2_X 363
+#define PPME_SYSCALL_DUP3_X 365
+#define PPME_SYSCALL_DUP_1_X 367
+#define PPME_SOCKET_ACCEPT4_6_X 389
+#define PPME_SYSCALL_MEMFD_CREATE_X 405
+#define PPME_SYSCALL_INIT_MODULE_X 411
+#define PPME_SYSCALL_FINIT_MODULE_X 413
+
+/* A dirfd argument as a signed 64-bit fd (AT_FDCWD, -100, is the same number in Falco's encoding). */
+static __always_inline __s64 arg_fd(unsigned long v)
+{
+	return (__s64)(int)v;
+}
+
+/* A user buffer of len bytes, at most SNAPLEN, as a PT_BYTEBUF; empty when unreadable. */
+static __always_inline void p_user_buf(struct builder *b, const void *src, unsigned long len)
+{
+	if (len > SNAPLEN)
+		len = SNAPLEN;
+	if (len == 0 || bpf_probe_read_user(&b->buf[b->off & SCRATCH_MASK], len & (SNAPLEN * 2 - 1), src) < 0)
+		len = 0;
+	put_len(b, len);
+}
+
+/* res + two paths: link, rename. */
+static __always_inline int emit_two_paths(struct pt_regs *regs, long ret, __u16 type)
+{
+	struct builder b;
+	if (!begin(&b, type, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_user_str(&b, (const void *)regs->si);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(link_x, struct pt_regs *regs, long ret)
+{
+	return emit_two_paths(regs, ret, PPME_SYSCALL_LINK_2_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rename_x, struct pt_regs *regs, long ret)
+{
+	return emit_two_paths(regs, ret, PPME_SYSCALL_RENAME_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(symlink_x, struct pt_regs *regs, long ret)
+{
+	return emit_two_paths(regs, ret, PPME_SYSCALL_SYMLINK_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(linkat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_LINKAT_2_X, 6, current_tid()))
+		return 0;
+	__u32 f = (__u32)regs->r8, flags = 0;
+	if (f & 0x400) flags |= 0x400;   /* AT_SYMLINK_FOLLOW → PPM_AT_SYMLINK_FOLLOW */
+	if (f & 0x1000) flags |= 0x1000; /* AT_EMPTY_PATH → PPM_AT_EMPTY_PATH */
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u64(&b, arg_fd(regs->dx));
+	p_user_str(&b, (const void *)regs->r10);
+	p_u32(&b, flags);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(symlinkat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_SYMLINKAT_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u64(&b, arg_fd(regs->si));
+	p_user_str(&b, (const void *)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(unlink_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_UNLINK_2_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(unlinkat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_UNLINKAT_2_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, ((__u32)regs->dx & 0x200) ? 0x200 : 0); /* AT_REMOVEDIR → PPM_AT_REMOVEDIR */
+	submit(&b);
+	return 0;
+}
+
+static __always_inline int emit_renameat(struct pt_regs *regs, long ret, __u16 type, int with_flags)
+{
+	struct builder b;
+	if (!begin(&b, type, with_flags ? 6 : 5, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u64(&b, arg_fd(regs->dx));
+	p_user_str(&b, (const void *)regs->r10);
+	if (with_flags)
+		p_u32(&b, (__u32)regs->r8 & 7); /* RENAME_NOREPLACE/EXCHANGE/WHITEOUT are PPM_RENAME_* bit for bit */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(renameat_x, struct pt_regs *regs, long ret)
+{
+	return emit_renameat(regs, ret, PPME_SYSCALL_RENAMEAT_X, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(renameat2_x, struct pt_regs *regs, long ret)
+{
+	return emit_renameat(regs, ret, PPME_SYSCALL_RENAMEAT2_X, 1);
+}
+
+/* Linux x86_64 ptrace request to Falco's PPM_PTRACE_* value (0, PPM_PTRACE_UNKNOWN, for others). */
+static __always_inline __u16 ptrace_request_to_ppm(unsigned long r)
+{
+	if (r <= 9)
+		return r + 1; /* TRACEME .. SINGLESTEP are 0..9 in Linux, 1..10 in Falco */
+	switch (r) {
+	case 12: return 26; case 13: return 27; case 14: return 28; case 15: return 29;
+	case 16: return 11; case 17: return 12; case 18: return 30; case 19: return 31;
+	case 21: return 32; case 24: return 13; case 25: return 33; case 26: return 34;
+	case 30: return 35; case 31: return 36; case 32: return 37; case 33: return 38;
+	}
+	if (r >= 0x4200 && r <= 0x420b)
+		return 14 + (r - 0x4200); /* SETOPTIONS .. SETSIGMASK */
+	return 0;
+}
+
+#define PPM_PTRACE_IDX_UINT64 0
+#define PPM_PTRACE_IDX_SIGTYPE 1
+
+static __always_inline void p_ptrace_u64(struct builder *b, __u64 v)
+{
+	__u8 *dst = &b->buf[b->off & SCRATCH_MASK];
+	dst[0] = PPM_PTRACE_IDX_UINT64;
+	*(__u64 *)&dst[1] = v;
+	put_len(b, 9);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ptrace_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_PTRACE_X, 5, current_tid()))
+		return 0;
+	__u16 req = ptrace_request_to_ppm(regs->di);
+	__u64 addr = regs->dx, data = regs->r10;
+	p_u64(&b, ret);
+	p_ptrace_u64(&b, ret < 0 ? 0 : addr);
+	if (ret < 0) {
+		p_ptrace_u64(&b, 0);
+	} else if (req == 2 || req == 3 || req == 4) { /* PEEKTEXT, PEEKDATA, PEEKUSR: the word read */
+		__u64 word = 0;
+		bpf_probe_read_user(&word, sizeof(word), (const void *)data);
+		p_ptrace_u64(&b, word);
+	} else if (req == 8 || req == 10 || req == 12 || req == 13) { /* CONT, SINGLESTEP, DETACH, SYSCALL: signal */
+		__u8 *dst = &b.buf[b.off & SCRATCH_MASK];
+		dst[0] = PPM_PTRACE_IDX_SIGTYPE;
+		dst[1] = (__u8)data;
+		put_len(&b, 2);
+	} else {
+		p_ptrace_u64(&b, data);
+	}
+	*(__u16 *)&b.buf[b.off & SCRATCH_MASK] = req;
+	put_len(&b, 2);
+	p_u64(&b, arg_fd(regs->si)); /* pid */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(init_module_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_INIT_MODULE_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_buf(&b, (const void *)regs->di, regs->si);
+	p_u64(&b, regs->si);
+	p_user_str(&b, (const void *)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(finit_module_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FINIT_MODULE_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, (__u32)regs->dx & 7); /* MODULE_INIT_* are PPM_MODULE_INIT_* bit for bit */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(memfd_create_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_MEMFD_CREATE_X, 3, current_tid()))
+		return 0;
+	__u32 f = (__u32)regs->si, flags = 0;
+	if (f & 1) flags |= 1 << 0; /* MFD_CLOEXEC */
+	if (f & 2) flags |= 1 << 1; /* MFD_ALLOW_SEALING */
+	if (f & 4) flags |= 1 << 2; /* MFD_HUGETLB */
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, flags);
+	submit(&b);
+	return 0;
+}
+
+/* SOCK_NONBLOCK / SOCK_CLOEXEC bits (the O_* values) to PPM_O_NONBLOCK / PPM_O_CLOEXEC. */
+static __always_inline __u32 sock_flags_to_ppm(__u32 f)
+{
+	return ((f & 04000) ? 1 << 6 : 0) | ((f & 02000000) ? 1 << 12 : 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(socket_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SOCKET_SOCKET_X, 5, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u32(&b, (__u32)regs->di); /* AF_* and PPM_AF_* agree for the families Falco names */
+	p_u32(&b, (__u32)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	p_u32(&b, sock_flags_to_ppm((__u32)regs->si));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bind_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SOCKET_BIND_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
+	p_u64(&b, arg_fd(regs->di));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(listen_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SOCKET_LISTEN_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_u32(&b, (__u32)regs->si);
+	submit(&b);
+	return 0;
+}
+
+/* accept/accept4: new fd, its tuple (local → remote as the accepted socket sees it) and the listening queue. */
+static __always_inline int emit_accept(struct pt_regs *regs, long ret, __u16 type, int with_flags)
+{
+	struct builder b;
+	if (!begin(&b, type, with_flags ? 6 : 5, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	__u32 len = 0, max = 0;
+	__u8 pct = 0;
+	if (ret >= 0) {
+		p_socktuple(&b, ret, 1);
+		struct file *lf = fd_file(arg_fd(regs->di));
+		if (lf) {
+			struct socket *ls = BPF_CORE_READ(lf, private_data);
+			struct sock *lsk = BPF_CORE_READ(ls, sk);
+			len = BPF_CORE_READ(lsk, sk_ack_backlog);
+			max = BPF_CORE_READ(lsk, sk_max_ack_backlog);
+			if (max)
+				pct = (__u8)((__u64)len * 100 / max);
+		}
+	} else {
+		p_empty(&b);
+	}
+	p_u8(&b, pct);
+	p_u32(&b, len);
+	p_u32(&b, max);
+	if (with_flags)
+		p_u32(&b, sock_flags_to_ppm((__u32)regs->r10));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(accept_x, struct pt_regs *regs, long ret)
+{
+	return emit_accept(regs, ret, PPME_SOCKET_ACCEPT_5_X, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(accept4_x, struct pt_regs *regs, long ret)
+{
+	return emit_accept(regs, ret, PPME_SOCKET_ACCEPT4_6_X, 1);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(dup_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_DUP_1_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(dup2_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_DUP2_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_u64(&b, arg_fd(regs->si));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(dup3_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_DUP3_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_u64(&b, arg_fd(regs->si));
+	p_u32(&b, ((__u32)regs->dx & 02000000) ? 1 << 12 : 0); /* O_CLOEXEC → PPM_O_CLOEXEC */
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(chdir_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CHDIR_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	submit(&b);
+	return 0;
+}
+
+/* res + one fd-or-id argument as 64 bits (fchdir) or 32 bits (setuid, setgid). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fchdir_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FCHDIR_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	submit(&b);
+	return 0;
+}
+
+static __always_inline int emit_set_id(long ret, __u16 type, __u32 id)
+{
+	struct builder b;
+	if (!begin(&b, type, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u32(&b, id);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setuid_x, struct pt_regs *regs, long ret)
+{
+	return emit_set_id(ret, PPME_SYSCALL_SETUID_X, (__u32)regs->di);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setgid_x, struct pt_regs *regs, long ret)
+{
+	return emit_set_id(ret, PPME_SYSCALL_SETGID_X, (__u32)regs->di);
+}
+
+static __always_inline int emit_set_res_id(struct pt_regs *regs, long ret, __u16 type)
+{
+	struct builder b;
+	if (!begin(&b, type, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u32(&b, (__u32)regs->di);
+	p_u32(&b, (__u32)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setresuid_x, struct pt_regs *regs, long ret)
+{
+	return emit_set_res_id(regs, ret, PPME_SYSCALL_SETRESUID_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setresgid_x, struct pt_regs *regs, long ret)
+{
+	return emit_set_res_id(regs, ret, PPME_SYSCALL_SETRESGID_X);
+}
+
+/* dev and ino of the file behind fd (zero when none), dev encoded as openat_x does. */
+static __always_inline void p_dev_ino(struct builder *b, long fd)
+{
+	__u32 dev = 0;
+	__u64 ino = 0;
+	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
+	if (file) {
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		ino = BPF_CORE_READ(inode, i_ino);
+		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
+		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+	}
+	p_u32(b, dev);
+	p_u64(b, ino);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(open_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_OPEN_X, 6, current_tid()))
+		return 0;
+	__u32 flags = (__u32)regs->si;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, open_flags_to_ppm(flags));
+	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->dx & 07777 : 0);
+	p_dev_ino(&b, ret);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(creat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CREAT_X, 6, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, (__u32)regs->si & 07777);
+	p_dev_ino(&b, ret);
+	*(__u16 *)&b.buf[b.off & SCRATCH_MASK] = 0; /* creat_flags: overlay layer flags, not resolved */
+	put_len(&b, 2);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mkdir_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_MKDIR_2_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, (__u32)regs->si);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mkdirat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_MKDIRAT_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+/* Linux permission bits to PPM_S_*: the nine rwx bits keep their places, setuid/setgid/sticky map one to one. */
+static __always_inline __u32 chmod_mode_to_ppm(__u32 m)
+{
+	return (m & 0777) | ((m & 01000) ? 1 << 9 : 0) | ((m & 02000) ? 1 << 10 : 0) | ((m & 04000) ? 1 << 11 : 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(chmod_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CHMOD_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, chmod_mode_to_ppm((__u32)regs->si));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fchmodat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FCHMODAT_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, chmod_mode_to_ppm((__u32)regs->dx));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fchmod_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FCHMOD_X, 3, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_u32(&b, chmod_mode_to_ppm((__u32)regs->si));
 	submit(&b);
 	return 0;
 }

@@ -51,7 +51,8 @@ public final class LiveSource implements CaptureSource {
      * fd creation/destruction (exec and exit come from always-on tracepoints).
      */
     public static final Set<String> STATE_SYSCALLS = Set.of("openat", "close", "clone", "clone3", "fork", "vfork",
-            "execve");
+            "execve", "open", "creat", "dup", "dup2", "dup3", "socket", "accept", "accept4", "bind", "chdir", "fchdir",
+            "setuid", "setgid", "setresuid", "setresgid", "memfd_create");
 
     /** A syscall the driver captures at exit: its x86_64 number and the program the dispatcher tail-calls. */
     public record SyscallProgram(int number, String program) {
@@ -366,6 +367,40 @@ public final class LiveSource implements CaptureSource {
         m.put("fork", new SyscallProgram(57, "fork_x"));
         m.put("vfork", new SyscallProgram(58, "vfork_x"));
         m.put("clone3", new SyscallProgram(435, "clone3_x"));
+        m.put("link", new SyscallProgram(86, "link_x"));
+        m.put("linkat", new SyscallProgram(265, "linkat_x"));
+        m.put("symlink", new SyscallProgram(88, "symlink_x"));
+        m.put("symlinkat", new SyscallProgram(266, "symlinkat_x"));
+        m.put("unlink", new SyscallProgram(87, "unlink_x"));
+        m.put("unlinkat", new SyscallProgram(263, "unlinkat_x"));
+        m.put("rename", new SyscallProgram(82, "rename_x"));
+        m.put("renameat", new SyscallProgram(264, "renameat_x"));
+        m.put("renameat2", new SyscallProgram(316, "renameat2_x"));
+        m.put("ptrace", new SyscallProgram(101, "ptrace_x"));
+        m.put("init_module", new SyscallProgram(175, "init_module_x"));
+        m.put("finit_module", new SyscallProgram(313, "finit_module_x"));
+        m.put("memfd_create", new SyscallProgram(319, "memfd_create_x"));
+        m.put("socket", new SyscallProgram(41, "socket_x"));
+        m.put("bind", new SyscallProgram(49, "bind_x"));
+        m.put("listen", new SyscallProgram(50, "listen_x"));
+        m.put("accept", new SyscallProgram(43, "accept_x"));
+        m.put("accept4", new SyscallProgram(288, "accept4_x"));
+        m.put("dup", new SyscallProgram(32, "dup_x"));
+        m.put("dup2", new SyscallProgram(33, "dup2_x"));
+        m.put("dup3", new SyscallProgram(292, "dup3_x"));
+        m.put("chdir", new SyscallProgram(80, "chdir_x"));
+        m.put("fchdir", new SyscallProgram(81, "fchdir_x"));
+        m.put("setuid", new SyscallProgram(105, "setuid_x"));
+        m.put("setgid", new SyscallProgram(106, "setgid_x"));
+        m.put("setresuid", new SyscallProgram(117, "setresuid_x"));
+        m.put("setresgid", new SyscallProgram(119, "setresgid_x"));
+        m.put("open", new SyscallProgram(2, "open_x"));
+        m.put("creat", new SyscallProgram(85, "creat_x"));
+        m.put("mkdir", new SyscallProgram(83, "mkdir_x"));
+        m.put("mkdirat", new SyscallProgram(258, "mkdirat_x"));
+        m.put("chmod", new SyscallProgram(90, "chmod_x"));
+        m.put("fchmodat", new SyscallProgram(268, "fchmodat_x"));
+        m.put("fchmod", new SyscallProgram(91, "fchmod_x"));
         return java.util.Collections.unmodifiableMap(m);
     }
 }
