@@ -1,0 +1,130 @@
+package dev.peregrine.cli;
+
+import dev.peregrine.capture.CaptureSource;
+import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.capture.scap.ScapFileWriter;
+import dev.peregrine.driver.BpfException;
+import dev.peregrine.driver.LiveSource;
+import dev.peregrine.state.proc.ProcScan;
+import dev.peregrine.state.proc.ProcScanner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code peregrine capture -w FILE}: writes a {@code .scap} capture of the live system (root): the initial state from a
+ * {@code /proc} scan, then every event the eBPF driver captures, until SIGINT/SIGTERM, {@code --duration} or
+ * {@code --events}. The file is read by {@code peregrine replay}, Falco and {@code sysdig -r}; {@code --sysdig-compat}
+ * writes exit-only events as the enter + exit pairs that older sysdig releases (0.29.3) expect.
+ */
+@Command(name = "capture", description = {
+    "Write a live capture (root) with the eBPF driver: /proc initial state, then every captured event. Stops on",
+    "SIGINT/SIGTERM, after --duration seconds or after --events events, and prints a summary."})
+final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
+    /* Implementation notes: same order and shutdown pattern as RunCommand: the driver is opened before the /proc
+     * scan so that a process started during the scan is seen by at least one of them; the JVM's shutdown hook only
+     * sets the stop flag and waits for the loop, which sees it within a poll interval (the source returns TIMEOUT),
+     * then the writer is closed (gzip trailer, buffers flushed) before the JVM exits. The byte count is the file's
+     * size after closing, i.e. what is on disk (compressed with --gzip). */
+
+    /** Longest wait of the shutdown hook for the capture loop to finish. */
+    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "-w", paramLabel = "FILE", required = true, description = "The capture file to write.")
+    Path file;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    Double duration;
+
+    @Option(names = "--events", paramLabel = "N", description = "Stop after this many events.")
+    Long maxEvents;
+
+    @Option(names = {"-z", "--gzip"}, description = "Gzip-compress the file (as sysdig -z).")
+    boolean gzip;
+
+    @Option(names = "--sysdig-compat", description = {
+        "Write exit-only events as enter + exit pairs, the layout sysdig 0.29.3 reads (see docs/scap-compat.md)."})
+    boolean sysdigCompat;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (duration != null && !(duration > 0)) {
+            throw new UserError("--duration must be a positive number of seconds, got " + duration, 1);
+        }
+        if (maxEvents != null && maxEvents <= 0) {
+            throw new UserError("--events must be a positive number, got " + maxEvents, 1);
+        }
+        LiveSource.unavailableReason().ifPresent(reason -> {
+            throw new UserError("live capture is not available: " + reason, 1);
+        });
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
+        long eventLimit = maxEvents == null ? Long.MAX_VALUE : maxEvents;
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "peregrine-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScapFileWriter.Layout layout = sysdigCompat ? ScapFileWriter.Layout.SYSDIG_0_29
+                : ScapFileWriter.Layout.CURRENT;
+        try (LiveSource source = LiveSource.open(LiveSource.Options.defaults())) {
+            long written;
+            try (ScapFileWriter writer = ScapFileWriter.create(file, gzip, layout)) {
+                ProcScan scan = new ProcScanner().scan();
+                for (ScapBlock b : scan.blocks()) {
+                    writer.write(b);
+                }
+                err.printf("peregrine: capturing to %s; %d processes from /proc%n", file, scan.threads().size());
+                err.flush();
+                written = 0;
+                while (written < eventLimit && !stop.get() && System.nanoTime() < deadline) {
+                    CaptureSource.Next next = source.next();
+                    if (next == CaptureSource.Next.EOF) {
+                        break;
+                    }
+                    if (next == CaptureSource.Next.EVENT) {
+                        writer.writeEvent(source.event());
+                        written++;
+                    }
+                }
+            }
+            long drops = 0;
+            for (long d : source.drops()) {
+                drops += d;
+            }
+            err.printf("peregrine: %d events, %d dropped in the kernel, %d bytes written to %s%n", written, drops,
+                    Files.size(file), file);
+            err.flush();
+            return 0;
+        } catch (BpfException e) {
+            throw new UserError(e.getMessage(), 1);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), 1);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for done
+            }
+        }
+    }
+}
