@@ -70,7 +70,6 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
         LiveSource.unavailableReason().ifPresent(reason -> {
             throw new UserError("live capture is not available: " + reason, 1);
         });
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
         long eventLimit = maxEvents == null ? Long.MAX_VALUE : maxEvents;
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
@@ -95,6 +94,8 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                 err.printf("peregrine: capturing to %s; %d processes from /proc%n", file, scan.threads().size());
                 err.flush();
                 written = 0;
+                // --duration counts from here: loading the driver and the scan can take seconds on a busy machine.
+                long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
                 while (written < eventLimit && !stop.get() && System.nanoTime() < deadline) {
                     CaptureSource.Next next = source.next();
                     if (next == CaptureSource.Next.EOF) {

@@ -35,9 +35,42 @@ class CaptureCommandTest {
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.out().lines()).contains(expected);
 
-        List<String> sysdig = sysdig(file, "fd.name=" + marker);
+        List<String> sysdig = sysdig(file, FORMAT, "fd.name=" + marker);
         if (sysdig != null) {
             assertThat(sysdig).contains(expected);
+        }
+    }
+
+    @Test
+    void capture_liveExecOfCat_exepathIsTheNewImageNotTheParents(@TempDir Path dir) throws Exception {
+        assumeLive();
+        Path marker = dir.resolve("peregrine-cat-marker");
+        Files.writeString(marker, "x");
+        Path file = dir.resolve("exec.scap");
+        CompletableFuture<CliTest.Run> running = CompletableFuture.supplyAsync(
+                () -> CliTest.run("capture", "-w", file.toString(), "--duration", "3", "--sysdig-compat"));
+        while (!running.isDone()) {
+            Process cat = new ProcessBuilder("/bin/cat", marker.toString()).start();
+            cat.getInputStream().readAllBytes();
+            cat.waitFor(10, TimeUnit.SECONDS);
+            Thread.sleep(200);
+        }
+        CliTest.Run run = running.get();
+        assertThat(run.exit()).as(run.err()).isZero();
+        String expected = "openat " + marker + " cat " + Path.of("/bin/cat").toRealPath();
+
+        CliTest.Run replay = CliTest.run("replay", "-p", "%evt.type %fd.name %proc.name %proc.exepath",
+                file.toString(), "fd.name=" + marker);
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.out().lines()).as(() -> run.err() + CliTest.run("replay", "-p",
+                "%evt.num %evt.type %fd.name %proc.name %proc.exepath", file.toString(), "proc.name=cat").out())
+                .contains(expected).noneMatch(l -> l.startsWith("openat " + marker + " cat ")
+                && !l.equals(expected));
+        // sysdig 0.29.3 predates trusted_exepath and rebuilds exepath from an execve enter event, which an exit-only
+        // capture does not have: it shows the parent's image (a known gap), so only the other fields are compared.
+        List<String> sysdig = sysdig(file, FORMAT, "fd.name=" + marker);
+        if (sysdig != null) {
+            assertThat(sysdig).contains("openat " + marker + " cat");
         }
     }
 
@@ -90,12 +123,13 @@ class CaptureCommandTest {
     }
 
     /** {@return sysdig's lines for the filter, or null when sysdig is not installed} */
-    private static List<String> sysdig(Path file, String filter) throws IOException, InterruptedException {
+    private static List<String> sysdig(Path file, String format, String filter) throws IOException,
+            InterruptedException {
         Path bin = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(bin)) {
             return null;
         }
-        Process p = new ProcessBuilder(bin.toString(), "-r", file.toString(), "-p", FORMAT, filter)
+        Process p = new ProcessBuilder(bin.toString(), "-r", file.toString(), "-p", format, filter)
                 .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
