@@ -1,6 +1,8 @@
 package dev.peregrine.cli;
 
 import dev.peregrine.capture.CaptureSource;
+import dev.peregrine.capture.MachineInfo;
+import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.capture.scap.ScapFileWriter;
 import dev.peregrine.driver.BpfException;
@@ -12,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,8 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code peregrine capture -w FILE}: writes a {@code .scap} capture of the live system (root): the initial state from a
- * {@code /proc} scan, then every event the eBPF driver captures, until SIGINT/SIGTERM, {@code --duration} or
+ * {@code peregrine capture -w FILE}: writes a {@code .scap} capture of the live system (root): the machine's
+ * description and the initial state from a {@code /proc} scan, then every event the eBPF driver captures, until SIGINT/SIGTERM, {@code --duration} or
  * {@code --events}. The file is read by {@code peregrine replay}, Falco and {@code sysdig -r}; {@code --sysdig-compat}
  * writes exit-only events as the enter + exit pairs that older sysdig releases (0.29.3) expect.
  */
@@ -38,6 +41,9 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
 
     /** Longest wait of the shutdown hook for the capture loop to finish. */
     private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+    /** Bytes per kibibyte (the unit of /proc/meminfo). */
+    private static final long KIB = 1024;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -57,6 +63,33 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--sysdig-compat", description = {
         "Write exit-only events as enter + exit pairs, the layout sysdig 0.29.3 reads (see docs/scap-compat.md)."})
     boolean sysdigCompat;
+
+    /**
+     * {@return this machine's description as libscap's machine-info block carries it} (CPUs, memory, pid_max,
+     * hostname, boot time in epoch nanoseconds), empty when {@code /proc} does not give it.
+     */
+    static Optional<MachineInfo> machineInfo() {
+        try {
+            long memKb = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            long bootSeconds = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("btime ")) {
+                    bootSeconds = Long.parseLong(line.substring("btime ".length()).trim());
+                }
+            }
+            long maxPid = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
+            String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            return Optional.of(new MachineInfo(Runtime.getRuntime().availableProcessors(), memKb * KIB, maxPid,
+                    hostname, bootSeconds * NANOS_PER_SECOND, 0));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 
     @Override
     public Integer call() {
@@ -87,6 +120,13 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
         try (LiveSource source = LiveSource.open(LiveSource.Options.defaults())) {
             long written;
             try (ScapFileWriter writer = ScapFileWriter.create(file, gzip, layout)) {
+                machineInfo().ifPresent(info -> {
+                    try {
+                        writer.write(new ScapBlock.Machine(0, BlockType.MI, info));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
                 ProcScan scan = new ProcScanner().scan();
                 for (ScapBlock b : scan.blocks()) {
                     writer.write(b);

@@ -3,11 +3,16 @@ package dev.peregrine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.peregrine.capture.CaptureSource;
+import dev.peregrine.capture.MachineInfo;
+import dev.peregrine.capture.scap.ScapBlock;
+import dev.peregrine.capture.scap.ScapFileSource;
 import dev.peregrine.driver.LiveSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +44,24 @@ class CaptureCommandTest {
         if (sysdig != null) {
             assertThat(sysdig).contains(expected);
         }
+
+        List<ScapBlock> blocks = new ArrayList<>();
+        try (ScapFileSource source = ScapFileSource.open(file, blocks::add)) {
+            while (source.next() == CaptureSource.Next.EVENT) {
+                // the state blocks come before the first event
+                break;
+            }
+        }
+        assertThat(blocks).anySatisfy(b -> {
+            assertThat(b).isInstanceOf(ScapBlock.Machine.class);
+            MachineInfo info = ((ScapBlock.Machine) b).info();
+            assertThat(info.hostname()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim());
+            assertThat(info.numCpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(info.memorySizeBytes()).isPositive();
+        });
+        assertThat(blocks.stream().filter(ScapBlock.Processes.class::isInstance)
+                .flatMap(b -> ((ScapBlock.Processes) b).threads().stream()))
+                .as("the /proc scan holds this JVM").anyMatch(t -> t.tid() == ProcessHandle.current().pid());
     }
 
     @Test
