@@ -7,6 +7,9 @@ import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.capture.scap.ScapFileWriter;
 import dev.peregrine.driver.BpfException;
 import dev.peregrine.driver.LiveSource;
+import dev.peregrine.event.Event;
+import dev.peregrine.event.EventTable;
+import dev.peregrine.event.EventView;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,20 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
     /** Bytes per kibibyte (the unit of /proc/meminfo). */
     private static final long KIB = 1024;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** {@code PPME_SYSCALL_EXECVE_19_X}; its enter event {@code PPME_SYSCALL_EXECVE_19_E} is the code before. */
+    private static final int EXECVE_EXIT_CODE = execveExitCode();
+    /** Index of the execve exit's {@code filename} parameter. */
+    private static final int EXECVE_EXIT_FILENAME = 30;
+
+    private static int execveExitCode() {
+        EventTable table = EventTable.get();
+        for (int code = 1; code < table.size(); code++) {
+            if (table.byCode(code).codeName().equals("PPME_SYSCALL_EXECVE_19_X")) {
+                return code;
+            }
+        }
+        throw new IllegalStateException("PPME_SYSCALL_EXECVE_19_X missing from the event table");
+    }
 
     @Spec
     CommandSpec spec;
@@ -89,6 +107,21 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * With {@code --sysdig-compat}: writes the execve enter event ({@code filename}, from the exit's own filename)
+     * before a successful execve exit. sysdig 0.29.3 predates {@code trusted_exepath} and takes {@code proc.exepath}
+     * from the enter event, which the exit-only driver never emits (libscap passes old enter events through rather
+     * than rebuilding them, so the writer's split does not add it); without it sysdig shows the parent's image.
+     */
+    private static void writeExecveEnter(ScapFileWriter writer, EventView exit) throws IOException {
+        if (exit.type() != EXECVE_EXIT_CODE || exit.nparams() <= EXECVE_EXIT_FILENAME || exit.paramU64(0) != 0) {
+            return;
+        }
+        Event x = Event.copyOf(exit);
+        writer.writeEvent(new Event(x.ts(), x.tid(), EXECVE_EXIT_CODE - 1, x.cpu(),
+                List.of(x.param(EXECVE_EXIT_FILENAME))), 0);
     }
 
     @Override
@@ -142,6 +175,9 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                         break;
                     }
                     if (next == CaptureSource.Next.EVENT) {
+                        if (sysdigCompat) {
+                            writeExecveEnter(writer, source.event());
+                        }
                         writer.writeEvent(source.event());
                         written++;
                     }

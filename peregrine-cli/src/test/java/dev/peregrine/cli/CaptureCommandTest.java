@@ -89,11 +89,12 @@ class CaptureCommandTest {
                 "%evt.num %evt.type %fd.name %proc.name %proc.exepath", file.toString(), "proc.name=cat").out())
                 .contains(expected).noneMatch(l -> l.startsWith("openat " + marker + " cat ")
                 && !l.equals(expected));
-        // sysdig 0.29.3 predates trusted_exepath and rebuilds exepath from an execve enter event, which an exit-only
-        // capture does not have: it shows the parent's image (a known gap), so only the other fields are compared.
-        List<String> sysdig = sysdig(file, FORMAT, "fd.name=" + marker);
+        // sysdig 0.29.3 predates trusted_exepath: it takes exepath from the execve enter event that --sysdig-compat
+        // writes with the filename as given to execve (symlinks not resolved), not the parent's image.
+        List<String> sysdig = sysdig(file, "%evt.type %fd.name %proc.name %proc.exepath", "fd.name=" + marker);
         if (sysdig != null) {
-            assertThat(sysdig).contains("openat " + marker + " cat");
+            assertThat(sysdig).contains("openat " + marker + " cat /bin/cat")
+                    .noneMatch(l -> l.startsWith("openat " + marker + " cat ") && !l.endsWith(" cat /bin/cat"));
         }
     }
 
