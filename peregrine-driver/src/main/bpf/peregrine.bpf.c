@@ -111,6 +111,8 @@ struct {
 /* Bytes of the path being assembled right to left, and the deepest walk from a dentry to the root. */
 #define PATH_BUF 4096
 #define PATH_MAX_DEPTH 16
+/* The deepest walk for an executable's path: with the cwd walk in the same program, 16 exceeds the verifier's budget (E2BIG on 6.18). */
+#define EXE_PATH_MAX_DEPTH 12
 
 struct path_scratch {
 	char data[2 * PATH_BUF];
@@ -419,28 +421,35 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 
 /* ---------------------------------------------------------------------------------------------- processes */
 
+/* An unknown path: an empty string, or no value at all (user space then falls back to its own reconstruction). */
+static __always_inline void p_unknown_path(struct builder *b, int none)
+{
+	if (none)
+		p_empty(b);
+	else
+		p_kernel_str(b, "");
+}
+
 /*
- * Writes the absolute path of the task's working directory: a walk from its dentry up to the root, crossing mount
- * points, at most PATH_MAX_DEPTH components. A deeper (or longer than PATH_BUF) path is written empty rather than
- * cut: a partial path would look like a different absolute path.
+ * Writes the absolute path of a dentry on a mount: a walk from the dentry up to the root, crossing mount points, at
+ * most PATH_MAX_DEPTH components. A deeper (or longer than PATH_BUF) path is written empty rather than cut: a partial
+ * path would look like a different absolute path.
  */
-static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
+static __always_inline void p_path(struct builder *b, struct dentry *d, struct vfsmount *vm, int none_if_unknown,
+				   int max_depth)
 {
 	__u32 zero = 0;
 	char *tmp = bpf_map_lookup_elem(&path_map, &zero);
-	if (!tmp) {
-		p_kernel_str(b, "");
+	if (!tmp || !d || !vm) {
+		p_unknown_path(b, none_if_unknown);
 		return;
 	}
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
-	struct dentry *d = BPF_CORE_READ(fs, pwd.dentry);
-	struct vfsmount *vm = BPF_CORE_READ(fs, pwd.mnt);
 	struct mount *mnt = (struct mount *)((char *)vm - bpf_core_field_offset(struct mount, mnt));
 	__u32 pos = PATH_BUF - 1;
 	int complete = 0;
 	tmp[PATH_BUF - 1] = 0;
 #pragma clang loop unroll(disable)
-	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
+	for (int i = 0; i < max_depth; i++) {
 		struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
 		if (d == mnt_root) {
 			struct mount *parent_mnt = BPF_CORE_READ(mnt, mnt_parent);
@@ -468,7 +477,7 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 		d = parent;
 	}
 	if (!complete) {
-		p_kernel_str(b, "");
+		p_unknown_path(b, none_if_unknown);
 		return;
 	}
 	if (pos == PATH_BUF - 1) {
@@ -476,6 +485,13 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 		tmp[pos & (PATH_BUF - 1)] = '/';
 	}
 	p_kernel_str(b, &tmp[pos & (PATH_BUF - 1)]);
+}
+
+/* Writes the absolute path of the task's working directory. */
+static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	p_path(b, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), 0, PATH_MAX_DEPTH);
 }
 
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
@@ -539,7 +555,12 @@ static __always_inline int exe_from_memfd(struct file *exe)
 	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':';
 }
 
-static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task)
+/*
+ * The execve exit parameters of the task's image. with_exepath: whether to walk the image's path for
+ * trusted_exepath (a constant at each call: a failed execve leaves the old image, and a second path walk in the
+ * same program makes it too large for the verifier, so the failure event leaves it empty).
+ */
+static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task, int with_exepath)
 {
 	p_u64(b, res);
 	p_proc_common(b, task);
@@ -581,7 +602,12 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_u64(b, 0); /* exe_ino_ctime */
 	p_u64(b, 0); /* exe_ino_mtime */
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
-	p_empty(b); /* trusted_exepath: needs d_path, not in this slice */
+	/* trusted_exepath: the path of the image the kernel mapped (symlinks resolved), as Falco's d_path. */
+	if (with_exepath && exe_file)
+		p_path(b, BPF_CORE_READ(exe_file, f_path.dentry), BPF_CORE_READ(exe_file, f_path.mnt), 1,
+		       EXE_PATH_MAX_DEPTH);
+	else
+		p_empty(b);
 	p_u64(b, pgid);
 	p_u32(b, BPF_CORE_READ(cred, egid.val));
 }
@@ -595,7 +621,7 @@ int BPF_PROG(execve_x, struct pt_regs *regs, long ret)
 	struct builder b;
 	if (!begin(&b, PPME_SYSCALL_EXECVE_19_X, 31, current_tid()))
 		return 0;
-	emit_execve(&b, ret, bpf_get_current_task_btf());
+	emit_execve(&b, ret, bpf_get_current_task_btf(), 0);
 	p_user_str(&b, (const void *)regs->di); /* filename */
 	submit(&b);
 	return 0;
@@ -607,7 +633,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	struct builder b;
 	if (!begin(&b, PPME_SYSCALL_EXECVE_19_X, 31, current_tid()))
 		return 0;
-	emit_execve(&b, 0, p);
+	emit_execve(&b, 0, p, 1);
 	p_kernel_str(&b, BPF_CORE_READ(bprm, filename));
 	submit(&b);
 	return 0;

@@ -146,6 +146,8 @@ class LiveSourceTest {
             assertThat(u64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
             assertThat(str(e, 13)).as("comm").isEqualTo("true");
             assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
+            assertThat(str(e, 27)).as("trusted_exepath: the mapped image, symlinks resolved")
+                    .isEqualTo(Path.of("/bin/true").toRealPath().toString());
             // Root owns /bin/true: writable for the (root) test process; not from a memfd.
             assertThat(u32(e, 19)).as("flags").isEqualTo(PPM_EXE_WRITABLE);
         });

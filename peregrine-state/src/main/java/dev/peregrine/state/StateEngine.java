@@ -1722,6 +1722,8 @@ public final class StateEngine {
             EventView enter = enterFor(t, type);
             if (enter != null) {
                 t.setExepath(exepathFromEnter(enter, t));
+            } else if (has(v, EventKinds.FILENAME)) {
+                t.setExepath(exepathFromExitFilename(v, t));
             }
         }
         if (has(v, EventKinds.VPGID)) {
@@ -1784,6 +1786,23 @@ public final class StateEngine {
                 threads.remove(others[i]);
             }
         }
+    }
+
+    /**
+     * The new image's path from the exit event's own {@code filename} (exit-only drivers, no enter event, no
+     * trusted_exepath): libsinsp keeps the previous image's path there, which makes a {@code cat} started from bash
+     * report {@code /usr/bin/bash}; Peregrine resolves the filename against the cwd instead. An execveat's relative
+     * filename is relative to a dirfd the exit does not carry: {@code <NA>}.
+     */
+    private String exepathFromExitFilename(EventView v, ThreadState t) {
+        String filename = str(v, EventKinds.FILENAME);
+        if (filename.equals(NA) || filename.isEmpty()) {
+            return NA;
+        }
+        if (filename.startsWith("/")) {
+            return FsPath.concatenate("", filename);
+        }
+        return kinds.nameOf[v.type()].equals("execve") ? FsPath.concatenate(threads.cwd(t), filename) : NA;
     }
 
     private String exepathFromEnter(EventView enter, ThreadState t) {

@@ -180,6 +180,28 @@ class StateEngineTest {
     }
 
     @Test
+    void onEvent_exitOnlyExecveWithoutTrustedExepath_exepathFromExitFilenameAndCwd() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        assertThat(engine.thread(200).exepath()).isEqualTo("/bin/bash");
+        Events x = execveBase(20, 200, "cat", "", List.of("/etc/shadow")).strs("cpu=/user.slice").strs()
+                .u32(0).i64(200).u32(0).u32(0).i64(0).i64(0).i64(0).i64(0).i64(0).i64(0).u32(0).empty()
+                .i64(200).u32(0).str("bin/cat");
+        engine.onEvent(x.view());
+        assertThat(engine.thread(200).comm()).isEqualTo("cat");
+        assertThat(engine.thread(200).exepath()).as("not the parent's image").isEqualTo("/home/u/bin/cat");
+    }
+
+    @Test
+    void onEvent_exitOnlyExecveAbsoluteFilename_exepathIsTheFilename() {
+        engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
+        Events x = execveBase(20, 200, "cat", "", List.of()).strs("cpu=/user.slice").strs()
+                .u32(0).i64(200).u32(0).u32(0).i64(0).i64(0).i64(0).i64(0).i64(0).i64(0).u32(0).empty()
+                .i64(200).u32(0).str("/usr/bin//cat");
+        engine.onEvent(x.view());
+        assertThat(engine.thread(200).exepath()).isEqualTo("/usr/bin/cat");
+    }
+
+    @Test
     void onEvent_failedExecve_imageUnchanged() {
         EventBuilder x = EventBuilder.of("PPME_SYSCALL_EXECVE_19_X", 20, BASH).i64(-2).str("nope").strs().i64(BASH).i64(BASH)
                 .i64(INIT);

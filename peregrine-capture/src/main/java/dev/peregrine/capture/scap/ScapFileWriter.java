@@ -76,6 +76,8 @@ public final class ScapFileWriter implements AutoCloseable {
     private static final int DEVID_BYTES = 2;
     private static final int FLAGS_BYTES = 4;
     private static final int BLOCK_HEADER_BYTES = ScapFileSource.BLOCK_HEADER_BYTES;
+    /** The newest fd type sysdig 0.29.3's capture reader accepts. */
+    private static final FdType SYSDIG_0_29_LAST_FD_TYPE = FdType.FILE_V2;
 
     /** The event layouts written. */
     public enum Layout {
@@ -313,7 +315,7 @@ public final class ScapFileWriter implements AutoCloseable {
         b.u64(tid);
         for (FdInfo f : fds) {
             int start = b.size;
-            b.u32(0).u64(f.fd()).u64(f.ino()).u8(f.type().code());
+            b.u32(0).u64(f.fd()).u64(f.ino()).u8(fdTypeCode(f.type()));
             switch (f) {
                 case FdInfo.Ipv4Socket s -> b.addr(s.sip()).addr(s.dip()).u16(s.sport()).u16(s.dport())
                         .u8(s.l4proto());
@@ -332,6 +334,16 @@ public final class ScapFileWriter implements AutoCloseable {
             b.putU32(start, b.size - start);
         }
         end(b);
+    }
+
+    /**
+     * {@return the fd type code to write} sysdig 0.29.3 refuses a whole capture at an fd type newer than
+     * {@code FILE_V2} ("wrong fd type"), so the compatible layout writes those (bpf, userfaultfd, io_uring, memfd,
+     * pidfd; all carry just a name) as {@code UNSUPPORTED} with the same name.
+     */
+    private int fdTypeCode(FdType type) {
+        return splitter != null && type.code() > SYSDIG_0_29_LAST_FD_TYPE.code() ? FdType.UNSUPPORTED.code()
+                : type.code();
     }
 
     private void writeInterfaces(List<NetInterface> interfaces) throws IOException {

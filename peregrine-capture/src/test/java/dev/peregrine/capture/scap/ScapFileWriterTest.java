@@ -160,6 +160,31 @@ class ScapFileWriterTest {
     }
 
     @Test
+    void write_fdTypesNewerThanSysdig029_unsupportedOnlyInCompatLayout(@TempDir Path dir) throws IOException {
+        List<dev.peregrine.capture.FdInfo> fds = List.of(
+                new dev.peregrine.capture.FdInfo.Named(3, 11, dev.peregrine.capture.FdType.BPF, "anon_inode:bpf-map"),
+                new dev.peregrine.capture.FdInfo.Named(4, 12, dev.peregrine.capture.FdType.MEMFD, "memfd:x"),
+                new dev.peregrine.capture.FdInfo.Named(5, 13, dev.peregrine.capture.FdType.FIFO, "pipe:[13]"));
+        for (ScapFileWriter.Layout layout : ScapFileWriter.Layout.values()) {
+            Path file = dir.resolve(layout + ".scap");
+            try (ScapFileWriter w = ScapFileWriter.create(file, false, layout)) {
+                w.write(new ScapBlock.Fds(0, BlockType.FDL_V2, 42, fds));
+            }
+            List<ScapBlock> blocks = new ArrayList<>();
+            try (ScapFileSource src = ScapFileSource.open(file, blocks::add)) {
+                assertThat(src.next()).isEqualTo(Next.EOF);
+            }
+            List<String> read = blocks.stream().filter(ScapBlock.Fds.class::isInstance)
+                    .flatMap(b -> ((ScapBlock.Fds) b).fds().stream())
+                    .map(f -> f.fd() + " " + f.type() + " " + ((dev.peregrine.capture.FdInfo.Named) f).name()).toList();
+            assertThat(read).as(layout.toString()).containsExactly(
+                    layout == ScapFileWriter.Layout.CURRENT ? "3 BPF anon_inode:bpf-map" : "3 UNSUPPORTED anon_inode:bpf-map",
+                    layout == ScapFileWriter.Layout.CURRENT ? "4 MEMFD memfd:x" : "4 UNSUPPORTED memfd:x",
+                    "5 FIFO pipe:[13]");
+        }
+    }
+
+    @Test
     void writeEvent_views_allocateNoBytesPerEvent() throws IOException {
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
