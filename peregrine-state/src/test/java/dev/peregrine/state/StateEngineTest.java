@@ -183,7 +183,7 @@ class StateEngineTest {
     void onEvent_exitOnlyExecveWithoutTrustedExepath_exepathFromExitFilenameAndCwd() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
         assertThat(engine.thread(200).exepath()).isEqualTo("/bin/bash");
-        Events x = execveBase(20, 200, "cat", "", List.of("/etc/shadow")).strs("cpu=/user.slice").strs()
+        EventBuilder x = execveBase(20, 200, "cat", "", List.of("/etc/shadow")).strs("cpu=/user.slice").strs()
                 .u32(0).i64(200).u32(0).u32(0).i64(0).i64(0).i64(0).i64(0).i64(0).i64(0).u32(0).empty()
                 .i64(200).u32(0).str("bin/cat");
         engine.onEvent(x.view());
@@ -194,7 +194,7 @@ class StateEngineTest {
     @Test
     void onEvent_exitOnlyExecveAbsoluteFilename_exepathIsTheFilename() {
         engine.onEvent(clone(10, BASH, 200, BASH, INIT, "bash", 0).view());
-        Events x = execveBase(20, 200, "cat", "", List.of()).strs("cpu=/user.slice").strs()
+        EventBuilder x = execveBase(20, 200, "cat", "", List.of()).strs("cpu=/user.slice").strs()
                 .u32(0).i64(200).u32(0).u32(0).i64(0).i64(0).i64(0).i64(0).i64(0).i64(0).u32(0).empty()
                 .i64(200).u32(0).str("/usr/bin//cat");
         engine.onEvent(x.view());
