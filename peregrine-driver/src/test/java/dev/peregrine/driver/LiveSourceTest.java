@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,33 +64,9 @@ class LiveSourceTest {
         }
     }
 
-    /** Reads events until one matches, copying each, and returns the copies read (the match last). */
-    private static List<Event> readUntil(Predicate<Event> wanted) {
-        List<Event> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (System.nanoTime() < deadline) {
-            if (source.next() == Next.EVENT) {
-                Event e = Event.copyOf(source.event());
-                seen.add(e);
-                if (wanted.test(e)) {
-                    return seen;
-                }
-            }
-        }
-        throw new AssertionError("no matching event within 10 s among " + seen.size() + " events");
-    }
 
-    private static String str(Event e, int i) {
-        return e.param(i).asString();
-    }
 
-    private static long u64(Event e, int i) {
-        return ByteBuffer.wrap(e.param(i).bytes()).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    }
 
-    private static long u32(Event e, int i) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(e.param(i).bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt());
-    }
 
     @Test
     void open_tempFileOpenedAndClosed_openatAndCloseEventsCarryPathFdAndInode() throws Exception {
@@ -101,19 +76,19 @@ class LiveSourceTest {
             assertThat(in.read()).isEqualTo('x');
         }
         // Files.writeString opened it for writing first; the read-only open is the one checked.
-        Event open = readUntil(e -> e.type() == OPENAT_2_X && str(e, 2).equals(file.toString())
-                && (u32(e, 3) & 3) == 1).getLast();
-        long fd = u64(open, 0);
+        Event open = LiveEvents.readUntil(source, e -> e.type() == OPENAT_2_X && LiveEvents.str(e, 2).equals(file.toString())
+                && (LiveEvents.u32(e, 3) & 3) == 1, WAIT_NANOS).getLast();
+        long fd = LiveEvents.s64(open, 0);
         assertThat(fd).isNotNegative();
         assertThat(open.params()).hasSize(7);
         assertThat(open.param(0).length()).isEqualTo(8);
-        assertThat(u64(open, 1)).as("dirfd AT_FDCWD").isEqualTo(-100);
-        assertThat(u64(open, 6)).as("ino").isEqualTo(ino);
+        assertThat(LiveEvents.s64(open, 1)).as("dirfd AT_FDCWD").isEqualTo(-100);
+        assertThat(LiveEvents.s64(open, 6)).as("ino").isEqualTo(ino);
         long tid = open.tid();
         assertThat(open.ts()).isCloseTo(System.currentTimeMillis() * 1_000_000L,
                 Offset.offset(TimeUnit.SECONDS.toNanos(30)));
-        Event close = readUntil(e -> e.type() == CLOSE_X && e.tid() == tid && u64(e, 1) == fd).getLast();
-        assertThat(u64(close, 0)).as("close res").isZero();
+        Event close = LiveEvents.readUntil(source, e -> e.type() == CLOSE_X && e.tid() == tid && LiveEvents.s64(e, 1) == fd, WAIT_NANOS).getLast();
+        assertThat(LiveEvents.s64(close, 0)).as("close res").isZero();
     }
 
     @Test
@@ -122,36 +97,36 @@ class LiveSourceTest {
         Process p = new ProcessBuilder("/bin/true", "live-arg").directory(cwd.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long pid = p.pid();
-        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        List<Event> seen = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS);
         assertThat(seen).anySatisfy(e -> {
             assertThat(CLONE_EXITS).contains(e.type());
-            assertThat(u64(e, 0)).as("clone res in the parent").isEqualTo(pid);
+            assertThat(LiveEvents.s64(e, 0)).as("clone res in the parent").isEqualTo(pid);
             // The JDK starts processes with posix_spawn (or vfork): CLONE_VM | CLONE_VFORK.
-            assertThat(u32(e, 15) & PPM_CL_CLONE_VM_VFORK).as("flags").isEqualTo(PPM_CL_CLONE_VM_VFORK);
+            assertThat(LiveEvents.u32(e, 15) & PPM_CL_CLONE_VM_VFORK).as("flags").isEqualTo(PPM_CL_CLONE_VM_VFORK);
         });
         assertThat(seen).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
             assertThat(e.tid()).isEqualTo(pid);
             assertThat(e.params()).hasSize(31);
-            assertThat(u64(e, 0)).as("res").isZero();
-            assertThat(str(e, 1)).as("exe").isEqualTo("/bin/true");
-            assertThat(str(e, 2)).as("args").isEqualTo("live-arg");
-            assertThat(u64(e, 4)).as("pid").isEqualTo(pid);
-            assertThat(str(e, 6)).as("cwd").isEqualTo(cwd.toString());
+            assertThat(LiveEvents.s64(e, 0)).as("res").isZero();
+            assertThat(LiveEvents.str(e, 1)).as("exe").isEqualTo("/bin/true");
+            assertThat(LiveEvents.str(e, 2)).as("args").isEqualTo("live-arg");
+            assertThat(LiveEvents.s64(e, 4)).as("pid").isEqualTo(pid);
+            assertThat(LiveEvents.str(e, 6)).as("cwd").isEqualTo(cwd.toString());
             // The JDK does not start a new process group for its children: the JVM's group is inherited.
             long jvmGroup = pgidOf(ProcessHandle.current().pid());
-            assertThat(u64(e, 28)).as("pgid").isEqualTo(jvmGroup);
-            assertThat(u32(e, 16)).as("tty: the JVM's controlling terminal").isEqualTo(statField(
+            assertThat(LiveEvents.s64(e, 28)).as("pgid").isEqualTo(jvmGroup);
+            assertThat(LiveEvents.u32(e, 16)).as("tty: the JVM's controlling terminal").isEqualTo(statField(
                     ProcessHandle.current().pid(), 4));
-            assertThat(u64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
-            assertThat(str(e, 13)).as("comm").isEqualTo("true");
-            assertThat(str(e, 30)).as("filename").isEqualTo("/bin/true");
-            assertThat(str(e, 27)).as("trusted_exepath: the mapped image, symlinks resolved")
+            assertThat(LiveEvents.s64(e, 17)).as("vpgid").isEqualTo(jvmGroup);
+            assertThat(LiveEvents.str(e, 13)).as("comm").isEqualTo("true");
+            assertThat(LiveEvents.str(e, 30)).as("filename").isEqualTo("/bin/true");
+            assertThat(LiveEvents.str(e, 27)).as("trusted_exepath: the mapped image, symlinks resolved")
                     .isEqualTo(Path.of("/bin/true").toRealPath().toString());
             // Root owns /bin/true: writable for the (root) test process; not from a memfd.
-            assertThat(u32(e, 19)).as("flags").isEqualTo(PPM_EXE_WRITABLE);
+            assertThat(LiveEvents.u32(e, 19)).as("flags").isEqualTo(PPM_EXE_WRITABLE);
         });
-        assertThat(u64(seen.getLast(), 0)).as("exit status").isZero();
+        assertThat(LiveEvents.s64(seen.getLast(), 0)).as("exit status").isZero();
     }
 
     @Test
@@ -163,11 +138,11 @@ class LiveSourceTest {
             Process p = new ProcessBuilder("/bin/true").directory(cwd.toFile()).start();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             long pid = p.pid();
-            List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+            List<Event> seen = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS);
             assertThat(seen).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EXECVE_19_X);
                 assertThat(e.tid()).isEqualTo(pid);
-                assertThat(str(e, 6)).as("cwd").isEqualTo(cwd.toString());
+                assertThat(LiveEvents.str(e, 6)).as("cwd").isEqualTo(cwd.toString());
             });
         } finally {
             Files.delete(cwd);
@@ -184,11 +159,11 @@ class LiveSourceTest {
         Process p = new ProcessBuilder("/bin/true").directory(deep.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long pid = p.pid();
-        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        List<Event> seen = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS);
         assertThat(seen).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
             assertThat(e.tid()).isEqualTo(pid);
-            assertThat(str(e, 6)).as("cwd").isEmpty();
+            assertThat(LiveEvents.str(e, 6)).as("cwd").isEmpty();
         });
     }
 
@@ -213,11 +188,11 @@ class LiveSourceTest {
             Libbpf.close(fd);
         }
         long pid = p.pid();
-        List<Event> seen = readUntil(e -> e.type() == PROCEXIT_1_E && e.tid() == pid);
+        List<Event> seen = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS);
         assertThat(seen).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
             assertThat(e.tid()).isEqualTo(pid);
-            assertThat(u32(e, 19) & PPM_EXE_FROM_MEMFD).as("flags").isEqualTo(PPM_EXE_FROM_MEMFD);
+            assertThat(LiveEvents.u32(e, 19) & PPM_EXE_FROM_MEMFD).as("flags").isEqualTo(PPM_EXE_FROM_MEMFD);
         });
     }
 
@@ -228,8 +203,8 @@ class LiveSourceTest {
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
             assertThat(client.isConnected()).isTrue();
             int port = server.getLocalPort();
-            Event c = readUntil(e -> e.type() == CONNECT_X && portOf(e) == port).getLast();
-            assertThat(u64(c, 0)).as("res").isZero();
+            Event c = LiveEvents.readUntil(source, e -> e.type() == CONNECT_X && portOf(e) == port, WAIT_NANOS).getLast();
+            assertThat(LiveEvents.s64(c, 0)).as("res").isZero();
             ByteBuffer tuple = ByteBuffer.wrap(c.param(1).bytes()).order(ByteOrder.LITTLE_ENDIAN);
             if (tuple.get(0) == 2) {
                 assertThat(tuple.limit()).isEqualTo(13);
