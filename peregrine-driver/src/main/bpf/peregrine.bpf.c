@@ -88,6 +88,15 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* The same drops by event code (the record's type), per CPU: user space maps codes to Falco's drop categories. */
+#define DROP_TYPES 512
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops_by_type SEC(".maps");
+
 struct ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
@@ -226,6 +235,10 @@ static __always_inline void submit(struct builder *b)
 		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
 		if (d)
 			*d += 1;
+		__u32 type = *(__u16 *)&b->buf[20] & (DROP_TYPES - 1);
+		__u64 *t = bpf_map_lookup_elem(&drops_by_type, &type);
+		if (t)
+			*t += 1;
 	}
 }
 
