@@ -408,9 +408,9 @@ static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 	} else if (family == 10 /* AF_INET6 */) {
 		__u32 lo = inbound ? 19 : 1, re = inbound ? 1 : 19;
 		dst[0] = PPM_AF_INET6;
-		BPF_CORE_READ_INTO(&dst[lo & 31], sk, __sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(&dst[lo & 31], 16, &sk->__sk_common.skc_v6_rcv_saddr); /* 16 bytes: READ_INTO would copy sizeof(u8) */
 		*(__u16 *)&dst[(lo + 16) & 63] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(&dst[re & 31], 16, &sk->__sk_common.skc_v6_daddr);
 		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
 	} else {
