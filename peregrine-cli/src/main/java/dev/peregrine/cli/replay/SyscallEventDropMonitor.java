@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -169,7 +170,8 @@ public final class SyscallEventDropMonitor implements ReplayPipeline.EventMonito
             switch (action) {
                 case "log" -> log.log(LogLevel.DEBUG, msg);
                 case "alert" -> {
-                    Map<String, Object> fields = new LinkedHashMap<>();
+                    // Falco's nlohmann::json object keeps its keys sorted: the alert lists them that way
+                    Map<String, Object> fields = new TreeMap<>();
                     fields.put("n_evts", Long.toString(deltaEvents));
                     fields.put("n_drops", Long.toString(deltaDrops));
                     fields.put("n_drops_buffer_total", Long.toString(deltaBuffer));

@@ -176,6 +176,15 @@ final class LiveEngine implements AutoCloseable {
         return a -> a.rule().equals(rule);
     }
 
+    /** {@return the summary once the engine ends by itself while {@code action} repeats, empty after timeout} */
+    Optional<LiveDetection.Summary> actUntilEnd(Action action, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !done.isDone()) {
+            action.run();
+        }
+        return done.isDone() ? Optional.of(done.join()) : Optional.empty();
+    }
+
     /** Stops the engine and returns its summary. */
     LiveDetection.Summary stop() {
         stop.set(true);
