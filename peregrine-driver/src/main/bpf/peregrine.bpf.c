@@ -88,6 +88,15 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* The same drops by event code (the record's type), per CPU: user space maps codes to Falco's drop categories. */
+#define DROP_TYPES 512
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops_by_type SEC(".maps");
+
 struct ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
@@ -226,6 +235,10 @@ static __always_inline void submit(struct builder *b)
 		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
 		if (d)
 			*d += 1;
+		__u32 type = *(__u16 *)&b->buf[20] & (DROP_TYPES - 1);
+		__u64 *t = bpf_map_lookup_elem(&drops_by_type, &type);
+		if (t)
+			*t += 1;
 	}
 }
 
@@ -395,9 +408,9 @@ static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 	} else if (family == 10 /* AF_INET6 */) {
 		__u32 lo = inbound ? 19 : 1, re = inbound ? 1 : 19;
 		dst[0] = PPM_AF_INET6;
-		BPF_CORE_READ_INTO(&dst[lo & 31], sk, __sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(&dst[lo & 31], 16, &sk->__sk_common.skc_v6_rcv_saddr); /* 16 bytes: READ_INTO would copy sizeof(u8) */
 		*(__u16 *)&dst[(lo + 16) & 63] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(&dst[re & 31], 16, &sk->__sk_common.skc_v6_daddr);
 		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
 	} else {
