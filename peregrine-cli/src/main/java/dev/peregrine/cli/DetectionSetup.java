@@ -24,6 +24,13 @@ import java.util.List;
  */
 record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset ruleset, AlertFormatter formatter) {
     static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
+        return prepareSources(rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules), overrides,
+                json, err);
+    }
+
+    /** As {@link #prepare}, with the rules already read. */
+    static DetectionSetup prepareSources(List<RulesSource> sources, List<String> overrides, boolean json,
+            PrintWriter err) {
         List<String> options = new ArrayList<>(overrides);
         if (json) {
             options.add("json_output=true");
@@ -35,7 +42,6 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
             throw new UserError(e.getMessage(), 1);
         }
         SyscallBinding binding = new SyscallBinding();
-        List<RulesSource> sources = rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules);
         LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
         if (outcome.ruleset().isEmpty()) {
             for (FileLoadResult r : outcome.results()) {
