@@ -65,7 +65,7 @@ final class SelftestCommand implements Callable<Integer> {
                 if (!covered.contains(r.name())) {
                     scenarios.add(new Scenario(r.name(), "a scenario inside a container", Scenario.Step.none(),
                             Scenario.Step.none(), List.of(),
-                            "needs a container scenario (container rule; not part of this selftest yet)"));
+                            "needs a container scenario (container rule; not part of this selftest yet)", null));
                 }
             }
             if (!only.isEmpty()) {

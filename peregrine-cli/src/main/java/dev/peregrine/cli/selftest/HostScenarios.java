@@ -56,6 +56,11 @@ public final class HostScenarios implements AutoCloseable {
         return new HostScenarios(dir);
     }
 
+    /** {@return the private work directory (removed by {@link #close})} */
+    public Path directory() {
+        return dir;
+    }
+
     /** {@return the scenarios, in report order: Falco's stable host rules, then Peregrine's rules} */
     public List<Scenario> scenarios() {
         ScenarioList out = new ScenarioList();
@@ -187,7 +192,7 @@ public final class HostScenarios implements AutoCloseable {
                     Files.copy(Path.of("/usr/bin/true"), tool, StandardCopyOption.REPLACE_EXISTING);
                     Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
                     exec(copy("/usr/bin/bash", "make").toString(), "-c", tool + "; true");
-                }, Scenario.Step.none(), "proc.exepath"));
+                }, Scenario.Step.none(), "proc.exepath").requiring("fresh-tool"));
         return out.list;
     }
 
@@ -248,7 +253,7 @@ public final class HostScenarios implements AutoCloseable {
 
     private Scenario scenario(String rule, String action, Scenario.Step act, Scenario.Step cleanup,
             String... keyFields) {
-        return new Scenario(rule, action, act, cleanup, List.of(keyFields), null);
+        return new Scenario(rule, action, act, cleanup, List.of(keyFields), null, null);
     }
 
     private static boolean onPath(String tool) {

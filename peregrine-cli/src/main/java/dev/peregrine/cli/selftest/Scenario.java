@@ -13,9 +13,11 @@ import java.util.List;
  * @param cleanup undoes what {@code act} left behind; runs once, also when the alert never came
  * @param keyFields output fields the report shows for the alert (those that prove it is about the action)
  * @param skipReason why the scenario cannot run here (a missing tool or feature), or null when it can
+ * @param mustContain text the alert's output must contain to count (when the rule could also fire on a side effect
+ *     of the action), or null for any alert of the rule
  */
 public record Scenario(String rule, String action, Step act, Step cleanup, List<String> keyFields,
-        String skipReason) {
+        String skipReason, String mustContain) {
     public Scenario {
         requireNonNull(rule, "rule is null");
         requireNonNull(action, "action is null");
@@ -37,6 +39,12 @@ public record Scenario(String rule, String action, Step act, Step cleanup, List<
 
     /** {@return this scenario, marked as not runnable for {@code reason}} */
     public Scenario skipped(String reason) {
-        return new Scenario(rule, action, act, cleanup, keyFields, requireNonNull(reason, "reason is null"));
+        return new Scenario(rule, action, act, cleanup, keyFields, requireNonNull(reason, "reason is null"),
+                mustContain);
+    }
+
+    /** {@return this scenario, counting only alerts whose output contains {@code text}} */
+    public Scenario requiring(String text) {
+        return new Scenario(rule, action, act, cleanup, keyFields, skipReason, requireNonNull(text, "text is null"));
     }
 }

@@ -145,7 +145,8 @@ public final class Selftest {
                     while (true) {
                         for (int i = seen; i < alerts.size(); i++) {
                             FormattedAlert a = alerts.get(i);
-                            if (a.rule().equals(s.rule())) {
+                            if (a.rule().equals(s.rule())
+                                    && (s.mustContain() == null || a.output().contains(s.mustContain()))) {
                                 return new Result(s, Status.DETECTED, a, keyFields(s, a), null, millisSince(start));
                             }
                         }
