@@ -12,11 +12,7 @@ import dev.peregrine.cli.replay.ReplayEngine;
 import dev.peregrine.cli.replay.ReplayException;
 import dev.peregrine.cli.replay.ReplayRequest;
 import dev.peregrine.event.EventTable;
-import dev.peregrine.outputs.channel.AlertSink;
-import dev.peregrine.outputs.channel.Channels;
-import dev.peregrine.outputs.channel.FileChannel;
-import dev.peregrine.outputs.channel.ProgramChannel;
-import dev.peregrine.outputs.channel.StdoutChannel;
+import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.outputs.format.AlertFormatException;
 import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
@@ -482,7 +478,7 @@ final class FalcoCommandLine {
 
     private int processEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset) {
         FalcoConfig.Outputs outputs = config.outputs();
-        if (!outputs.anyEnabled()) {
+        if (!outputs.anyEnabled(config.delivery())) {
             throw new Fatal("No output configured, please make sure at least one output is configured and enabled.");
         }
         String hostname = Hostname.resolve(inv.env());
@@ -519,27 +515,29 @@ final class FalcoCommandLine {
         }
         // Falco 0.42 sets buffered outputs from -U alone (load_config), whatever buffered_outputs says
         boolean buffered = !o.unbuffered;
-        try (AlertSink sink = sinks(outputs, buffered)) {
+        DeliveryService delivery;
+        try {
+            delivery = DeliverySetup.start(config, outputs.stdout(), out, inv::resolve, buffered, this::warn);
+        } catch (ConfigException e) {
+            throw new Fatal(e.getMessage());
+        }
+        try {
             return replayEngine.replay(new ReplayRequest(config, inv.resolve(engine.replayCaptureFile()), ruleset,
-                    formatter, sink, o.stopAfterSeconds, log, err));
+                    formatter, delivery, o.stopAfterSeconds, log, err));
         } catch (ReplayException e) {
             throw new Fatal(e.getMessage());
+        } finally {
+            DeliverySetup.closeAndReport(delivery, this::warn);
         }
     }
 
-    private AlertSink sinks(FalcoConfig.Outputs outputs, boolean buffered) {
-        List<AlertSink> sinks = new ArrayList<>();
-        if (outputs.file().enabled()) {
-            sinks.add(new FileChannel(inv.resolve(outputs.file().filename()), outputs.file().keepAlive(), buffered,
-                    log::error));
+    /** A warning on stderr also when Falco's log does not go there (delivery problems must not go unseen). */
+    private void warn(String message) {
+        if (log.toStderr()) {
+            log.warning(message);
+        } else {
+            err.println("Warning: " + message);
+            err.flush();
         }
-        if (outputs.stdout()) {
-            sinks.add(new StdoutChannel(out, buffered));
-        }
-        if (outputs.program().enabled()) {
-            sinks.add(new ProgramChannel(outputs.program().program(), outputs.program().keepAlive(), out,
-                    log::error));
-        }
-        return new Channels(sinks);
     }
 }

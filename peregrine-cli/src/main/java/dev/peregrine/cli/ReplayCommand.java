@@ -3,6 +3,7 @@ package dev.peregrine.cli;
 import dev.peregrine.engine.EventPrinter;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
+import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.engine.ReplayStats;
 import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
@@ -109,11 +110,17 @@ final class ReplayCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new UserError("--rounds must be at least 1", 1);
         }
-        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
+        DeliveryService delivery = setup.startDelivery(out, err);
         ReplayStats last = null;
-        for (int r = 0; r < rounds; r++) {
-            last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
-                    new FormattingSink(setup.formatter(), a -> out.println(a.line())));
+        try {
+            for (int r = 0; r < rounds; r++) {
+                last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
+                        new FormattingSink(setup.formatter(), delivery::emit));
+            }
+        } finally {
+            DeliverySetup.closeAndReport(delivery, m -> err.println("peregrine: " + m));
         }
         return last;
     }

@@ -6,6 +6,7 @@ import dev.peregrine.driver.LiveSource;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
 import dev.peregrine.engine.ReplayStats;
+import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
@@ -96,11 +97,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",
                     setup.ruleset().enabledRules().size(), options.syscalls(), scan.threads().size());
             err.flush();
-            ReplayStats stats = pipeline.detect(source, state, event, setup.ruleset(),
-                    new FormattingSink(setup.formatter(), a -> {
-                        out.println(a.line());
-                        out.flush();
-                    }), () -> stop.get() || System.nanoTime() >= deadline);
+            ReplayStats stats;
+            DeliveryService delivery = setup.startDelivery(out, err);
+            try {
+                stats = pipeline.detect(source, state, event, setup.ruleset(),
+                        new FormattingSink(setup.formatter(), delivery::emit),
+                        () -> stop.get() || System.nanoTime() >= deadline);
+            } finally {
+                DeliverySetup.closeAndReport(delivery, m -> err.println("peregrine: " + m));
+            }
             long drops = 0;
             for (long d : source.drops()) {
                 drops += d;

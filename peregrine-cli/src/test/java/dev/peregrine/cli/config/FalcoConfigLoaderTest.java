@@ -47,8 +47,14 @@ class FalcoConfigLoaderTest {
         assertThat(c.webserver().enabled()).isTrue();
         // /etc/falco/config.d is missing here: skipped, as Falco does
         assertThat(c.files()).hasSize(1);
-        assertThat(c.unimplementedKeys()).contains("watch_config_files", "syslog_output", "webserver")
-                .doesNotContain("json_output", "rules_files", "capture", "http_output", "load_plugins");
+        assertThat(c.unimplementedKeys()).contains("watch_config_files")
+                .doesNotContain("json_output", "rules_files", "capture", "http_output", "load_plugins",
+                        "syslog_output", "webserver", "outputs_queue", "metrics");
+        assertThat(c.delivery().syslog().enabled()).isTrue();
+        assertThat(c.delivery().http().enabled()).isFalse();
+        assertThat(c.delivery().http().userAgent()).isEqualTo("falcosecurity/falco");
+        assertThat(c.delivery().outputsQueueCapacity()).isZero();
+        assertThat(c.delivery().forwarders()).isEmpty();
     }
 
     @Test
