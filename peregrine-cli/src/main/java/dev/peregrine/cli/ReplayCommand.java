@@ -3,7 +3,6 @@ package dev.peregrine.cli;
 import dev.peregrine.engine.EventPrinter;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
-import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.engine.ReplayStats;
 import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
@@ -112,15 +111,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
-        DeliveryService delivery = setup.startDelivery(out, err);
         ReplayStats last = null;
-        try {
+        try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, false, () -> 0)) {
             for (int r = 0; r < rounds; r++) {
                 last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
-                        new FormattingSink(setup.formatter(), delivery::emit));
+                        new FormattingSink(setup.formatter(), outputs::emit));
             }
-        } finally {
-            DeliverySetup.closeAndReport(delivery, m -> err.println("peregrine: " + m));
         }
         return last;
     }

@@ -6,7 +6,6 @@ import dev.peregrine.driver.LiveSource;
 import dev.peregrine.engine.FormattingSink;
 import dev.peregrine.engine.ReplayPipeline;
 import dev.peregrine.engine.ReplayStats;
-import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
@@ -98,13 +97,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     setup.ruleset().enabledRules().size(), options.syscalls(), scan.threads().size());
             err.flush();
             ReplayStats stats;
-            DeliveryService delivery = setup.startDelivery(out, err);
-            try {
-                stats = pipeline.detect(source, state, event, setup.ruleset(),
-                        new FormattingSink(setup.formatter(), delivery::emit),
+            try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true, () -> sum(source.drops()))) {
+                stats = pipeline.withMonitor(outputs.eventCounter()).detect(source, state, event, setup.ruleset(),
+                        new FormattingSink(setup.formatter(), outputs::emit),
                         () -> stop.get() || System.nanoTime() >= deadline);
-            } finally {
-                DeliverySetup.closeAndReport(delivery, m -> err.println("peregrine: " + m));
             }
             long drops = 0;
             for (long d : source.drops()) {
@@ -124,5 +120,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 // already shutting down: the hook is running and waits for done
             }
         }
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            total += v;
+        }
+        return total;
     }
 }
