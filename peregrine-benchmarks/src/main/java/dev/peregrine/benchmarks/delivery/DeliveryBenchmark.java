@@ -96,21 +96,25 @@ public class DeliveryBenchmark {
 
     /** The event thread's cost of one alert, by what the targets are doing. */
     @State(Scope.Thread)
-    @BenchmarkMode(Mode.AverageTime)
-    @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public static class EventPath {
-        /** {@code discard}: one healthy target; {@code discard+stalled}: the same plus a stalled one. */
-        @Param({"discard", "discard+stalled"})
+        /**
+         * {@code discard}: one healthy target; {@code discard+discard}: two; {@code discard+stalled}: a healthy
+         * and a stalled one (compare with two healthy ones: the stalled one should add nothing).
+         */
+        @Param({"discard", "discard+discard", "discard+stalled"})
         public String targets;
 
         DeliveryService service;
 
         @Setup(Level.Trial)
         public void start() {
-            List<ConfiguredTarget> t = targets.equals("discard")
-                    ? List.of(new ConfiguredTarget(new Discard(), Priority.DEBUG))
-                    : List.of(new ConfiguredTarget(new Discard(), Priority.DEBUG),
-                            new ConfiguredTarget(new Stalled(), Priority.DEBUG));
+            List<ConfiguredTarget> t = switch (targets) {
+                case "discard" -> List.of(new ConfiguredTarget(new Discard(), Priority.DEBUG));
+                case "discard+discard" -> List.of(new ConfiguredTarget(new Discard(), Priority.DEBUG),
+                        new ConfiguredTarget(new Discard(), Priority.DEBUG));
+                default -> List.of(new ConfiguredTarget(new Discard(), Priority.DEBUG),
+                        new ConfiguredTarget(new Stalled(), Priority.DEBUG));
+            };
             // a bounded queue: the stalled target's queue fills and its alerts are counted as dropped
             service = DeliveryService.start(t, DeliveryOptions.defaults().withQueueCapacity(1 << 16)
                     .withShutdownTimeout(Duration.ofMillis(100)), m -> { });
@@ -123,14 +127,14 @@ public class DeliveryBenchmark {
     }
 
     @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public void emit(EventPath s) {
         s.service.emit(ALERT);
     }
 
     /** A loopback HTTP sink behind the HTTP target. */
     @State(Scope.Thread)
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
     public static class Http {
         HttpServer server;
         DeliveryService service;
@@ -159,6 +163,8 @@ public class DeliveryBenchmark {
 
     /** Alerts per second delivered (each accepted with 200) to a loopback HTTP sink, one POST per alert. */
     @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(HTTP_ALERTS)
     public void httpDelivered(Http s) {
         for (int i = 0; i < HTTP_ALERTS; i++) {

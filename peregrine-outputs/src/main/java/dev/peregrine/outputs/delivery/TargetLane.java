@@ -44,6 +44,9 @@ final class TargetLane {
     static final String SHUTDOWN = "shutdown";
     static final String TARGET_ERROR = "target_error";
 
+    /** Stands for the queue-full message, built only when logged (the event thread must not allocate it). */
+    private static final String QUEUE_FULL_WHY = new String("queue full");
+
     /** How long the intake waits for an alert before checking whether it should stop. */
     private static final long INTAKE_POLL_MILLIS = 50;
 
@@ -109,7 +112,7 @@ final class TargetLane {
             return;
         }
         if (stopping || !queue.offer(alert)) {
-            drop(QUEUE_FULL, 1, "queue full (" + options.queueCapacity() + " alerts)");
+            drop(QUEUE_FULL, 1, QUEUE_FULL_WHY);
         }
     }
 
@@ -366,9 +369,14 @@ final class TargetLane {
     }
 
     private void drop(String reason, long n, String why) {
-        dropped.computeIfAbsent(reason, r -> new LongAdder()).add(n);
-        if (reasonsLogged.add(reason)) {
-            log.accept(name + ": dropping alerts: " + why + " (further drops of this kind are counted only)");
+        LongAdder count = dropped.get(reason);
+        if (count == null) {
+            count = dropped.computeIfAbsent(reason, r -> new LongAdder());
+        }
+        count.add(n);
+        if (!reasonsLogged.contains(reason) && reasonsLogged.add(reason)) {
+            String text = why == QUEUE_FULL_WHY ? "queue full (" + options.queueCapacity() + " alerts)" : why;
+            log.accept(name + ": dropping alerts: " + text + " (further drops of this kind are counted only)");
         }
     }
 
