@@ -430,7 +430,7 @@ public final class FalcoConfigLoader {
             throw new ConfigException("Config error at key \"" + DELIVERY + ".retry_max\": must be at least "
                     + DELIVERY + ".retry_initial, and both positive");
         }
-        java.time.Duration shutdown = duration(DELIVERY + ".shutdown_timeout", "5s");
+        java.time.Duration shutdown = duration(DELIVERY + ".shutdown_timeout", "3s");
         int maxAlerts = (int) range(DELIVERY + ".throttle.max_alerts", 0, 0, Integer.MAX_VALUE);
         java.time.Duration interval = duration(DELIVERY + ".throttle.interval", "1m");
         if (maxAlerts > 0 && interval.isZero()) {

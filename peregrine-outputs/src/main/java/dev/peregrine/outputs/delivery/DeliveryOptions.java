@@ -51,10 +51,10 @@ public record DeliveryOptions(int queueCapacity, int memoryBacklog, Optional<Pat
         }
     }
 
-    /** {@return unbounded queues, 1024 alerts in memory, no spool, retries from 200 ms to 30 s, 5 s to shut down} */
+    /** {@return unbounded queues, 1024 alerts in memory, no spool, retries from 200 ms to 30 s, 3 s to shut down} */
     public static DeliveryOptions defaults() {
         return new DeliveryOptions(0, DEFAULT_MEMORY_BACKLOG, Optional.empty(), DEFAULT_SPOOL_MAX_BYTES,
-                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(5), Optional.empty());
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(3), Optional.empty());
     }
 
     public DeliveryOptions withSpoolDir(Path dir) {
