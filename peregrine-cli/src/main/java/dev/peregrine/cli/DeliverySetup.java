@@ -109,12 +109,16 @@ final class DeliverySetup {
         }
     }
 
-    /** Closes (drains with the bounded wait) and reports what was not delivered, one line per target. */
-    static void closeAndReport(DeliveryService delivery, Consumer<String> report) {
+    /**
+     * Closes (drains with the bounded wait) and reports: every target's counters to {@code counters}, then one line
+     * per target that did not deliver everything to {@code undelivered}.
+     */
+    static void closeAndReport(DeliveryService delivery, Consumer<String> undelivered, Consumer<String> counters) {
         delivery.close();
-        delivery.undeliveredSummary().forEach(report);
+        delivery.counters().forEach(c -> counters.accept(c.summary()));
+        delivery.undeliveredSummary().forEach(undelivered);
         if (delivery.suppressed() > 0) {
-            report.accept("throttling suppressed " + delivery.suppressed() + " alerts");
+            undelivered.accept("throttling suppressed " + delivery.suppressed() + " alerts");
         }
     }
 

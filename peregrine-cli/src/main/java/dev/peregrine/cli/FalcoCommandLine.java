@@ -527,7 +527,7 @@ final class FalcoCommandLine {
         } catch (ReplayException e) {
             throw new Fatal(e.getMessage());
         } finally {
-            DeliverySetup.closeAndReport(delivery, this::warn);
+            DeliverySetup.closeAndReport(delivery, this::warn, log::debug);
         }
     }
 

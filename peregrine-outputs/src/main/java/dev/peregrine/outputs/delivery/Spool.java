@@ -246,6 +246,9 @@ final class Spool {
             bytes -= Files.size(f);
             Files.delete(f);
         }
+        // nothing left on disk: whatever the count said (lines that no longer decode), the spool is empty
+        pending = 0;
+        bytes = 0;
     }
 
     private List<Sequenced> read(Path f, boolean countCorrupt) throws IOException {

@@ -200,6 +200,8 @@ final class TargetLane {
                     lock.unlock();
                 }
                 if (batch.isEmpty()) {
+                    // the spool could not be read (logged): wait before trying again
+                    TimeUnit.NANOSECONDS.sleep(options.retryMax().toNanos());
                     continue;
                 }
                 List<FormattedAlert> alerts = new ArrayList<>(batch.size());
