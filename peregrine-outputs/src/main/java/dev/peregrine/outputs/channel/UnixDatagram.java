@@ -177,7 +177,7 @@ public final class UnixDatagram implements AutoCloseable {
     @Override
     public void close() {
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) Libc.CLOSE.invokeExact(arena.allocate(Libc.STATE), fd);
+            int ignored = (int) Libc.CLOSE.invokeExact(arena.allocate(Libc.STATE), fd);
         } catch (Throwable t) {
             // closing a descriptor cannot be retried
         }

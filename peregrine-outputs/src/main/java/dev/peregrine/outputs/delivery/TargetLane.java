@@ -222,6 +222,9 @@ final class TargetLane {
                         backoffNanos = options.retryInitial().toNanos();
                         break;
                     } catch (DeliveryException e) {
+                        if (aborted) {
+                            return; // cut short by stop(): not the target's failure; stop() keeps the batch
+                        }
                         failures.incrementAndGet();
                         lastError = e.getMessage();
                         if (!e.retryable()) {
