@@ -131,6 +131,9 @@ public final class HttpTarget implements AlertTarget {
             response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new DeliveryException("cannot connect to " + options.url() + ": " + describe(e), true, false, e);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new DeliveryException("TLS handshake with " + options.url() + " failed: " + describe(e), true, false,
+                    e);
         } catch (HttpTimeoutException e) {
             throw new DeliveryException("no response from " + options.url() + " within " + options.timeout(), true,
                     true, e);
