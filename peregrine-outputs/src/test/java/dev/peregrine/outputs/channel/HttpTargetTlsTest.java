@@ -25,7 +25,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +38,15 @@ class HttpTargetTlsTest {
             "syscall", List.of(), 1L, "o", Map.of());
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private HttpsServer server;
-    private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
-    private Path caPem;
+    private static HttpsServer server;
+    private static final List<String> BODIES = Collections.synchronizedList(new ArrayList<>());
+    private static Path caPem;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** One certificate and server for the class: keytool takes seconds on a loaded machine. */
+    @BeforeAll
+    static void start() throws Exception {
         Path keystore = dir.resolve("server.p12");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=localhost", "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
@@ -63,16 +65,21 @@ class HttpTargetTlsTest {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ctx));
         server.createContext("/", ex -> {
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            BODIES.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             ex.sendResponseHeaders(200, -1);
             ex.close();
         });
         server.start();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         server.stop(0);
+    }
+
+    @BeforeEach
+    void clear() {
+        BODIES.clear();
     }
 
     private static void keytool(String... args) throws Exception {
@@ -101,7 +108,7 @@ class HttpTargetTlsTest {
                         assertThat(e.maybeDelivered()).isFalse();
                     }).hasMessageStartingWith("TLS handshake with https://127.0.0.1:");
         }
-        assertThat(bodies).isEmpty();
+        assertThat(BODIES).isEmpty();
     }
 
     @Test
@@ -109,7 +116,7 @@ class HttpTargetTlsTest {
         try (HttpTarget t = target(false, caPem.toString())) {
             t.deliver(List.of(ALERT));
         }
-        assertThat(bodies).containsExactly("{\"rule\":\"r\"}");
+        assertThat(BODIES).containsExactly("{\"rule\":\"r\"}");
     }
 
     @Test
@@ -117,6 +124,6 @@ class HttpTargetTlsTest {
         try (HttpTarget t = target(true, "")) {
             t.deliver(List.of(ALERT));
         }
-        assertThat(bodies).containsExactly("{\"rule\":\"r\"}");
+        assertThat(BODIES).containsExactly("{\"rule\":\"r\"}");
     }
 }
