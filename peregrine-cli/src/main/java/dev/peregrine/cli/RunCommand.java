@@ -97,7 +97,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     setup.ruleset().enabledRules().size(), options.syscalls(), scan.threads().size());
             err.flush();
             ReplayStats stats;
-            try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true, () -> sum(source.drops()))) {
+            try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true,
+                    () -> java.util.Arrays.stream(source.drops()).sum())) {
                 stats = pipeline.withMonitor(outputs.eventCounter()).detect(source, state, event, setup.ruleset(),
                         new FormattingSink(setup.formatter(), outputs::emit),
                         () -> stop.get() || System.nanoTime() >= deadline);
@@ -120,13 +121,5 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 // already shutting down: the hook is running and waits for done
             }
         }
-    }
-
-    private static long sum(long[] values) {
-        long total = 0;
-        for (long v : values) {
-            total += v;
-        }
-        return total;
     }
 }
