@@ -62,6 +62,9 @@ final class TargetLane {
     private final ArrayDeque<Sequenced> backlog = new ArrayDeque<>();
     private final Spool spool;
     private long nextSeq;
+    /** Alerts the event thread put in the queue, and those the intake took out of it (under the lock). */
+    private final AtomicLong offered = new AtomicLong();
+    private long taken;
     private boolean inFlight;
     private volatile boolean stopping;
     private volatile boolean aborted;
@@ -113,6 +116,8 @@ final class TargetLane {
         }
         if (stopping || !queue.offer(alert)) {
             drop(QUEUE_FULL, 1, QUEUE_FULL_WHY);
+        } else {
+            offered.incrementAndGet();
         }
     }
 
@@ -138,6 +143,7 @@ final class TargetLane {
     private void accept(FormattedAlert a) throws InterruptedException {
         lock.lock();
         try {
+            taken++;
             if (spool == null) {
                 try {
                     while (backlog.size() >= options.memoryBacklog()) {
@@ -304,7 +310,8 @@ final class TargetLane {
         lock.lock();
         try {
             while (true) {
-                boolean idle = queue.isEmpty() && backlog.isEmpty() && !inFlight
+                // taken == offered: no alert is between the queue and the backlog (held by the intake)
+                boolean idle = taken == offered.get() && queue.isEmpty() && backlog.isEmpty() && !inFlight
                         && (spool == null || spool.isEmpty());
                 if (idle) {
                     return true;
