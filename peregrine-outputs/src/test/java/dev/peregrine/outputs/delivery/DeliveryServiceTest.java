@@ -260,6 +260,52 @@ class DeliveryServiceTest {
         }
     }
 
+    /**
+     * Randomized (seeded) outages and restarts: a target that fails a random share of its calls, is down for whole
+     * runs now and then, and Peregrine restarting over the same spool with random memory sizes; at the end every
+     * alert arrived exactly once, in order.
+     */
+    @Test
+    void deliver_randomOutagesAndRestarts_everyAlertOnceInOrder() throws Exception {
+        long spooled = 0;
+        long retried = 0;
+        for (long seed = 1; seed <= 4; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            Path spool = dir.resolve("seed-" + seed);
+            List<String> received = Collections.synchronizedList(new ArrayList<>());
+            int n = 0;
+            for (int run = 0; run < 4; run++) {
+                RecordingTarget t = new RecordingTarget("t", 1 + random.nextInt(16));
+                double failShare = random.nextDouble() * 0.7;
+                boolean downAllRun = random.nextInt(4) == 0;
+                java.util.Random calls = new java.util.Random(seed * 31 + run);
+                t.failNow = () -> downAllRun || calls.nextDouble() < failShare;
+                DeliveryOptions o = fast().withSpoolDir(spool).withMemoryBacklog(1 + random.nextInt(20))
+                        .withShutdownTimeout(Duration.ofMillis(150));
+                DeliveryService s = DeliveryService.start(List.of(new ConfiguredTarget(t, Priority.DEBUG)), o,
+                        log::add);
+                int count = random.nextInt(120);
+                for (int i = 0; i < count; i++, n++) {
+                    s.emit(Alerts.numbered(n));
+                }
+                s.close();
+                received.addAll(t.lines());
+                DeliveryCounters c = s.counters().getFirst();
+                assertThat(c.droppedTotal()).as("seed %d run %d", seed, run).isZero();
+                spooled += c.spooled();
+                retried += c.retried();
+            }
+            RecordingTarget last = new RecordingTarget("t", 8);
+            DeliveryService s = DeliveryService.start(List.of(new ConfiguredTarget(last, Priority.DEBUG)),
+                    fast().withSpoolDir(spool), log::add);
+            s.close();
+            received.addAll(last.lines());
+            assertThat(received).as("seed %d", seed).containsExactlyElementsOf(numbered(0, n));
+        }
+        assertThat(spooled).as("alerts spooled over all runs").isPositive();
+        assertThat(retried).as("alerts retried over all runs").isPositive();
+    }
+
     private static void awaitSent(DeliveryService s, long n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (s.counters().getFirst().sent() < n && System.currentTimeMillis() < deadline) {

@@ -12,6 +12,8 @@ final class RecordingTarget implements AlertTarget {
     private final List<String> lines = new ArrayList<>();
     private final List<Integer> batchSizes = new ArrayList<>();
     volatile DeliveryException failure;
+    /** When set and true for a call, that call fails (retryably, surely undelivered). */
+    volatile java.util.function.BooleanSupplier failNow;
     volatile CountDownLatch gate;
 
     RecordingTarget(String name, int maxBatch) {
@@ -38,6 +40,10 @@ final class RecordingTarget implements AlertTarget {
         DeliveryException f = failure;
         if (f != null) {
             throw f;
+        }
+        java.util.function.BooleanSupplier fail = failNow;
+        if (fail != null && fail.getAsBoolean()) {
+            throw new DeliveryException("flaky", true, null);
         }
         synchronized (this) {
             batch.forEach(a -> lines.add(a.line()));
