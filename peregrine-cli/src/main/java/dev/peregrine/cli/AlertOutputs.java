@@ -66,9 +66,14 @@ final class AlertOutputs implements AutoCloseable {
                         w.prometheusMetricsEnabled() ? metrics : null);
                 err.printf("peregrine: web server listening on %s:%d%n", w.listenAddress(), web.port());
             }
-            if (config.metrics().enabled() && config.metrics().outputRule()) {
-                snapshots = MetricsSnapshots.start(metrics, setup.formatter(), delivery,
-                        config.metrics().intervalDuration(), ZoneId.systemDefault());
+            FalcoConfig.Metrics m = config.metrics();
+            if (m.enabled() && (m.outputRule() || !m.outputFile().isEmpty())) {
+                snapshots = MetricsSnapshots.start(metrics, setup.formatter(), m.outputRule() ? delivery : null,
+                        m.outputFile().isEmpty() ? null : java.nio.file.Path.of(m.outputFile()).toAbsolutePath(),
+                        m.intervalDuration(), ZoneId.systemDefault(), msg -> {
+                            err.println("peregrine: " + msg);
+                            err.flush();
+                        });
             }
         } catch (UncheckedIOException | ConfigException e) {
             if (web != null) {

@@ -524,9 +524,6 @@ public final class FalcoConfigLoader {
                 || (!tree.isDefined("load_plugins") && !sequence(tree.get("plugins")).isEmpty())) {
             out.add("load_plugins (plugins cannot be loaded)");
         }
-        if (metrics.enabled() && !metrics.outputFile().isEmpty()) {
-            out.add("metrics.output_file (snapshots go to the outputs only)");
-        }
         if (web.enabled() && web.sslEnabled()) {
             out.add("webserver.ssl_enabled (the web server speaks plain HTTP)");
         }

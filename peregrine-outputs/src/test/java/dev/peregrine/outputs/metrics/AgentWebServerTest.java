@@ -106,4 +106,11 @@ class AgentWebServerTest {
         assertThat(fields.get("evt.hostname").asText()).isEqualTo("host1");
         assertThat(fields.get("falco.outputs_queue_num_drops").asLong()).isEqualTo(2);
     }
+
+    @Test
+    void fileLine_sortedKeysWithSample_asFalcosMetricsFile() {
+        assertThat(MetricsSnapshots.fileLine(3, new java.util.LinkedHashMap<>(Map.of("scap.n_evts", 5L,
+                "falco.version", "0.1.0")))).isEqualTo(
+                        "{\"output_fields\":{\"falco.version\":\"0.1.0\",\"scap.n_evts\":5},\"sample\":3}");
+    }
 }
