@@ -63,8 +63,7 @@ final class DeliverySetup {
             DeliveryConfig.HttpOutput h = d.http();
             try {
                 targets.add(all(new HttpTarget(new HttpTarget.Options(URI.create(h.url()), h.userAgent(), o.json(),
-                        h.insecure(), h.caCert(), h.caBundle(), h.caPath(), h.mtls(), h.clientCert(), h.clientKey(),
-                        h.echo(), h.compressUploads(), d.outputTimeout(), d.outputTimeout()), out)));
+                        h.tls(), h.echo(), h.compressUploads(), d.outputTimeout(), d.outputTimeout()), out)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("Config error at key \"http_output\": " + e.getMessage());
             }

@@ -2,6 +2,7 @@ package dev.peregrine.cli.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.peregrine.outputs.channel.HttpTarget;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,18 +43,13 @@ public record DeliveryConfig(SyslogOutput syslog, HttpOutput http, int outputsQu
         }
     }
 
-    /** {@code http_output}, with Falco's option names. */
-    public record HttpOutput(boolean enabled, String url, String userAgent, boolean insecure, String caCert,
-            String caBundle, String caPath, boolean mtls, String clientCert, String clientKey, boolean echo,
+    /** {@code http_output}, with Falco's option names (the TLS ones in {@code tls}). */
+    public record HttpOutput(boolean enabled, String url, String userAgent, HttpTarget.Tls tls, boolean echo,
             boolean compressUploads, boolean keepAlive, int maxConsecutiveTimeouts) {
         public HttpOutput {
             requireNonNull(url, "url is null");
             requireNonNull(userAgent, "userAgent is null");
-            requireNonNull(caCert, "caCert is null");
-            requireNonNull(caBundle, "caBundle is null");
-            requireNonNull(caPath, "caPath is null");
-            requireNonNull(clientCert, "clientCert is null");
-            requireNonNull(clientKey, "clientKey is null");
+            requireNonNull(tls, "tls is null");
         }
     }
 

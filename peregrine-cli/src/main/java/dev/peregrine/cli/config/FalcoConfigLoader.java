@@ -388,10 +388,12 @@ public final class FalcoConfigLoader {
                 string("syslog_output.socket", "/dev/log"), string("syslog_output.ident", "falco"));
         DeliveryConfig.HttpOutput http = new DeliveryConfig.HttpOutput(bool("http_output.enabled", false),
                 string("http_output.url", ""), string("http_output.user_agent", "falcosecurity/falco"),
-                bool("http_output.insecure", false), string("http_output.ca_cert", ""),
-                string("http_output.ca_bundle", ""), string("http_output.ca_path", "/etc/ssl/certs"),
-                bool("http_output.mtls", false), string("http_output.client_cert", "/etc/ssl/certs/client.crt"),
-                string("http_output.client_key", "/etc/ssl/certs/client.key"), bool("http_output.echo", false),
+                new dev.peregrine.outputs.channel.HttpTarget.Tls(bool("http_output.insecure", false),
+                        string("http_output.ca_cert", ""), string("http_output.ca_bundle", ""),
+                        string("http_output.ca_path", "/etc/ssl/certs"), bool("http_output.mtls", false),
+                        string("http_output.client_cert", "/etc/ssl/certs/client.crt"),
+                        string("http_output.client_key", "/etc/ssl/certs/client.key")),
+                bool("http_output.echo", false),
                 bool("http_output.compress_uploads", false), bool("http_output.keep_alive", false),
                 (int) range("http_output.max_consecutive_timeouts", 5, 0, 255));
         if (http.enabled() && http.url().isEmpty()) {
@@ -413,8 +415,7 @@ public final class FalcoConfigLoader {
                 throw new ConfigException("Config error at key \"http_output.url\": '" + http.url()
                         + "' is not a valid URL (" + e.getReason() + ")");
             }
-            http = new DeliveryConfig.HttpOutput(true, url, http.userAgent(), http.insecure(), http.caCert(),
-                    http.caBundle(), http.caPath(), http.mtls(), http.clientCert(), http.clientKey(), http.echo(),
+            http = new DeliveryConfig.HttpOutput(true, url, http.userAgent(), http.tls(), http.echo(),
                     http.compressUploads(), http.keepAlive(), http.maxConsecutiveTimeouts());
         }
         int capacity = (int) range("outputs_queue.capacity", 0, 0, Integer.MAX_VALUE);

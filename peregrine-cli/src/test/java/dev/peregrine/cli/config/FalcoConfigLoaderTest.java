@@ -214,7 +214,7 @@ class FalcoConfigLoaderTest {
         assertThat(d.outputsQueueCapacity()).isEqualTo(100);
         assertThat(d.outputTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(d.http().url()).isEqualTo("http://127.0.0.1:2801/");
-        assertThat(d.http().insecure()).isTrue();
+        assertThat(d.http().tls().insecure()).isTrue();
         assertThat(d.syslog().socket()).isEqualTo("/tmp/log.sock");
         assertThat(d.spool().dir()).isEqualTo("spool");
         assertThat(d.retryInitial()).isEqualTo(java.time.Duration.ofMillis(50));

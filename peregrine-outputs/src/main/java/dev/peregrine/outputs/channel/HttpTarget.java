@@ -62,28 +62,44 @@ public final class HttpTarget implements AlertTarget {
     /**
      * {@code http_output} settings.
      *
+     * @param json whether alerts are JSON documents ({@code json_output}): the content type
      * @param connectTimeout the longest wait for a connection
      * @param timeout the longest wait for a response (Falco's {@code output_timeout})
      */
-    public record Options(URI url, String userAgent, boolean json, boolean insecure, String caCert, String caBundle,
-            String caPath, boolean mtls, String clientCert, String clientKey, boolean echo, boolean compressUploads,
+    public record Options(URI url, String userAgent, boolean json, Tls tls, boolean echo, boolean compressUploads,
             Duration connectTimeout, Duration timeout) {
         public Options {
             requireNonNull(url, "url is null");
             requireNonNull(userAgent, "userAgent is null");
+            requireNonNull(tls, "tls is null");
+            requireNonNull(connectTimeout, "connectTimeout is null");
+            requireNonNull(timeout, "timeout is null");
+        }
+
+        /** {@return plain defaults for a URL: Falco's user agent, JSON, the system's CAs, 2 s timeouts} */
+        public static Options of(URI url) {
+            return new Options(url, "falcosecurity/falco", true, Tls.systemDefaults(), false, false,
+                    Duration.ofSeconds(2), Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * {@code http_output}'s TLS settings, with Falco's names: {@code insecure}, {@code ca_cert}, {@code ca_bundle},
+     * {@code ca_path}, {@code mtls}, {@code client_cert}, {@code client_key} (file paths; "" for none).
+     */
+    public record Tls(boolean insecure, String caCert, String caBundle, String caPath, boolean mtls,
+            String clientCert, String clientKey) {
+        public Tls {
             requireNonNull(caCert, "caCert is null");
             requireNonNull(caBundle, "caBundle is null");
             requireNonNull(caPath, "caPath is null");
             requireNonNull(clientCert, "clientCert is null");
             requireNonNull(clientKey, "clientKey is null");
-            requireNonNull(connectTimeout, "connectTimeout is null");
-            requireNonNull(timeout, "timeout is null");
         }
 
-        /** {@return plain defaults for a URL: Falco's user agent, JSON, 2 s timeouts} */
-        public static Options of(URI url) {
-            return new Options(url, "falcosecurity/falco", true, false, "", "", SYSTEM_CA_PATH, false, "", "", false,
-                    false, Duration.ofSeconds(2), Duration.ofSeconds(2));
+        /** {@return verification against the system's CAs, no client certificate} */
+        public static Tls systemDefaults() {
+            return new Tls(false, "", "", SYSTEM_CA_PATH, false, "", "");
         }
     }
 
@@ -101,7 +117,7 @@ public final class HttpTarget implements AlertTarget {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER);
         if ("https".equalsIgnoreCase(options.url().getScheme())) {
-            b.sslContext(sslContext(options));
+            b.sslContext(sslContext(options.tls()));
         }
         this.client = b.build();
     }
@@ -168,7 +184,7 @@ public final class HttpTarget implements AlertTarget {
 
     // ---- TLS ------------------------------------------------------------------------------------------------
 
-    private static SSLContext sslContext(Options o) {
+    private static SSLContext sslContext(Tls o) {
         try {
             TrustManager[] trust = o.insecure() ? new TrustManager[] {new TrustingManager()} : trustManagers(o);
             javax.net.ssl.KeyManager[] keys = o.mtls() ? keyManagers(o) : null;
@@ -180,7 +196,7 @@ public final class HttpTarget implements AlertTarget {
         }
     }
 
-    private static TrustManager[] trustManagers(Options o) throws GeneralSecurityException, IOException {
+    private static TrustManager[] trustManagers(Tls o) throws GeneralSecurityException, IOException {
         List<Certificate> certs = new ArrayList<>();
         String file = !o.caCert().isEmpty() ? o.caCert() : o.caBundle();
         if (!file.isEmpty()) {
@@ -220,7 +236,7 @@ public final class HttpTarget implements AlertTarget {
         }
     }
 
-    private static javax.net.ssl.KeyManager[] keyManagers(Options o) throws GeneralSecurityException, IOException {
+    private static javax.net.ssl.KeyManager[] keyManagers(Tls o) throws GeneralSecurityException, IOException {
         List<Certificate> chain = readCertificates(Path.of(o.clientCert()));
         String pem = Files.readString(Path.of(o.clientKey()));
         Optional<byte[]> der = pemBlock(pem, "PRIVATE KEY");

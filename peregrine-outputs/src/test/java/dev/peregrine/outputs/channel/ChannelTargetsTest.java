@@ -148,8 +148,8 @@ class ChannelTargetsTest {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             StringWriter echo = new StringWriter();
             HttpTarget.Options o = HttpTarget.Options.of(url);
-            o = new HttpTarget.Options(url, o.userAgent(), true, false, "", "", HttpTarget.SYSTEM_CA_PATH, false, "",
-                    "", true, false, Duration.ofSeconds(2), Duration.ofSeconds(2));
+            o = new HttpTarget.Options(url, o.userAgent(), true, HttpTarget.Tls.systemDefaults(), true, false,
+                    Duration.ofSeconds(2), Duration.ofSeconds(2));
             try (HttpTarget t = new HttpTarget(o, new PrintWriter(echo))) {
                 t.deliver(List.of(alert("{\"rule\":\"r\"}", Priority.WARNING)));
             }
@@ -202,9 +202,9 @@ class ChannelTargetsTest {
     @Test
     void http_missingCaFile_failsAtConstructionNamingTheFile() {
         HttpTarget.Options o = HttpTarget.Options.of(URI.create("https://127.0.0.1:1/"));
-        HttpTarget.Options withCa = new HttpTarget.Options(o.url(), o.userAgent(), true, false,
-                dir.resolve("ca.pem").toString(), "", o.caPath(), false, "", "", false, false, o.connectTimeout(),
-                o.timeout());
+        HttpTarget.Options withCa = new HttpTarget.Options(o.url(), o.userAgent(), true, new HttpTarget.Tls(false,
+                dir.resolve("ca.pem").toString(), "", HttpTarget.SYSTEM_CA_PATH, false, "", ""), false, false,
+                o.connectTimeout(), o.timeout());
         assertThatThrownBy(() -> new HttpTarget(withCa, new PrintWriter(new StringWriter())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("http_output: cannot set up TLS: no such file: " + dir.resolve("ca.pem"));

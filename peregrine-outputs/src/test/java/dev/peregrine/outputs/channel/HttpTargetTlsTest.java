@@ -95,8 +95,9 @@ class HttpTargetTlsTest {
     private HttpTarget target(boolean insecure, String caCert) {
         HttpTarget.Options o = HttpTarget.Options.of(URI.create("https://127.0.0.1:" + server.getAddress().getPort()
                 + "/"));
-        return new HttpTarget(new HttpTarget.Options(o.url(), o.userAgent(), true, insecure, caCert, "", o.caPath(),
-                false, "", "", false, false, o.connectTimeout(), o.timeout()), new PrintWriter(new StringWriter()));
+        HttpTarget.Tls tls = new HttpTarget.Tls(insecure, caCert, "", HttpTarget.SYSTEM_CA_PATH, false, "", "");
+        return new HttpTarget(new HttpTarget.Options(o.url(), o.userAgent(), true, tls, false, false,
+                o.connectTimeout(), o.timeout()), new PrintWriter(new StringWriter()));
     }
 
     @Test
