@@ -232,7 +232,12 @@ class SyscallBindingTest {
         assertThat(text("evt.reltime")).isEqualTo("2500000000");
         assertThat(text("evt.reltime.s")).isEqualTo("2");
         feed(openExit(TS + 2_600_000_000L, 5, "/etc/group", 1));
-        assertThat(text("evt.deltatime")).isEqualTo("100000000");
+        assertThat(text("evt.deltatime")).as("first extraction of the field").isEqualTo("0");
+        feed(openExit(TS + 3_700_000_123L, 6, "/etc/group", 1));
+        assertThat(text("evt.deltatime")).as("since the previous event the field was extracted for")
+                .isEqualTo("1100000123");
+        assertThat(text("evt.reltime.ns")).isEqualTo("700000123");
+        assertThat(text("evt.rawtime.ns")).isEqualTo(Long.toString((TS + 3_700_000_123L) % 1_000_000_000L));
     }
 
     @Test
@@ -334,9 +339,10 @@ class SyscallBindingTest {
 
     @Test
     void unsupported_unknownSyscallField_reported() throws FieldArgumentException {
-        ResolvedField f = catalog.resolve("thread.exectime", null).orElseThrow();
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        ResolvedField f = catalog.resolve("evt.pluginname", null).orElseThrow();
         assertThat(binding.bind(f).extract(event, new Values())).isFalse();
-        assertThat(binding.unsupported()).contains("thread.exectime");
+        assertThat(binding.unsupported()).containsExactly("evt.pluginname");
     }
 
     @Test
