@@ -3,6 +3,7 @@ package dev.peregrine.rules.fields;
 import dev.peregrine.capture.FdType;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.ParamDecodeException;
 import dev.peregrine.event.params.ParamDecoder;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.fd.FdTable;
@@ -28,7 +29,8 @@ final class EvtFields {
      * - evt.time and evt.datetime print local time as libsinsp's ts_to_string; evt.time.iso8601 is always UTC with
      *   a literal +0000 (sinsp_utils::ts_to_iso_8601). These and evt.arg/evt.args build strings: they are output
      *   fields, not used on the rules' hot path.
-     * - evt.rawarg is a DYN field: its values are the parameter's raw text, since the compiler compares DYN as text.
+     * - evt.rawarg is resolved to the type of the first parameter of its name (TableFieldCatalog), as libsinsp types
+     *   it at compile time; its values are the parameter's numbers, strings or bytes in that type.
      * - Open flags are the PPM_O_* bits (libs driver/ppm_events_public.h), facts of the wire format.
      * - evt.deltatime, as libsinsp's filtercheck, measures from the previous event the field was extracted for (with a
      *   filter: the previous matching event), not from the previous event read. The .ns variants of rawtime, reltime
@@ -116,7 +118,7 @@ final class EvtFields {
                 return FACTS.known(s.view().type()) && str(out, DECODER.renderArgs(s.view(), s));
             };
             case "evt.arg" -> argField(arg, false);
-            case "evt.rawarg" -> argField(arg, true);
+            case "evt.rawarg" -> rawarg(arg, field.info().type());
             case "evt.res" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 if (!hasReturnValue(s.view())) {
@@ -308,6 +310,50 @@ final class EvtFields {
                 return false;
             }
             return str(out, raw ? DECODER.renderRaw(v, i) : DECODER.render(v, i, s));
+        };
+    }
+
+    /**
+     * {@code evt.rawarg.NAME}: the parameter's value in the type the field was resolved to (the first parameter of
+     * that name in the event table, as libsinsp's); no value when this event's parameter does not have that kind.
+     */
+    private static Extractor rawarg(String arg, FieldType type) {
+        if (type == FieldType.DYN) {
+            return argField(arg, true);
+        }
+        int[] positions = new int[FACTS.names.length];
+        for (int c = 0; c < positions.length; c++) {
+            positions[c] = FACTS.table.paramIndex(c, arg);
+        }
+        return (e, out) -> {
+            EventView v = ev(e).view();
+            int c = v.type();
+            if (!FACTS.known(c)) {
+                return false;
+            }
+            int i = positions[c];
+            if (i < 0 || i >= v.nparams() || i >= FACTS.table.byCode(c).params().size()) {
+                return false;
+            }
+            FieldType actual = FieldType.ofPt(FACTS.table.byCode(c).params().get(i).type());
+            try {
+                if (type.isNumeric() && actual.isNumeric()) {
+                    out.addLong(DECODER.asLong(v, i));
+                    return true;
+                }
+                if (type.isString() && actual.isString()) {
+                    return str(out, DECODER.asString(v, i));
+                }
+                if (type == FieldType.BYTEBUF && actual == FieldType.BYTEBUF) {
+                    byte[] b = new byte[v.paramLength(i)];
+                    MemorySegment.copy(v.segment(), ValueLayout.JAVA_BYTE, v.paramOffset(i), b, 0, b.length);
+                    out.addBytes(b);
+                    return true;
+                }
+            } catch (ParamDecodeException ex) {
+                return false; // a damaged parameter has no value, as for evt.arg
+            }
+            return false;
         };
     }
 

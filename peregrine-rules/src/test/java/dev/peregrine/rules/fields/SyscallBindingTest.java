@@ -106,7 +106,9 @@ class SyscallBindingTest {
         assertThat(extract("evt.arg.name", null).stringAt(0)).isEqualTo("/etc/passwd");
         assertThat(extract("evt.arg", "1").stringAt(0)).isEqualTo("/etc/passwd");
         assertThat(extract("evt.arg.fd", null).stringAt(0)).isEqualTo("<f>/etc/passwd");
-        assertThat(extract("evt.rawarg.fd", null).stringAt(0)).isEqualTo("3");
+        assertThat(extract("evt.rawarg.fd", null).longAt(0)).as("typed as the first fd parameter: PT_FD").isEqualTo(3);
+        assertThat(extract("evt.rawarg.name", null).stringAt(0)).isEqualTo("/etc/passwd");
+        assertThat(extract("evt.rawarg.flags", null).longAt(0)).isEqualTo(1);
         assertThat(extract("evt.arg.uid", null)).as("a parameter open does not have").isNull();
         assertThat(text("evt.args")).startsWith("fd=3(<f>/etc/passwd) name=/etc/passwd flags=1(O_RDONLY)");
         assertThat(extract("evt.type.is.open", null).longAt(0)).isEqualTo(1);
