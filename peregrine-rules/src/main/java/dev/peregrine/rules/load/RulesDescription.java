@@ -128,7 +128,7 @@ public final class RulesDescription {
                 : List.of(PLUGIN_EVENT, ASYNC_EVENT));
         strings(d, "exception_fields", new TreeSet<>(r.exceptionFields()));
         strings(d, "exception_names", def == null ? List.of() : new TreeSet<>(def.exceptionNames()));
-        strings(d, "exception_operators", def == null ? Set.of() : def.exceptionOperators());
+        strings(d, "exception_operators", def == null ? Set.of() : new TreeSet<>(def.exceptionOperators()));
         List<String> outputFields = new ArrayList<>();
         ObjectNode formatted = null;
         for (Rule.ExtraField f : r.extraFields()) {
