@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.rules.fields.SyscallBinding;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -13,7 +12,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +62,7 @@ class SysdigStateFieldsTest {
     void print_stateFields_equalSysdigOrExplained(String capture) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sysdig")), "sysdig is not installed");
         Path file = Upstream.capture(capture);
-        List<String> theirs = sysdig(file, "*%evt.rawtime|%thread.tid|%" + String.join("|%", FIELDS));
+        List<String> theirs = SysdigComparisonTest.sysdig(file, "*%evt.rawtime|%thread.tid|%" + String.join("|%", FIELDS));
         List<String> ours = new ArrayList<>();
         String format = "*%evt.rawtime|%thread.tid|%" + String.join("|%", CONTEXT) + "|%" + String.join("|%", FIELDS);
         EventPrinter.compile(format, NO_META_EVENTS, new SyscallBinding())
@@ -74,13 +72,13 @@ class SysdigStateFieldsTest {
         Files.write(SysdigComparisonTest.OUT.resolve(capture + ".state.peregrine.txt"), ours);
         Map<String, String[]> mine = new LinkedHashMap<>();
         for (String row : ours) {
-            mine.putIfAbsent(key(row), row.split("\\|", -1));
+            mine.putIfAbsent(SysdigComparisonTest.key(row), row.split("\\|", -1));
         }
         Map<Reason, Integer> explained = new EnumMap<>(Reason.class);
         List<String> unexplained = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (String row : theirs) {
-            String k = key(row);
+            String k = SysdigComparisonTest.key(row);
             if (seen.merge(k, 1, Integer::sum) > 1) {
                 continue;
             }
@@ -128,20 +126,5 @@ class SysdigStateFieldsTest {
                     ? Reason.DATAGRAM_TUPLE : null;
             default -> null;
         };
-    }
-
-    private static String key(String row) {
-        int second = row.indexOf('|', row.indexOf('|') + 1);
-        return second < 0 ? row : row.substring(0, second);
-    }
-
-    private static List<String> sysdig(Path file, String format) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString(), "-p", format);
-        pb.environment().put("TZ", "UTC");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new String(bytes, StandardCharsets.UTF_8).lines().toList();
     }
 }
