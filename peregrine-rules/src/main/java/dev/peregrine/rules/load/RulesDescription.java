@@ -125,7 +125,7 @@ public final class RulesDescription {
         strings(d, "condition_fields", compiled.fields);
         strings(d, "condition_operators", compiled.operators);
         strings(d, "events", r.source().equals(Ruleset.SYSCALL_SOURCE) ? syscallEvents(r.condition())
-                : List.of(PLUGIN_EVENT, ASYNC_EVENT));
+                : List.of(ASYNC_EVENT, PLUGIN_EVENT));
         strings(d, "exception_fields", new TreeSet<>(r.exceptionFields()));
         strings(d, "exception_names", def == null ? List.of() : new TreeSet<>(def.exceptionNames()));
         strings(d, "exception_operators", def == null ? Set.of() : new TreeSet<>(def.exceptionOperators()));

@@ -150,6 +150,24 @@ class RulesDescriptionTest {
     }
 
     @Test
+    void json_pluginSourceRule_pluginAndAsyncEvents() {
+        String rules = """
+                - rule: K8s create
+                  desc: d
+                  condition: ka.verb = create
+                  output: "created (user=%ka.user.name)"
+                  priority: INFO
+                  source: k8s_audit
+                """;
+        LoadOutcome outcome = RulesLoader.load(List.of(new RulesSource("k8s.yaml", rules)), LoadOptions.defaults());
+        JsonNode rule = RulesDescription.json(outcome.ruleset().orElseThrow(), "K8s create").get("rules").get(0);
+        assertThat(texts(rule.get("details").get("events"))).containsExactly("asyncevent", "pluginevent");
+        assertThat(texts(rule.get("details").get("condition_fields"))).containsExactly("ka.verb");
+        assertThat(texts(rule.get("details").get("output_fields"))).containsExactly("ka.user.name");
+        assertThat(rule.get("info").get("source").asText()).isEqualTo("k8s_audit");
+    }
+
+    @Test
     void json_unknownRule_falcosMessage() {
         Ruleset ruleset = load();
         assertThatThrownBy(() -> RulesDescription.json(ruleset, "nope"))
