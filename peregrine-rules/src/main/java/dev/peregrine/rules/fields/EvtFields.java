@@ -102,7 +102,7 @@ final class EvtFields {
                 }
                 return v.nparams() > 1 && str(out, DECODER.asString(v, 1));
             };
-            case "evt.hostname" -> (e, out) -> str(out, ev(e).hostname());
+            case "evt.hostname" -> (e, out) -> str(out, ev(e).machineHostname());
             case "evt.source" -> (e, out) -> str(out, "syscall");
             case "evt.count" -> (e, out) -> add(out, 1);
             // libsinsp hard-codes the deprecated latency fields to 0 (sysdig 0.29.3 still measured them).

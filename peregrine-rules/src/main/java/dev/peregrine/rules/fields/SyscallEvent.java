@@ -196,6 +196,15 @@ public final class SyscallEvent implements FdNameResolver {
         return hostname;
     }
 
+    /**
+     * {@return what {@code evt.hostname} shows: as libsinsp's machine info, the hostname of the machine the events
+     * come from (a capture's machine-info block), else the configured hostname}
+     */
+    public String machineHostname() {
+        var m = state == null ? null : state.machine();
+        return m == null ? hostname : m.hostname();
+    }
+
     public ZoneId zone() {
         return zone;
     }

@@ -564,6 +564,15 @@ class SyscallBindingTest {
     }
 
     @Test
+    void evtHostname_captureMachineInfoElseConfigured() {
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("evt.hostname")).isEqualTo("host-a");
+        state.onBlock(new ScapBlock.Machine(0, BlockType.MI, new dev.peregrine.capture.MachineInfo(2, 1L << 30,
+                32768, "captured-host", 0, 0)));
+        assertThat(text("evt.hostname")).isEqualTo("captured-host");
+    }
+
+    @Test
     void metaEvents_asyncAndTheirType() {
         feed(EventBuilder.of("PPME_USER_ADDED_E", TS, BASH).u32(1001).u32(1001).str("bob").str("/home/bob")
                 .str("/bin/sh").str(""));
