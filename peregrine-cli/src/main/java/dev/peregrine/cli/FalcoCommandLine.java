@@ -31,6 +31,7 @@ import dev.peregrine.rules.load.LoadOptions;
 import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.RuleSelector;
+import dev.peregrine.rules.load.RulesDescription;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.load.Ruleset;
@@ -461,26 +462,9 @@ final class FalcoCommandLine {
         return sb.toString();
     }
 
-    /** The {@code info} part of Falco's {@code describe_rule} JSON for the rules. */
+    /** Falco's {@code describe_rule} document ({@link RulesDescription}). */
     private ObjectNode describeJson(Ruleset ruleset, String ruleName) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode rules = root.putArray("rules");
-        for (Rule r : describedRules(ruleset, ruleName)) {
-            ObjectNode info = rules.addObject().putObject("info");
-            info.put("capture", r.capture());
-            info.put("capture_duration", r.captureDuration());
-            info.put("condition", r.conditionText());
-            info.put("description", r.description());
-            info.put("enabled", r.enabledInFile());
-            info.put("name", r.name());
-            info.put("output", r.outputFormat());
-            info.put("priority", r.priority().falcoName());
-            info.put("source", r.source());
-            ArrayNode tags = info.putArray("tags");
-            r.sortedTags().forEach(tags::add);
-        }
-        return root;
+        return RulesDescription.json(ruleset, ruleName);
     }
 
     // ---- outputs and events -----------------------------------------------------------------------------------

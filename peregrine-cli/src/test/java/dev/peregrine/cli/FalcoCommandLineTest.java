@@ -260,6 +260,11 @@ class FalcoCommandLineTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.get("rules")).hasSize(2);
         assertThat(doc.get("rules").get(1).get("info").get("priority").asText()).isEqualTo("Notice");
+        assertThat(doc.get("rules").get(1).get("details").get("events").toString())
+                .isEqualTo("[\"asyncevent\",\"connect\"]");
+        assertThat(doc.get("macros")).isEmpty();
+        assertThat(doc.get("lists")).isEmpty();
+        assertThat(doc.get("required_engine_version").asText()).isEqualTo("0.0.0");
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ReplayPipeline {
     }
 
     /**
-     * @param hostname what {@code evt.hostname} shows
+     * @param hostname what {@code evt.hostname} shows when the capture has no machine-info block
      * @param zone the zone of {@code evt.time} and {@code evt.datetime}
      */
     public ReplayPipeline(String hostname, ZoneId zone) {

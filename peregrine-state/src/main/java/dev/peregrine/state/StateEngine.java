@@ -114,6 +114,8 @@ public final class StateEngine {
     private static final String ASYNC_CONTAINER_REMOVED = "container_removed";
 
     private final EventKinds kinds;
+    /** PPME_PROCINFO_E: skips the parser reset, but libsinsp still gives it the thread it names. */
+    private final int procinfoE;
     private final ThreadTable threads;
     private final UserTable users;
     private final ContainerTable containers = new ContainerTable();
@@ -149,6 +151,7 @@ public final class StateEngine {
     public StateEngine(EventTable table, UserDirectory directory, int maxThreads) {
         requireNonNull(table, "table is null");
         this.kinds = new EventKinds(table);
+        this.procinfoE = kinds.code("PPME_PROCINFO_E");
         this.threads = new ThreadTable(maxThreads);
         this.users = new UserTable(requireNonNull(directory, "directory is null"));
         this.enterView = EventView.forTable(table);
@@ -489,6 +492,9 @@ public final class StateEngine {
             }
         }
         if (kinds.skipReset[type]) {
+            if (type == procinfoE) {
+                current = threads.get(v.tid());
+            }
             return;
         }
         long tid = v.tid();
@@ -499,6 +505,7 @@ public final class StateEngine {
         }
         current = t;
         if (h == EventKinds.SCHEDSWITCH) {
+            parseContextSwitch(v, t);
             return;
         }
         if (t != null) {
@@ -1467,6 +1474,21 @@ public final class StateEngine {
     }
 
     // ---------------------------------------------------------------- processes
+
+    /** libsinsp's parse_context_switch: page faults of the thread, memory of its process (when the event has them). */
+    private void parseContextSwitch(EventView v, ThreadState t) {
+        if (t == null || !has(v, EventKinds.VM_SWAP)) {
+            return;
+        }
+        t.setPfmajor(u(v, EventKinds.PGFT_MAJ));
+        t.setPfminor(u(v, EventKinds.PGFT_MIN));
+        ThreadState main = threads.mainThread(t);
+        if (main != null) {
+            main.setVmsizeKb(u(v, EventKinds.VM_SIZE));
+            main.setVmrssKb(u(v, EventKinds.VM_RSS));
+            main.setVmswapKb(u(v, EventKinds.VM_SWAP));
+        }
+    }
 
     private void parseProcexit(EventView v, ThreadState t) {
         if (t == null) {
