@@ -18,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import dev.peregrine.rules.load.Priority;
 
 /**
  * Real alerts for the forwarder tests: falco-testing's {@code single_rule_with_tags.yaml} (rule
@@ -65,15 +68,43 @@ public final class ReplayedAlerts {
         return Path.of("/work/shared/upstream");
     }
 
-    private static List<FormattedAlert> replay(boolean jsonOutput) {
+    /**
+     * {@return Falco's internal "syscall event drop" alert (Critical) as the formatter renders it, with
+     * {@code n_drops} drops in the last second}
+     */
+    public static FormattedAlert syscallEventDrop(boolean jsonOutput, long nDrops) {
+        SyscallBinding binding = new SyscallBinding();
+        Ruleset ruleset = load(binding);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ebpf_enabled", "0");
+        fields.put("n_drops", nDrops);
+        fields.put("n_drops_buffer_total", nDrops);
+        fields.put("n_evts", 120_000L);
+        return AlertFormatter.create(ruleset, options(jsonOutput)).formatInternal(FIRST_TIME_NANOS, 0,
+                Priority.CRITICAL, "Falco internal: syscall event drop. " + nDrops
+                        + " system calls dropped in last second.", "Falco internal: syscall event drop", fields);
+    }
+
+    private static AlertFormatOptions options(boolean jsonOutput) {
+        return new AlertFormatOptions(jsonOutput, true, true, false, true, true, HOSTNAME, List.of());
+    }
+
+    private static Ruleset load(SyscallBinding binding) {
         try {
             Path rules = upstream().resolve("falco-testing/rules/single_rule_with_tags.yaml");
-            SyscallBinding binding = new SyscallBinding();
             LoadOutcome outcome = RulesLoader.load(List.of(new RulesSource(rules.toString(),
                     Files.readString(rules))), LoadOptions.defaults().withBinding(binding));
-            Ruleset ruleset = outcome.ruleset().orElseThrow(() -> new IllegalStateException(outcome.toJson()));
-            AlertFormatter formatter = AlertFormatter.create(ruleset, new AlertFormatOptions(jsonOutput, true, true,
-                    false, true, true, HOSTNAME, List.of()));
+            return outcome.ruleset().orElseThrow(() -> new IllegalStateException(outcome.toJson()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<FormattedAlert> replay(boolean jsonOutput) {
+        try {
+            SyscallBinding binding = new SyscallBinding();
+            Ruleset ruleset = load(binding);
+            AlertFormatter formatter = AlertFormatter.create(ruleset, options(jsonOutput));
             List<FormattedAlert> alerts = new ArrayList<>();
             ReplayStats stats = new ReplayPipeline(HOSTNAME, ZoneOffset.UTC).replay(
                     upstream().resolve("scap/cat_write.scap"), ruleset, binding,
