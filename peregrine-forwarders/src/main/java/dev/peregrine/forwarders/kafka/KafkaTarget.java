@@ -57,6 +57,7 @@ public final class KafkaTarget implements AlertTarget {
     static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
+    private final String servers;
     private final String topic;
     private final Duration timeout;
     private final String hostname;
@@ -80,6 +81,7 @@ public final class KafkaTarget implements AlertTarget {
         }
         this.maxBatch = maxBatch;
         this.topicCreation = requireNonNull(topicCreation, "topicCreation is null");
+        this.servers = String.valueOf(producerConfig.get("bootstrap.servers"));
         try {
             this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
@@ -160,6 +162,9 @@ public final class KafkaTarget implements AlertTarget {
                     false, cause);
             case RecordTooLargeException r -> new DeliveryException(name() + ": an alert is larger than the "
                     + "broker accepts: " + why + "; raise the topic's max.message.bytes", false, cause);
+            case org.apache.kafka.common.errors.TimeoutException t -> new DeliveryException(name() + ": topic "
+                    + topic + " at " + servers + ": " + why + " (are the brokers reachable and does the topic exist?)"
+                    + "; will retry", true, cause);
             case RetriableException r -> new DeliveryException(name() + ": topic " + topic + ": " + why
                     + "; will retry", true, cause);
             case null -> new DeliveryException(name() + ": delivery failed; will retry", true, null);
