@@ -18,6 +18,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -73,8 +78,12 @@ public class ForwarderThroughputBenchmark {
     /** Alerts delivered per benchmark operation. */
     public static final int ALERTS_PER_OP = 500;
 
-    /** {@code webhook}: loopback HTTP sink; {@code kafka}: in-process broker. */
-    @Param({"webhook", "kafka"})
+    /**
+     * {@code webhook}: loopback HTTP sink; {@code kafka}: in-process broker; {@code http-baseline}: the same sink
+     * fed by a bare {@link HttpClient} posting pre-rendered bodies (the floor the webhook forwarder is measured
+     * against in the same run).
+     */
+    @Param({"webhook", "kafka", "http-baseline"})
     public String target;
 
     private HttpServer http;
@@ -82,6 +91,9 @@ public class ForwarderThroughputBenchmark {
     private KafkaClusterTestKit kafka;
     private AlertTarget forwarder;
     private List<List<FormattedAlert>> chunks;
+    private HttpClient bareClient;
+    private URI bareUri;
+    private List<byte[]> bareBodies;
 
     @Setup
     public void setup() throws Exception {
@@ -91,7 +103,7 @@ public class ForwarderThroughputBenchmark {
             alerts.add(replayed.get(i % replayed.size()));
         }
         Map<String, Object> options = switch (target) {
-            case "webhook" -> {
+            case "webhook", "http-baseline" -> {
                 http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
                 http.createContext("/", exchange -> {
@@ -119,7 +131,15 @@ public class ForwarderThroughputBenchmark {
             }
             default -> throw new IllegalArgumentException("unknown target " + target);
         };
-        forwarder = factory(target).create(options).target();
+        if (target.equals("http-baseline")) {
+            bareClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            bareUri = URI.create((String) options.get("address"));
+            bareBodies = new ArrayList<>();
+            for (FormattedAlert a : alerts) {
+                bareBodies.add(a.line().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        forwarder = factory(target.equals("kafka") ? "kafka" : "webhook").create(options).target();
         chunks = new ArrayList<>();
         for (int i = 0; i < alerts.size(); i += forwarder.maxBatch()) {
             chunks.add(alerts.subList(i, Math.min(alerts.size(), i + forwarder.maxBatch())));
@@ -128,7 +148,15 @@ public class ForwarderThroughputBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ALERTS_PER_OP)
-    public void deliver() throws DeliveryException {
+    public void deliver() throws DeliveryException, IOException, InterruptedException {
+        if (bareClient != null) {
+            for (byte[] body : bareBodies) {
+                bareClient.send(HttpRequest.newBuilder(bareUri).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            return;
+        }
         for (List<FormattedAlert> chunk : chunks) {
             forwarder.deliver(chunk);
         }
@@ -138,6 +166,9 @@ public class ForwarderThroughputBenchmark {
     public void tearDown() throws Exception {
         if (forwarder != null) {
             forwarder.close();
+        }
+        if (bareClient != null) {
+            bareClient.close();
         }
         if (http != null) {
             http.stop(0);
