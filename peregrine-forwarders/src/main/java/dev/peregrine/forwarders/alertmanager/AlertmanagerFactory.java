@@ -2,9 +2,8 @@ package dev.peregrine.forwarders.alertmanager;
 
 import dev.peregrine.forwarders.ForwarderOptions;
 import dev.peregrine.forwarders.HttpTransport;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.rules.load.Priority;
 import java.net.URI;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code forwarders.alertmanager}: Falcosidekick's {@code alertmanager} options {@code hostport} (required; a
@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code checkcert}, {@code minimumpriority}; Peregrine adds {@code maxbatch} (alerts per request, default 100) and
  * {@code timeout}.
  */
-public final class AlertmanagerFactory implements TargetFactory {
+public final class AlertmanagerFactory extends ForwarderFactory {
     /** The key under {@code forwarders:}. */
     public static final String KEY = "alertmanager";
     /** Alerts per request when {@code maxbatch} is absent. */
@@ -33,14 +33,12 @@ public final class AlertmanagerFactory implements TargetFactory {
     /** Falcosidekick's default drop thresholds. */
     static final String DEFAULT_DROP_THRESHOLDS = "10000:critical, 1000:critical, 100:critical, 10:warning, 1:warning";
 
-    @Override
-    public String key() {
-        return KEY;
+    public AlertmanagerFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         List<String> hosts = o.list("hostport");
         if (hosts.isEmpty()) {
             throw o.error("hostport", "missing");
@@ -85,12 +83,9 @@ public final class AlertmanagerFactory implements TargetFactory {
         thresholds.sort(Comparator.comparingLong(AlertmanagerTarget.DropThreshold::value).reversed());
         Map<String, String> headers = o.stringMap("customheaders");
         int maxBatch = o.integer("maxbatch", DEFAULT_MAX_BATCH, 1, MAX_BATCH_LIMIT);
-        var priority = o.minimumPriority();
         HttpTransport.Settings http = HttpTransport.Settings.read(o);
-        o.rejectUnknown();
-        return new ConfiguredTarget(new AlertmanagerTarget(endpoints, headers, severities, extraLabels,
-                extraAnnotations, expiresAfter, dropDefault, thresholds, http.open(KEY),
-                Hostname.resolve(System.getenv()), maxBatch), priority);
+        return () -> new AlertmanagerTarget(endpoints, headers, severities, extraLabels, extraAnnotations,
+                expiresAfter, dropDefault, thresholds, http.open(KEY), hostname(), maxBatch);
     }
 
     /** {@return Falcosidekick's default severity for each priority} */

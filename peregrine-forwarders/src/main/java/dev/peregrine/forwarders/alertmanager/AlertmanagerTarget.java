@@ -3,9 +3,9 @@ package dev.peregrine.forwarders.alertmanager;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.forwarders.FalcoPayload;
+import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.Json;
-import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.AlertTime;
 import dev.peregrine.outputs.format.FormattedAlert;
@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * {@code summary} (the rule), then the extra annotations. For Falco's drop alerts, the {@code n_drops*} fields
  * become ranges ({@code >1000}) and may raise the priority per {@code dropeventthresholds}.
  */
-public final class AlertmanagerTarget implements AlertTarget {
+public final class AlertmanagerTarget extends HttpForwarder {
     /*
      * Implementation notes:
      * - startsAt is the alert's time (Falcosidekick leaves it to Alertmanager's receive time); an alert delivered
@@ -51,9 +51,6 @@ public final class AlertmanagerTarget implements AlertTarget {
     private final long expiresAfterSeconds;
     private final Priority dropDefaultPriority;
     private final List<DropThreshold> dropThresholds;
-    private final HttpTransport http;
-    private final String hostname;
-    private final int maxBatch;
 
     /**
      * @param severities the severity label for each priority
@@ -63,6 +60,7 @@ public final class AlertmanagerTarget implements AlertTarget {
             Map<String, String> extraLabels, Map<String, String> extraAnnotations, long expiresAfterSeconds,
             Priority dropDefaultPriority, List<DropThreshold> dropThresholds, HttpTransport http, String hostname,
             int maxBatch) {
+        super(AlertmanagerFactory.KEY, http, hostname, maxBatch);
         this.endpoints = List.copyOf(endpoints);
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
@@ -74,29 +72,13 @@ public final class AlertmanagerTarget implements AlertTarget {
         this.expiresAfterSeconds = expiresAfterSeconds;
         this.dropDefaultPriority = requireNonNull(dropDefaultPriority, "dropDefaultPriority is null");
         this.dropThresholds = List.copyOf(dropThresholds);
-        this.http = requireNonNull(http, "http is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
-        }
-        this.maxBatch = maxBatch;
-    }
-
-    @Override
-    public String name() {
-        return AlertmanagerFactory.KEY;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override
     public void deliver(List<FormattedAlert> batch) throws DeliveryException {
         List<Map<String, Object>> alerts = new ArrayList<>(batch.size());
         for (FormattedAlert alert : batch) {
-            alerts.add(alert(FalcoPayload.of(alert, hostname)));
+            alerts.add(alert(payload(alert)));
         }
         byte[] body = Json.write(alerts).getBytes(StandardCharsets.UTF_8);
         List<DeliveryException> failures = new ArrayList<>();
@@ -207,10 +189,5 @@ public final class AlertmanagerTarget implements AlertTarget {
             end--;
         }
         return s.substring(start, end);
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }

@@ -3,9 +3,8 @@ package dev.peregrine.forwarders.elasticsearch;
 import dev.peregrine.forwarders.Auth;
 import dev.peregrine.forwarders.ForwarderOptions;
 import dev.peregrine.forwarders.HttpTransport;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code forwarders.elasticsearch}: Falcosidekick's {@code elasticsearch} options {@code hostport} (required,
@@ -24,7 +24,7 @@ import java.util.Optional;
  * only), {@code maxconcurrentrequests} (1 only) and {@code batching} are accepted for compatibility (Peregrine always
  * uses the bulk API). Peregrine adds {@code maxbatch} (alerts per bulk request, default 500) and {@code timeout}.
  */
-public final class ElasticsearchFactory implements TargetFactory {
+public final class ElasticsearchFactory extends ForwarderFactory {
     /** The key under {@code forwarders:}. */
     public static final String KEY = "elasticsearch";
     /** Alerts per bulk request when {@code maxbatch} is absent. */
@@ -32,14 +32,12 @@ public final class ElasticsearchFactory implements TargetFactory {
     /** The most alerts one bulk request may carry. */
     static final int MAX_BATCH_LIMIT = 100_000;
 
-    @Override
-    public String key() {
-        return KEY;
+    public ElasticsearchFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         String hostport = o.required("hostport");
         URI base = HttpTransport.httpUri(o, "hostport", hostport);
         String index = o.string("index", "falco");
@@ -69,16 +67,14 @@ public final class ElasticsearchFactory implements TargetFactory {
         batching.string("flushinterval");
         batching.rejectUnknown();
         int maxBatch = o.integer("maxbatch", DEFAULT_MAX_BATCH, 1, MAX_BATCH_LIMIT);
-        var priority = o.minimumPriority();
         HttpTransport.Settings http = HttpTransport.Settings.read(o);
-        o.rejectUnknown();
         String root = hostport.endsWith("/") ? hostport.substring(0, hostport.length() - 1) : hostport;
         URI bulk = URI.create(root + "/_bulk" + pipeline.map(p -> "?pipeline="
                 + URLEncoder.encode(p, StandardCharsets.UTF_8)).orElse(""));
         if (base.getRawQuery() != null) {
             throw o.error("hostport", "must not have a query ('" + base.getRawQuery() + "')");
         }
-        return new ConfiguredTarget(new ElasticsearchTarget(bulk, index, suffix, flatten, gzip, headers,
-                http.open(KEY), Hostname.resolve(System.getenv()), maxBatch), priority);
+        return () -> new ElasticsearchTarget(bulk, index, suffix, flatten, gzip, headers, http.open(KEY), hostname(),
+                maxBatch);
     }
 }

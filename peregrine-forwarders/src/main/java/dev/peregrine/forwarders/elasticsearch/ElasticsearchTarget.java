@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.forwarders.FalcoPayload;
+import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.Json;
-import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ import java.util.zip.GZIPOutputStream;
  * retryable (re-sending is harmless thanks to the ids); otherwise a failed item (e.g. a mapping conflict) makes the
  * batch non-retryable with Elasticsearch's reason.
  */
-public final class ElasticsearchTarget implements AlertTarget {
+public final class ElasticsearchTarget extends HttpForwarder {
     /*
      * Implementation notes:
      * - Falcosidekick names the index after the time of sending; Peregrine uses the alert's own time (UTC) so that
@@ -74,9 +74,6 @@ public final class ElasticsearchTarget implements AlertTarget {
     private final boolean flattenFields;
     private final boolean gzip;
     private final Map<String, String> headers;
-    private final HttpTransport http;
-    private final String hostname;
-    private final int maxBatch;
 
     /**
      * @param bulkUri the {@code _bulk} endpoint, with the {@code pipeline} query when one is configured
@@ -84,6 +81,7 @@ public final class ElasticsearchTarget implements AlertTarget {
      */
     public ElasticsearchTarget(URI bulkUri, String index, Suffix suffix, boolean flattenFields, boolean gzip,
             Map<String, String> headers, HttpTransport http, String hostname, int maxBatch) {
+        super(ElasticsearchFactory.KEY, http, hostname, maxBatch);
         this.bulkUri = requireNonNull(bulkUri, "bulkUri is null");
         this.index = requireNonNull(index, "index is null");
         this.suffix = requireNonNull(suffix, "suffix is null");
@@ -96,22 +94,6 @@ public final class ElasticsearchTarget implements AlertTarget {
         }
         h.putAll(headers);
         this.headers = Map.copyOf(h);
-        this.http = requireNonNull(http, "http is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
-        }
-        this.maxBatch = maxBatch;
-    }
-
-    @Override
-    public String name() {
-        return ElasticsearchFactory.KEY;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override
@@ -126,7 +108,7 @@ public final class ElasticsearchTarget implements AlertTarget {
     String bulkBody(List<FormattedAlert> batch) {
         StringBuilder sb = new StringBuilder(batch.size() * 1024);
         for (FormattedAlert alert : batch) {
-            FalcoPayload p = FalcoPayload.of(alert, hostname);
+            FalcoPayload p = payload(alert);
             Map<String, Object> target = new LinkedHashMap<>();
             target.put("_index", suffix.apply(index, p.timestampNanos()));
             target.put("_id", p.uuid());
@@ -189,10 +171,5 @@ public final class ElasticsearchTarget implements AlertTarget {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }

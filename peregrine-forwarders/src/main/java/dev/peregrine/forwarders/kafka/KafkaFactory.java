@@ -1,9 +1,8 @@
 package dev.peregrine.forwarders.kafka;
 
 import dev.peregrine.forwarders.ForwarderOptions;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
@@ -27,7 +27,7 @@ import org.apache.kafka.common.config.SaslConfigs;
  * (delivery timeout, default 30s) and {@code properties}, a map of producer settings passed to the client as is
  * (e.g. {@code ssl.truststore.location}), applied last.
  */
-public final class KafkaFactory implements TargetFactory {
+public final class KafkaFactory extends ForwarderFactory {
     /*
      * Implementation notes: Falcosidekick defaults requiredacks to NONE, which acknowledges nothing: the delivery
      * layer could neither retry nor count a lost alert, so Peregrine defaults to ALL (and an idempotent producer).
@@ -47,14 +47,12 @@ public final class KafkaFactory implements TargetFactory {
     static final int LINGER_MILLIS = 5;
     static final int MAX_BATCH_LIMIT = 100_000;
 
-    @Override
-    public String key() {
-        return KEY;
+    public KafkaFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         List<String> servers = new ArrayList<>();
         for (String host : o.list("hostport")) {
             servers.add(host.matches(".*:\\d+") ? host : host + ":" + DEFAULT_PORT);
@@ -78,8 +76,6 @@ public final class KafkaFactory implements TargetFactory {
         int maxBatch = o.integer("maxbatch", DEFAULT_MAX_BATCH, 1, MAX_BATCH_LIMIT);
         Duration timeout = o.duration("timeout", DEFAULT_TIMEOUT);
         Map<String, String> properties = o.stringMap("properties");
-        var priority = o.minimumPriority();
-        o.rejectUnknown();
 
         Map<String, Object> common = new LinkedHashMap<>();
         common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", servers));
@@ -126,8 +122,7 @@ public final class KafkaFactory implements TargetFactory {
             }
         }
         Optional<Map<String, Object>> admin = topicCreation ? Optional.of(common) : Optional.empty();
-        return new ConfiguredTarget(new KafkaTarget(producer, topic, timeout, Hostname.resolve(System.getenv()),
-                maxBatch, admin), priority);
+        return () -> new KafkaTarget(producer, topic, timeout, hostname(), maxBatch, admin);
     }
 
     private static String jaasEscape(String s) {

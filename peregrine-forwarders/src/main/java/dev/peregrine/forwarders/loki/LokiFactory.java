@@ -3,15 +3,15 @@ package dev.peregrine.forwarders.loki;
 import dev.peregrine.forwarders.Auth;
 import dev.peregrine.forwarders.ForwarderOptions;
 import dev.peregrine.forwarders.HttpTransport;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code forwarders.loki}: Falcosidekick's {@code loki} options {@code hostport} (required,
@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code json}), {@code extralabels}, {@code customheaders}, {@code checkcert}, {@code minimumpriority}; Peregrine
  * adds {@code maxbatch} (alerts per push, default 500) and {@code timeout}.
  */
-public final class LokiFactory implements TargetFactory {
+public final class LokiFactory extends ForwarderFactory {
     /** The key under {@code forwarders:}. */
     public static final String KEY = "loki";
     /** Alerts per push when {@code maxbatch} is absent. */
@@ -28,14 +28,12 @@ public final class LokiFactory implements TargetFactory {
     /** The most alerts one push may carry. */
     static final int MAX_BATCH_LIMIT = 100_000;
 
-    @Override
-    public String key() {
-        return KEY;
+    public LokiFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         String hostport = o.required("hostport");
         HttpTransport.httpUri(o, "hostport", hostport);
         String endpoint = o.string("endpoint", "/loki/api/v1/push");
@@ -58,10 +56,7 @@ public final class LokiFactory implements TargetFactory {
                 .toUpperCase(Locale.ROOT));
         List<String> extraLabels = o.list("extralabels");
         int maxBatch = o.integer("maxbatch", DEFAULT_MAX_BATCH, 1, MAX_BATCH_LIMIT);
-        var priority = o.minimumPriority();
         HttpTransport.Settings http = HttpTransport.Settings.read(o);
-        o.rejectUnknown();
-        return new ConfiguredTarget(new LokiTarget(push, headers, format, extraLabels, http.open(KEY),
-                Hostname.resolve(System.getenv()), maxBatch), priority);
+        return () -> new LokiTarget(push, headers, format, extraLabels, http.open(KEY), hostname(), maxBatch);
     }
 }

@@ -3,9 +3,9 @@ package dev.peregrine.forwarders.loki;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.forwarders.FalcoPayload;
+import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.Json;
-import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import java.net.URI;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * brackets and double quotes are dropped), {@code hostname} and {@code tags} (sorted, comma-separated). The line is
  * the output text, or the whole Falcosidekick payload with {@code format: json}.
  */
-public final class LokiTarget implements AlertTarget {
+public final class LokiTarget extends HttpForwarder {
     /* Implementation notes: grouping by label set keeps one stream per distinct set, in first-seen order, and the
      * values of a stream in alert (event) order, which Loki requires unless out-of-order ingestion is on. */
 
@@ -40,9 +40,6 @@ public final class LokiTarget implements AlertTarget {
     private final Map<String, String> headers;
     private final Format format;
     private final List<String> extraLabels;
-    private final HttpTransport http;
-    private final String hostname;
-    private final int maxBatch;
 
     /**
      * @param headers tenant, authorization and custom headers
@@ -50,6 +47,7 @@ public final class LokiTarget implements AlertTarget {
      */
     public LokiTarget(URI pushUri, Map<String, String> headers, Format format, List<String> extraLabels,
             HttpTransport http, String hostname, int maxBatch) {
+        super(LokiFactory.KEY, http, hostname, maxBatch);
         this.pushUri = requireNonNull(pushUri, "pushUri is null");
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
@@ -57,22 +55,6 @@ public final class LokiTarget implements AlertTarget {
         this.headers = Map.copyOf(h);
         this.format = requireNonNull(format, "format is null");
         this.extraLabels = List.copyOf(extraLabels);
-        this.http = requireNonNull(http, "http is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
-        }
-        this.maxBatch = maxBatch;
-    }
-
-    @Override
-    public String name() {
-        return LokiFactory.KEY;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override
@@ -85,7 +67,7 @@ public final class LokiTarget implements AlertTarget {
     Map<String, Object> push(List<FormattedAlert> batch) {
         Map<Map<String, String>, List<List<String>>> streams = new LinkedHashMap<>();
         for (FormattedAlert alert : batch) {
-            FalcoPayload p = FalcoPayload.of(alert, hostname);
+            FalcoPayload p = payload(alert);
             String line = format == Format.JSON ? p.toJson() : p.output();
             streams.computeIfAbsent(labels(p), k -> new ArrayList<>())
                     .add(List.of(Long.toUnsignedString(p.timestampNanos()), line));
@@ -129,10 +111,5 @@ public final class LokiTarget implements AlertTarget {
     /** {@return Falcosidekick's label name for a field: dots to underscores, brackets dropped} */
     static String labelName(String field) {
         return field.replace('.', '_').replace("]", "").replace("[", "");
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }

@@ -3,14 +3,13 @@ package dev.peregrine.forwarders.slack;
 import dev.peregrine.forwarders.ForwarderOptions;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.MessageTemplate;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code forwarders.slack}: Falcosidekick's {@code slack} options {@code webhookurl} (required), {@code channel},
@@ -18,18 +17,16 @@ import java.util.Optional;
  * {@code outputformat} ({@code all}, {@code text} or {@code fields}; default all), {@code messageformat},
  * {@code minimumpriority}, plus {@code checkcert} and Peregrine's {@code timeout}.
  */
-public final class SlackFactory implements TargetFactory {
+public final class SlackFactory extends ForwarderFactory {
     /** The key under {@code forwarders:}. */
     public static final String KEY = "slack";
 
-    @Override
-    public String key() {
-        return KEY;
+    public SlackFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         URI url = HttpTransport.httpUri(o, "webhookurl", o.required("webhookurl"));
         String channel = o.string("channel", "");
         String username = o.string("username", "Peregrine");
@@ -39,10 +36,8 @@ public final class SlackFactory implements TargetFactory {
                 o.choice("outputformat", "all", List.of("all", "text", "fields")).toUpperCase(Locale.ROOT));
         Optional<MessageTemplate> messageFormat = o.string("messageformat")
                 .map(t -> MessageTemplate.parse(o, "messageformat", t));
-        var priority = o.minimumPriority();
         HttpTransport.Settings http = HttpTransport.Settings.read(o);
-        o.rejectUnknown();
-        return new ConfiguredTarget(new SlackTarget(url, http.open(KEY), Hostname.resolve(System.getenv()), format,
-                username, icon, channel, footer, messageFormat), priority);
+        return () -> new SlackTarget(url, http.open(KEY), hostname(), format, username, icon, channel, footer,
+                messageFormat);
     }
 }

@@ -3,11 +3,11 @@ package dev.peregrine.forwarders.slack;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.forwarders.FalcoPayload;
+import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.Json;
 import dev.peregrine.forwarders.MessageTemplate;
 import dev.peregrine.forwarders.webhook.WebhookTarget;
-import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import dev.peregrine.rules.load.Priority;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * priority whose {@code text} is the alert's output and whose {@code fields} are rule, priority, source, hostname,
  * tags, every output field (sorted) and the time.
  */
-public final class SlackTarget implements AlertTarget {
+public final class SlackTarget extends HttpForwarder {
     /* Implementation notes: Falcosidekick marks a field "short" (two per row) when its value is under 36 runes;
      * the colors are Falcosidekick's per priority (Slack accepts #rrggbb). */
 
@@ -43,8 +43,6 @@ public final class SlackTarget implements AlertTarget {
     static final int SHORT_FIELD_MAX_CODE_POINTS = 36;
 
     private final URI webhookUrl;
-    private final HttpTransport http;
-    private final String hostname;
     private final OutputFormat format;
     private final String username;
     private final String icon;
@@ -55,9 +53,8 @@ public final class SlackTarget implements AlertTarget {
     /** Empty strings for {@code icon} and {@code channel} leave them out of the message. */
     public SlackTarget(URI webhookUrl, HttpTransport http, String hostname, OutputFormat format, String username,
             String icon, String channel, String footer, Optional<MessageTemplate> messageFormat) {
+        super(SlackFactory.KEY, http, hostname, 1);
         this.webhookUrl = requireNonNull(webhookUrl, "webhookUrl is null");
-        this.http = requireNonNull(http, "http is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
         this.format = requireNonNull(format, "format is null");
         this.username = requireNonNull(username, "username is null");
         this.icon = requireNonNull(icon, "icon is null");
@@ -67,14 +64,9 @@ public final class SlackTarget implements AlertTarget {
     }
 
     @Override
-    public String name() {
-        return SlackFactory.KEY;
-    }
-
-    @Override
     public void deliver(List<FormattedAlert> batch) throws DeliveryException {
         for (FormattedAlert alert : batch) {
-            String body = Json.write(message(FalcoPayload.of(alert, hostname)));
+            String body = Json.write(message(payload(alert)));
             http.send("POST", webhookUrl, HttpTransport.displayHost(webhookUrl),
                     Map.of("Content-Type", WebhookTarget.JSON_CONTENT_TYPE),
                     body.getBytes(StandardCharsets.UTF_8));
@@ -137,10 +129,5 @@ public final class SlackTarget implements AlertTarget {
             case INFORMATIONAL -> "#68c2ff";
             case DEBUG -> "#ccfff2";
         };
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }

@@ -1,9 +1,8 @@
 package dev.peregrine.forwarders.smtp;
 
 import dev.peregrine.forwarders.ForwarderOptions;
-import dev.peregrine.outputs.delivery.ConfiguredTarget;
-import dev.peregrine.outputs.delivery.TargetFactory;
-import dev.peregrine.outputs.format.Hostname;
+import dev.peregrine.forwarders.ForwarderFactory;
+import dev.peregrine.outputs.delivery.AlertTarget;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -11,9 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * {@code forwarders.smtp}: Falcosidekick's {@code smtp} options {@code hostport} (required, {@code host:port}),
@@ -24,20 +23,18 @@ import java.util.Properties;
  * {@code timeout} (connect and each SMTP reply, default 10s). {@code identity} and {@code trace} are accepted empty
  * only; {@code external} and {@code anonymous} are refused.
  */
-public final class SmtpFactory implements TargetFactory {
+public final class SmtpFactory extends ForwarderFactory {
     /** The key under {@code forwarders:}. */
     public static final String KEY = "smtp";
     /** Connect and reply timeout when {@code timeout} is absent. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    @Override
-    public String key() {
-        return KEY;
+    public SmtpFactory() {
+        super(KEY);
     }
 
     @Override
-    public ConfiguredTarget create(Map<String, ?> options) {
-        ForwarderOptions o = ForwarderOptions.of(KEY, options);
+    protected Supplier<AlertTarget> configure(ForwarderOptions o) {
         String hostport = o.required("hostport");
         int colon = hostport.lastIndexOf(':');
         if (colon <= 0 || !hostport.substring(colon + 1).matches("\\d{1,5}")) {
@@ -94,11 +91,11 @@ public final class SmtpFactory implements TargetFactory {
         SmtpTarget.OutputFormat format = SmtpTarget.OutputFormat.valueOf(o.choice("outputformat", "html",
                 List.of("html", "text")).toUpperCase(Locale.ROOT));
         Duration timeout = o.duration("timeout", DEFAULT_TIMEOUT);
-        var priority = o.minimumPriority();
-        o.rejectUnknown();
         Properties props = SmtpTarget.properties(host, port, tls, saslName, timeout.toMillis());
-        return new ConfiguredTarget(new SmtpTarget(Session.getInstance(props), host, port, user, password, from, to,
-                format, Hostname.resolve(System.getenv())), priority);
+        Optional<String> login = user;
+        Optional<String> secret = password;
+        return () -> new SmtpTarget(Session.getInstance(props), host, port, login, secret, from, to, format,
+                hostname());
     }
 
     private static InternetAddress address(ForwarderOptions o, String option, String text) {

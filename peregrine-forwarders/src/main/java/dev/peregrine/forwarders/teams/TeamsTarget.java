@@ -3,10 +3,10 @@ package dev.peregrine.forwarders.teams;
 import static java.util.Objects.requireNonNull;
 
 import dev.peregrine.forwarders.FalcoPayload;
+import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.forwarders.Json;
 import dev.peregrine.forwarders.webhook.WebhookTarget;
-import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import dev.peregrine.rules.load.Priority;
@@ -23,7 +23,7 @@ import java.util.Map;
  * subtitle, the optional activity image, the output as {@code text} and the facts rule, priority, source, hostname,
  * every output field (sorted) and tags.
  */
-public final class TeamsTarget implements AlertTarget {
+public final class TeamsTarget extends HttpForwarder {
     /** {@code outputformat}: what the section holds. */
     public enum OutputFormat {
         /** text and facts (Falcosidekick's default) */
@@ -38,30 +38,22 @@ public final class TeamsTarget implements AlertTarget {
     static final String ACTIVITY_TITLE = "Peregrine";
 
     private final URI webhookUrl;
-    private final HttpTransport http;
-    private final String hostname;
     private final OutputFormat format;
     private final String activityImage;
 
     /** An empty {@code activityImage} leaves it out of the card. */
     public TeamsTarget(URI webhookUrl, HttpTransport http, String hostname, OutputFormat format,
             String activityImage) {
+        super(TeamsFactory.KEY, http, hostname, 1);
         this.webhookUrl = requireNonNull(webhookUrl, "webhookUrl is null");
-        this.http = requireNonNull(http, "http is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
         this.format = requireNonNull(format, "format is null");
         this.activityImage = requireNonNull(activityImage, "activityImage is null");
     }
 
     @Override
-    public String name() {
-        return TeamsFactory.KEY;
-    }
-
-    @Override
     public void deliver(List<FormattedAlert> batch) throws DeliveryException {
         for (FormattedAlert alert : batch) {
-            String body = Json.write(card(FalcoPayload.of(alert, hostname)));
+            String body = Json.write(card(payload(alert)));
             http.send("POST", webhookUrl, HttpTransport.displayHost(webhookUrl),
                     Map.of("Content-Type", WebhookTarget.JSON_CONTENT_TYPE),
                     body.getBytes(StandardCharsets.UTF_8));
@@ -118,10 +110,5 @@ public final class TeamsTarget implements AlertTarget {
             case INFORMATIONAL -> "68c2ff";
             case DEBUG -> "ccfff2";
         };
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }
