@@ -12,7 +12,6 @@ import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import dev.peregrine.rules.load.Priority;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,12 +64,8 @@ public final class SlackTarget extends HttpForwarder {
 
     @Override
     public void deliver(List<FormattedAlert> batch) throws DeliveryException {
-        for (FormattedAlert alert : batch) {
-            String body = Json.write(message(payload(alert)));
-            http.send("POST", webhookUrl, HttpTransport.displayHost(webhookUrl),
-                    Map.of("Content-Type", WebhookTarget.JSON_CONTENT_TYPE),
-                    body.getBytes(StandardCharsets.UTF_8));
-        }
+        sendEach(batch, "POST", webhookUrl, HttpTransport.displayHost(webhookUrl), WebhookTarget.JSON_HEADERS,
+                p -> Json.write(message(p)));
     }
 
     /** {@return the Slack message for one alert, as a JSON-ready map} */

@@ -2,12 +2,12 @@ package dev.peregrine.forwarders.webhook;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.peregrine.forwarders.FalcoPayload;
 import dev.peregrine.forwarders.HttpForwarder;
 import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +19,8 @@ import java.util.Map;
 public final class WebhookTarget extends HttpForwarder {
     /** The content type Falcosidekick sends JSON with. */
     public static final String JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+    /** The headers of a JSON request to a chat webhook. */
+    public static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", JSON_CONTENT_TYPE);
 
     private final URI address;
     private final String method;
@@ -43,9 +45,6 @@ public final class WebhookTarget extends HttpForwarder {
 
     @Override
     public void deliver(List<FormattedAlert> batch) throws DeliveryException {
-        for (FormattedAlert alert : batch) {
-            byte[] body = payload(alert).toJson().getBytes(StandardCharsets.UTF_8);
-            http.send(method, address, HttpTransport.display(address), headers, body);
-        }
+        sendEach(batch, method, address, HttpTransport.display(address), headers, FalcoPayload::toJson);
     }
 }
