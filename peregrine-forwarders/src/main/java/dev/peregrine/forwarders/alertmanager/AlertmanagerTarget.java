@@ -13,6 +13,7 @@ import dev.peregrine.rules.load.Priority;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class AlertmanagerTarget extends HttpForwarder {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
         h.putAll(headers);
-        this.headers = Map.copyOf(h);
+        this.headers = Collections.unmodifiableMap(h);
         this.severities = Map.copyOf(severities);
         this.extraLabels = new LinkedHashMap<>(extraLabels);
         this.extraAnnotations = new LinkedHashMap<>(extraAnnotations);

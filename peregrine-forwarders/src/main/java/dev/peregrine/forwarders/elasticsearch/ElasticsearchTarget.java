@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ public final class ElasticsearchTarget extends HttpForwarder {
             h.put("Content-Encoding", "gzip");
         }
         h.putAll(headers);
-        this.headers = Map.copyOf(h);
+        this.headers = Collections.unmodifiableMap(h);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.peregrine.outputs.format.FormattedAlert;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class LokiTarget extends HttpForwarder {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
         h.putAll(headers);
-        this.headers = Map.copyOf(h);
+        this.headers = Collections.unmodifiableMap(h);
         this.format = requireNonNull(format, "format is null");
         this.extraLabels = List.copyOf(extraLabels);
     }

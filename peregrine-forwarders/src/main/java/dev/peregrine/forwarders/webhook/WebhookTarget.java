@@ -8,6 +8,7 @@ import dev.peregrine.forwarders.HttpTransport;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class WebhookTarget extends HttpForwarder {
         h.put("Content-Type", JSON_CONTENT_TYPE);
         h.put("User-Agent", "Peregrine");
         h.putAll(customHeaders);
-        this.headers = Map.copyOf(h);
+        this.headers = Collections.unmodifiableMap(h);
     }
 
     @Override

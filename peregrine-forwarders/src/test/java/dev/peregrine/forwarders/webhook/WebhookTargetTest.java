@@ -43,6 +43,7 @@ class WebhookTargetTest {
                 assertThat(r.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
                 assertThat(r.header("Authorization")).isEqualTo("Bearer s3cret");
                 assertThat(r.header("X-Team")).isEqualTo("sec");
+                assertThat(r.header("User-Agent")).isEqualTo("Peregrine");
                 JsonNode body = JSON.readTree(r.body());
                 assertThat(body.fieldNames()).toIterable().containsExactly("uuid", "output", "priority", "rule",
                         "time", "output_fields", "source", "tags", "hostname");
@@ -74,6 +75,16 @@ class WebhookTargetTest {
             JsonNode body = JSON.readTree(r.body());
             assertThat(body.get("output_fields").get("proc.cmdline").asText()).isEqualTo("cat /dev/null");
             assertThat(body.get("output").asText()).startsWith("2016-08-04T16:17:57.881781397+0000: Warning");
+        }
+    }
+
+    @Test
+    void deliver_customContentType_overridesTheDefault() throws Exception {
+        try (LoopbackHttpServer server = new LoopbackHttpServer();
+                AlertTarget target = target(Map.of("address", server.url("/hook"),
+                        "customheaders", Map.of("content-type", "application/vnd.falco+json")))) {
+            target.deliver(List.of(ReplayedAlerts.json().getFirst()));
+            assertThat(server.requests().getFirst().header("Content-Type")).isEqualTo("application/vnd.falco+json");
         }
     }
 
