@@ -88,6 +88,27 @@ class LokiTargetTest {
     }
 
     @Test
+    void deliver_alertsWithDifferentLabels_goToSeparateStreams() throws Exception {
+        List<FormattedAlert> batch = List.of(ReplayedAlerts.json().get(0), ReplayedAlerts.syscallEventDrop(true, 7),
+                ReplayedAlerts.json().get(1));
+        try (LoopbackHttpServer server = new LoopbackHttpServer().respondByDefault(204, "");
+                AlertTarget target = target(server, Map.of())) {
+            target.deliver(batch);
+            JsonNode streams = JSON.readTree(server.requests().getFirst().body()).get("streams");
+            assertThat(streams).hasSize(2);
+            assertThat(streams.get(0).get("stream").get("rule").asText()).isEqualTo("open_from_cat");
+            assertThat(streams.get(0).get("values")).hasSize(2);
+            assertThat(streams.get(1).get("stream").get("rule").asText())
+                    .isEqualTo("Falco internal: syscall event drop");
+            assertThat(streams.get(1).get("stream").get("source").asText()).isEqualTo("internal");
+            assertThat(streams.get(1).get("stream").get("priority").asText()).isEqualTo("Critical");
+            assertThat(streams.get(1).get("stream").has("tags")).isFalse();
+            assertThat(streams.get(1).get("values").get(0).get(1).asText())
+                    .isEqualTo(batch.get(1).output());
+        }
+    }
+
+    @Test
     void labelName_bracketsAndDots_areSanitized() {
         assertThat(LokiTarget.labelName("proc.aname[2]")).isEqualTo("proc_aname2");
     }
