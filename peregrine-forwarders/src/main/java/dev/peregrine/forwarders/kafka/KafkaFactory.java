@@ -111,7 +111,6 @@ public final class KafkaFactory extends ForwarderFactory {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE - LINGER_MILLIS, timeout.toMillis());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MILLIS);
         producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
-        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMillis + LINGER_MILLIS);
         producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) timeoutMillis);
         Set<String> adminKeys = Set.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         for (Map.Entry<String, String> p : properties.entrySet()) {
@@ -121,8 +120,24 @@ public final class KafkaFactory extends ForwarderFactory {
                 common.put(p.getKey(), p.getValue());
             }
         }
+        if (!properties.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+            // The client requires delivery.timeout.ms >= linger.ms + request.timeout.ms, also when properties
+            // change either of them.
+            long linger = millis(o, producer.get(ProducerConfig.LINGER_MS_CONFIG));
+            long request = millis(o, producer.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
+            producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                    Math.max(timeoutMillis, linger + request)));
+        }
         Optional<Map<String, Object>> admin = topicCreation ? Optional.of(common) : Optional.empty();
         return () -> new KafkaTarget(producer, topic, timeout, hostname(), maxBatch, admin);
+    }
+
+    private static long millis(ForwarderOptions o, Object value) {
+        try {
+            return Long.parseLong(String.valueOf(value).strip());
+        } catch (NumberFormatException e) {
+            throw o.error("properties", "'" + value + "' is not a number of milliseconds");
+        }
     }
 
     private static String jaasEscape(String s) {

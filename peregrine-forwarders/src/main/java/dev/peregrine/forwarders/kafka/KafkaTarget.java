@@ -57,6 +57,7 @@ public final class KafkaTarget implements AlertTarget {
     static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
+    private final Map<String, Object> producerConfig;
     private final String servers;
     private final String topic;
     private final Duration timeout;
@@ -81,6 +82,7 @@ public final class KafkaTarget implements AlertTarget {
         }
         this.maxBatch = maxBatch;
         this.topicCreation = requireNonNull(topicCreation, "topicCreation is null");
+        this.producerConfig = Map.copyOf(producerConfig);
         this.servers = String.valueOf(producerConfig.get("bootstrap.servers"));
         try {
             this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
@@ -88,6 +90,11 @@ public final class KafkaTarget implements AlertTarget {
             throw new IllegalArgumentException("forwarders.kafka: the Kafka client rejects the configuration: "
                     + rootMessage(e), e);
         }
+    }
+
+    /** {@return the configuration the producer was created with} */
+    Map<String, Object> producerConfig() {
+        return producerConfig;
     }
 
     @Override

@@ -150,6 +150,34 @@ class KafkaTargetTest {
     }
 
     @Test
+    void create_saslTlsAndProperties_reachTheProducerConfiguration() {
+        KafkaTarget target = (KafkaTarget) new KafkaFactory().create(Map.ofEntries(
+                Map.entry("hostport", "localhost,127.0.0.1:9093"), Map.entry("topic", "t"), Map.entry("sasl", "scram_sha512"),
+                Map.entry("tls", true), Map.entry("username", "peregrine"), Map.entry("password", "pa\"ss"),
+                Map.entry("requiredacks", "one"), Map.entry("compression", "ZSTD"), Map.entry("clientid", "node-7"),
+                Map.entry("balancer", "round_robin"), Map.entry("properties", Map.of("linger.ms", "20",
+                        "ssl.endpoint.identification.algorithm", ""))))
+                .target();
+        try {
+            assertThat(target.producerConfig())
+                    .containsEntry("bootstrap.servers", "localhost:9092,127.0.0.1:9093")
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule "
+                            + "required username=\"peregrine\" password=\"pa\\\"ss\";")
+                    .containsEntry("acks", "1")
+                    .containsEntry("compression.type", "zstd")
+                    .containsEntry("client.id", "node-7")
+                    .containsEntry("partitioner.class", "org.apache.kafka.clients.producer.RoundRobinPartitioner")
+                    .containsEntry("linger.ms", "20")
+                    .containsEntry("delivery.timeout.ms", 30_020)
+                    .containsEntry("ssl.endpoint.identification.algorithm", "");
+        } finally {
+            target.close();
+        }
+    }
+
+    @Test
     void create_badOptions_nameTheOption() {
         KafkaFactory f = new KafkaFactory();
         assertThatThrownBy(() -> f.create(Map.of("hostport", "k:9092")))
