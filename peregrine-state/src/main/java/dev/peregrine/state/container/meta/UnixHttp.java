@@ -121,8 +121,15 @@ public final class UnixHttp {
         int cl = head.indexOf("\ncontent-length:");
         if (cl >= 0) {
             int end = head.indexOf('\r', cl + 1);
-            long length = Long.parseLong(head.substring(cl + "\ncontent-length:".length(), end).trim());
-            return raw.length - (headerEnd + 4) >= length;
+            if (end < 0) {
+                end = head.length();
+            }
+            try {
+                long length = Long.parseLong(head.substring(cl + "\ncontent-length:".length(), end).trim());
+                return raw.length - (headerEnd + 4) >= length;
+            } catch (NumberFormatException e) {
+                return true; // malformed: stop reading, parse() says what is wrong
+            }
         }
         if (head.contains("\ntransfer-encoding: chunked")) {
             return lastChunkRead(raw, headerEnd + 4);
@@ -192,7 +199,11 @@ public final class UnixHttp {
             if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
                 chunked = true;
             } else if (l.startsWith("content-length:")) {
-                length = Long.parseLong(l.substring("content-length:".length()).trim());
+                try {
+                    length = Long.parseLong(l.substring("content-length:".length()).trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException("answer from " + socket + " has a bad Content-Length: " + lines[i], e);
+                }
             }
         }
         int start = headerEnd + 4;
