@@ -10,6 +10,7 @@ import dev.peregrine.event.EventTable;
 import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.io.PrintWriter;
@@ -86,9 +87,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
         }, "peregrine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (LiveSource source = LiveSource.open(options)) {
+        try (LiveSource source = LiveSource.open(options); MetadataResolver containers = MetadataResolver.defaults()) {
             ReplayPipeline pipeline = ReplayPipeline.withDefaults();
             StateEngine state = new StateEngine();
+            state.setContainerMetadata(containers, c -> { });
             SyscallEvent event = pipeline.eventHolder(state);
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
