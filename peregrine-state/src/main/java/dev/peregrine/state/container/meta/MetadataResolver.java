@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Runtimes: Podman (libpod API) and Docker (Engine API) over their unix sockets. A container is asked of the
  * endpoint of its own runtime first, then of the others (Podman also serves the Docker API, and a Docker-managed
- * cgroup may belong to either). containerd and CRI-O (the CRI gRPC API) are not asked: their containers keep only
- * the id and type.
+ * cgroup may belong to either). Containers of runtimes no endpoint serves (containerd and CRI-O, whose CRI gRPC API
+ * is not implemented; LXC, libvirt-lxc, BPM) get generic metadata at once, their id and type only, as Falco's
+ * container plugin does for the engines it cannot query.
  *
  * <p>Thread-safe. Close it to stop the workers.
  */
@@ -85,7 +86,7 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
      * @param resolved containers resolved
      * @param failed lookups that no endpoint answered with the container (not found, unreachable, bad answer)
      * @param timedOut exchanges abandoned at the deadline
-     * @param unsupported ids of runtimes no endpoint serves (containerd, CRI-O)
+     * @param unsupported ids of runtimes no endpoint serves (containerd, CRI-O): given generic metadata
      */
     public record Stats(long requested, long dropped, long resolved, long failed, long timedOut, long unsupported) {
     }
@@ -145,6 +146,11 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
             return;
         }
         requested.incrementAndGet();
+        if (!servable(runtime)) {
+            unsupported.incrementAndGet();
+            results.add(ContainerInfo.bare(id, runtime));
+            return;
+        }
         if (!queue.offer(new Request(id, runtime))) {
             pending.remove(id);
             dropped.incrementAndGet();

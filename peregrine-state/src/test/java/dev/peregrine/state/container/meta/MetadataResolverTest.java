@@ -114,11 +114,16 @@ class MetadataResolverTest {
     }
 
     @Test
-    void lookup_criRuntime_notAskedCountedUnsupported() throws Exception {
+    void lookupAndRequest_criRuntime_notAskedGenericMetadata() throws Exception {
         try (FakeRuntimeSocket s = FakeRuntimeSocket.answering(dir.resolve("podman.sock"), Map.of(), false);
              MetadataResolver r = new MetadataResolver(List.of(libpod(s.path())), Duration.ofSeconds(5))) {
             assertThat(r.lookup(ID, ContainerRuntime.CRI)).isNull();
             assertThat(r.stats().unsupported()).isEqualTo(1);
+            r.request(ID, ContainerRuntime.CONTAINERD);
+            ContainerInfo generic = r.poll();
+            assertThat(generic).as("generic metadata at once").isNotNull();
+            assertThat(generic.runtime()).isEqualTo(ContainerRuntime.CONTAINERD);
+            assertThat(generic.name()).isEmpty();
             assertThat(s.requests()).isEmpty();
         }
     }
