@@ -82,7 +82,8 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Double duration;
 
-    @Option(names = "--events", paramLabel = "N", description = "Stop after this many events.")
+    @Option(names = "--events", paramLabel = "N", description = "Stop after this many events (container events"
+            + " included).")
     Long maxEvents;
 
     @Option(names = {"-z", "--gzip"}, description = "Gzip-compress the file (as sysdig -z).")
@@ -196,7 +197,7 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                 written = 0;
                 // --duration counts from here: loading the driver and the scan can take seconds on a busy machine.
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
-                while (written < eventLimit && !stop.get() && System.nanoTime() < deadline) {
+                while (written + containerEvents[0] < eventLimit && !stop.get() && System.nanoTime() < deadline) {
                     CaptureSource.Next next = source.next();
                     if (next == CaptureSource.Next.EOF) {
                         break;
@@ -204,6 +205,9 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                     if (next == CaptureSource.Next.EVENT) {
                         lastTs[0] = source.event().ts();
                         state.onEvent(source.event()); // writes the containers resolved since the last event
+                        if (written + containerEvents[0] >= eventLimit) {
+                            break;
+                        }
                         if (sysdigCompat) {
                             writeExecveEnter(writer, source.event());
                         }
@@ -216,10 +220,10 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
             for (long d : source.drops()) {
                 drops += d;
             }
-            err.printf("peregrine: %d events, %d dropped in the kernel, %d bytes written to %s%n", written, drops,
-                    Files.size(file), file);
+            err.printf("peregrine: %d events, %d dropped in the kernel, %d bytes written to %s%n",
+                    written + containerEvents[0], drops, Files.size(file), file);
             if (containerEvents[0] > 0) {
-                err.printf("peregrine: %d container events (metadata from the container runtimes)%n",
+                err.printf("peregrine: %d of them container events (metadata from the container runtimes)%n",
                         containerEvents[0]);
             }
             err.flush();

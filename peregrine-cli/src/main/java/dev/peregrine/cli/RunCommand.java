@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code peregrine run}: live detection. Opens the eBPF driver selecting the system calls the rules need (plus those
  * that keep state right), takes the initial state from a {@code /proc} scan, then judges every event until
- * SIGINT/SIGTERM or {@code --duration}, and prints a summary.
+ * SIGINT/SIGTERM or {@code --duration}, and prints a summary. Container metadata is looked up from Podman's and
+ * Docker's sockets in the background ({@code MetadataResolver}); alerts before an answer show {@code <NA>} for it.
  */
 @Command(name = "run", description = {
     "Live detection with the eBPF driver (root): the bundled ruleset unless -r is given. Stops on SIGINT/SIGTERM",

@@ -6,11 +6,8 @@ import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.event.EventBuilder;
-import dev.peregrine.event.EventView;
-import dev.peregrine.state.StateEngine;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerRuntime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,54 +16,38 @@ import org.junit.jupiter.api.Test;
 
 /** container.* and k8s.* extraction as the container plugin serves them, before and after metadata is known. */
 class ContainerFieldsTest {
-    static final long HOST_SH = 100;
+    static final long HOST_SH = 150;
     static final long CTR_SH = 200;
     static final String FULL_ID = "3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e";
     static final String ID = "3ad7b26ded6d";
     static final long START = 1_700_000_000_000_000_000L;
 
-    final FieldCatalog catalog = FieldCatalogs.forSource("syscall").orElseThrow();
-    final SyscallBinding binding = new SyscallBinding();
-    StateEngine state;
-    SyscallEvent event;
-    long num;
+    /** The syscall binding test's state (init, bash, alice) and extraction helpers, plus two threads here. */
+    final SyscallBindingTest probe = new SyscallBindingTest();
 
     @BeforeEach
     void setUp() {
-        state = new StateEngine();
-        state.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
-                ThreadInfo.builder().tid(1).pid(1).vtid(1).vpid(1).comm("systemd").exe("/sbin/init").cwd("/")
-                        .build(),
+        probe.setUp();
+        probe.state.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(
                 ThreadInfo.builder().tid(HOST_SH).pid(HOST_SH).vtid(HOST_SH).vpid(HOST_SH).ptid(1).comm("sh")
                         .exe("/bin/sh").cwd("/").build(),
                 ThreadInfo.builder().tid(CTR_SH).pid(CTR_SH).vtid(1).vpid(1).ptid(1).comm("sh").exe("/bin/sh")
                         .cwd("/").cgroups(List.of("cpu=/machine.slice/libpod-" + FULL_ID + ".scope"))
                         .pidnsInitStartTs(START).build())));
-        event = SyscallEvent.over(state, "h", ZoneOffset.UTC);
     }
 
     private void feedOpen(long tid) {
-        EventView v = EventBuilder.of("PPME_SYSCALL_OPEN_X", START + 5_000, tid).i64(3).str("/etc/shadow").u32(1)
-                .u32(0).u32(0).u64(0).view();
-        state.onEvent(v);
-        event.next(v, ++num);
-    }
-
-    private String text(String name, String arg) {
-        try {
-            ResolvedField f = catalog.resolve(name, arg).orElseThrow();
-            Values out = new Values();
-            if (!binding.bind(f).extract(event, out)) {
-                return null;
-            }
-            return ValueFormat.toText(f.info().type(), f.info().isList(), out);
-        } catch (FieldArgumentException e) {
-            throw new AssertionError(e);
-        }
+        probe.feed(EventBuilder.of("PPME_SYSCALL_OPEN_X", START + 5_000, tid).i64(3).str("/etc/shadow").u32(1)
+                .u32(0).u32(0).u64(0));
     }
 
     private String text(String name) {
-        return text(name, null);
+        return probe.text(name);
+    }
+
+    private String text(String name, String arg) {
+        Values v = probe.extract(name, arg);
+        return v == null ? null : v.stringAt(0);
     }
 
     private static ContainerInfo podmanContainer(String podSandboxId, Map<String, String> podLabels, String ip) {
@@ -97,7 +78,7 @@ class ContainerFieldsTest {
 
     @Test
     void extract_metadataKnown_containerAndK8sFields() {
-        state.containers().put(podmanContainer("", Map.of(), "10.88.0.5"));
+        probe.state.containers().put(podmanContainer("", Map.of(), "10.88.0.5"));
         feedOpen(CTR_SH);
         assertThat(text("container.id")).isEqualTo(ID);
         assertThat(text("container.full_id")).isEqualTo(FULL_ID);
@@ -127,8 +108,8 @@ class ContainerFieldsTest {
     @Test
     void extract_podSandboxEntryKnown_podLabelsAndIpFromSandbox() {
         String sandboxFull = "63060edc2d3aa803ab559f2393776b151f99fc5b05035b21db66b3b62246ad6a";
-        state.containers().put(podmanContainer(sandboxFull, Map.of("app", "own"), ""));
-        state.containers().put(new ContainerInfo("63060edc2d3a", sandboxFull, ContainerRuntime.CRI, "k8s_POD_p1",
+        probe.state.containers().put(podmanContainer(sandboxFull, Map.of("app", "own"), ""));
+        probe.state.containers().put(new ContainerInfo("63060edc2d3a", sandboxFull, ContainerRuntime.CRI, "k8s_POD_p1",
                 "pause", "", "", "", "", "10.0.0.9", "", false, false, false, false, true, "", List.of(), Map.of(),
                 Map.of("app", "nginx", "io.kubernetes.pod.name", "p1")));
         feedOpen(CTR_SH);

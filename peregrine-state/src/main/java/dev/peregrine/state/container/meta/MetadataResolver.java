@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * cgroup may belong to either). Containers of runtimes no endpoint serves (containerd and CRI-O, whose CRI gRPC API
  * is not implemented; LXC, libvirt-lxc, BPM) get generic metadata at once, their id and type only, as Falco's
  * container plugin does for the engines it cannot query.
+ *
+ * <p>With {@link #watchEvents()}, the resolver also follows each runtime's event stream and looks a container up
+ * as soon as it is created or started, so that its metadata is usually known before its first process runs (as
+ * Falco's plugin, which listens to the runtimes, has it).
  *
  * <p>Thread-safe. Close it to stop the workers.
  */
@@ -54,6 +59,11 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     public static final int WORKERS = 4;
     /** Deadline of one exchange with a runtime. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** Pause before a runtime's event stream is opened again after it ended or could not be opened. */
+    public static final Duration WATCH_RETRY = Duration.ofSeconds(5);
+    /** {@code {"type":["container"]}}, URL-encoded: the event filter of both APIs. */
+    private static final String CONTAINER_EVENTS_FILTER = "%7B%22type%22%3A%5B%22container%22%5D%7D";
+    private static final int SHORT_ID_LENGTH = 12;
 
     /** The API an endpoint speaks. */
     public enum Api {
@@ -87,8 +97,10 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
      * @param failed lookups that no endpoint answered with the container (not found, unreachable, bad answer)
      * @param timedOut exchanges abandoned at the deadline
      * @param unsupported ids of runtimes no endpoint serves (containerd, CRI-O): given generic metadata
+     * @param runtimeEvents container create/start events received from the runtimes' event streams
      */
-    public record Stats(long requested, long dropped, long resolved, long failed, long timedOut, long unsupported) {
+    public record Stats(long requested, long dropped, long resolved, long failed, long timedOut, long unsupported,
+            long runtimeEvents) {
     }
 
     private record Request(String id, ContainerRuntime runtime) {
@@ -103,13 +115,14 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog;
     private final UnixHttp http;
-    private final List<Thread> workers = new ArrayList<>();
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong resolved = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong unsupported = new AtomicLong();
+    private final AtomicLong runtimeEvents = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -132,10 +145,77 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
         }
     }
 
-    /** {@return a resolver for the runtimes' default sockets: Podman's ({@link #PODMAN_SOCKET}), Docker's} */
+    /**
+     * {@return a resolver for the runtimes' default sockets, Podman's ({@link #PODMAN_SOCKET}) and Docker's, that
+     * watches their event streams}
+     */
     public static MetadataResolver defaults() {
         return new MetadataResolver(List.of(new Endpoint(PODMAN_SOCKET, Api.LIBPOD, ContainerRuntime.PODMAN),
-                new Endpoint(DOCKER_SOCKET, Api.DOCKER, ContainerRuntime.DOCKER)), DEFAULT_TIMEOUT);
+                new Endpoint(DOCKER_SOCKET, Api.DOCKER, ContainerRuntime.DOCKER)), DEFAULT_TIMEOUT).watchEvents();
+    }
+
+    /**
+     * Follows every endpoint's container event stream (on a virtual thread each, reopened after
+     * {@link #WATCH_RETRY} when it ends or the socket is missing): a created or started container is requested
+     * at once, a removed one forgotten.
+     *
+     * @return this resolver
+     */
+    public MetadataResolver watchEvents() {
+        for (Endpoint e : endpoints) {
+            workers.add(Thread.ofVirtual().name("peregrine-container-events-" + e.runtime().displayName())
+                    .start(() -> watch(e)));
+        }
+        return this;
+    }
+
+    private void watch(Endpoint e) {
+        String target = switch (e.api()) {
+            case LIBPOD -> "/v4.0.0/libpod/events?stream=true&filters=" + CONTAINER_EVENTS_FILTER;
+            case DOCKER -> "/events?filters=" + CONTAINER_EVENTS_FILTER;
+        };
+        while (!closed) {
+            if (Files.exists(e.socket())) {
+                try {
+                    http.stream(e.socket(), target, timeout, line -> onRuntimeEvent(e, line));
+                } catch (IOException ex) {
+                    // the runtime went away or refused: try again after the pause
+                }
+            }
+            try {
+                Thread.sleep(WATCH_RETRY);
+            } catch (InterruptedException ex) {
+                return;
+            }
+        }
+    }
+
+    private void onRuntimeEvent(Endpoint e, String line) {
+        JsonNode ev;
+        try {
+            ev = JSON.readTree(line);
+        } catch (IOException ex) {
+            return; // not an event: skip the line
+        }
+        if (ev == null || !ev.path("Type").asText("").equals("container")) {
+            return;
+        }
+        String action = ev.path("Action").asText(ev.path("status").asText(""));
+        String id = ev.path("Actor").path("ID").asText(ev.path("id").asText(""));
+        if (id.length() < SHORT_ID_LENGTH) {
+            return;
+        }
+        String shortId = id.substring(0, SHORT_ID_LENGTH);
+        switch (action) {
+            case "create", "start" -> {
+                runtimeEvents.incrementAndGet();
+                request(shortId, e.runtime());
+            }
+            case "remove" -> forget(shortId);
+            default -> {
+                // other actions (init, died, attach, ...) change no metadata Peregrine keeps
+            }
+        }
     }
 
     @Override
@@ -170,7 +250,7 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     /** {@return the counters so far} */
     public Stats stats() {
         return new Stats(requested.get(), dropped.get(), resolved.get(), failed.get(), timedOut.get(),
-                unsupported.get());
+                unsupported.get(), runtimeEvents.get());
     }
 
     /**

@@ -2,12 +2,15 @@ package dev.peregrine.state.container.meta;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A minimal HTTP/1.1 client for the REST APIs container runtimes serve on unix sockets: one {@code GET} per
@@ -111,6 +115,104 @@ public final class UnixHttp {
         }
     }
 
+    /**
+     * Sends {@code GET target} and hands each line of the streamed answer (newline-delimited JSON, as the runtimes'
+     * event endpoints send) to {@code onLine}, until the server closes the stream or the calling thread is
+     * interrupted (which closes the channel).
+     *
+     * @param timeout the deadline for connecting and receiving the answer's header
+     * @throws SocketTimeoutException when the header does not come within {@code timeout}
+     * @throws IOException when the socket cannot be reached, the status is not 200 or the stream is not HTTP
+     */
+    public void stream(Path socket, String target, Duration timeout, Consumer<String> onLine) throws IOException {
+        requireNonNull(onLine, "onLine is null");
+        AtomicBoolean expired = new AtomicBoolean();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ScheduledFuture<?> alarm = watchdog.schedule(() -> {
+                expired.set(true);
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // closing is all the alarm does
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            InputStream in;
+            boolean chunked = false;
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                ByteBuffer out = ByteBuffer.wrap(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                in = new BufferedInputStream(Channels.newInputStream(ch));
+                String status = readLine(in);
+                if (!status.startsWith("HTTP/1.") || !status.contains(" 200")) {
+                    throw new IOException("stream " + target + " from " + socket + " answered: " + status);
+                }
+                for (String h = readLine(in); !h.isEmpty(); h = readLine(in)) {
+                    String l = h.toLowerCase(Locale.ROOT);
+                    chunked |= l.startsWith("transfer-encoding:") && l.contains("chunked");
+                }
+            } catch (ClosedChannelException e) {
+                if (expired.get()) {
+                    throw new SocketTimeoutException("no answer from " + socket + " within " + timeout.toMillis()
+                            + " ms");
+                }
+                throw e;
+            } finally {
+                alarm.cancel(false);
+            }
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                long size = Long.MAX_VALUE;
+                if (chunked) {
+                    String sizeLine = readLine(in);
+                    int semi = sizeLine.indexOf(';');
+                    try {
+                        size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+                    } catch (NumberFormatException e) {
+                        throw new IOException("stream from " + socket + " has a bad chunk size: " + sizeLine, e);
+                    }
+                    if (size == 0) {
+                        return;
+                    }
+                }
+                for (long i = 0; i < size; i++) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    if (b == '\n') {
+                        if (line.size() > 0) {
+                            onLine.accept(line.toString(StandardCharsets.UTF_8));
+                        }
+                        line.reset();
+                    } else if (line.size() < MAX_RESPONSE_BYTES) {
+                        line.write(b);
+                    }
+                }
+                if (chunked) {
+                    readLine(in); // the CRLF after the chunk's data
+                }
+            }
+        }
+    }
+
+    /** {@return the next CRLF- or LF-terminated line, without its end} @throws IOException at end of stream */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("stream ended inside a line");
+            }
+            if (b != '\r' && sb.length() < READ_CHUNK_BYTES) {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
+    }
+
     /** Whether a keep-alive server has sent the whole answer (we asked to close, but not every server does). */
     private static boolean complete(byte[] raw) {
         int headerEnd = headerEnd(raw);
@@ -132,37 +234,13 @@ public final class UnixHttp {
             }
         }
         if (head.contains("\ntransfer-encoding: chunked")) {
-            return lastChunkRead(raw, headerEnd + 4);
-        }
-        return false;
-    }
-
-    /** Whether the chunks from {@code pos} on are all there, up to the last (zero-size) chunk. */
-    private static boolean lastChunkRead(byte[] raw, int pos) {
-        while (true) {
-            int lineEnd = pos;
-            while (lineEnd + 1 < raw.length && !(raw[lineEnd] == '\r' && raw[lineEnd + 1] == '\n')) {
-                lineEnd++;
-            }
-            if (lineEnd + 1 >= raw.length) {
-                return false;
-            }
-            String sizeText = new String(raw, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-            int semi = sizeText.indexOf(';');
-            int size;
             try {
-                size = Integer.parseInt((semi >= 0 ? sizeText.substring(0, semi) : sizeText).trim(), 16);
-            } catch (NumberFormatException e) {
+                return dechunk(raw, headerEnd + 4, null) != null;
+            } catch (IOException e) {
                 return true; // malformed: stop reading, parse() says what is wrong
             }
-            if (size == 0) {
-                return true;
-            }
-            pos = lineEnd + 2 + size + 2;
-            if (pos > raw.length) {
-                return false;
-            }
         }
+        return false;
     }
 
     private static int headerEnd(byte[] raw) {
@@ -210,6 +288,10 @@ public final class UnixHttp {
         byte[] body;
         if (chunked) {
             body = dechunk(raw, start, socket);
+            if (body == null) {
+                throw new IOException("answer from " + socket + " ends before its last chunk, at byte "
+                        + raw.length);
+            }
         } else {
             int end = length < 0 ? raw.length : (int) Math.min(raw.length, start + length);
             body = java.util.Arrays.copyOfRange(raw, start, end);
@@ -217,12 +299,16 @@ public final class UnixHttp {
         return new Response(code, new String(body, StandardCharsets.UTF_8));
     }
 
+    /** {@return the chunks' data, or null when the last (zero-size) chunk is not there yet} */
     private static byte[] dechunk(byte[] raw, int pos, Path socket) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (pos < raw.length) {
             int lineEnd = pos;
             while (lineEnd + 1 < raw.length && !(raw[lineEnd] == '\r' && raw[lineEnd + 1] == '\n')) {
                 lineEnd++;
+            }
+            if (lineEnd + 1 >= raw.length) {
+                return null; // the size line is not complete yet
             }
             String sizeText = new String(raw, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
             int semi = sizeText.indexOf(';');
@@ -234,15 +320,15 @@ public final class UnixHttp {
                         + sizeText, e);
             }
             if (size == 0) {
-                break;
+                return out.toByteArray();
             }
             int data = lineEnd + 2;
             if (data + size > raw.length) {
-                throw new IOException("answer from " + socket + " ends inside a chunk at byte " + raw.length);
+                return null;
             }
             out.write(raw, data, size);
             pos = data + size + 2;
         }
-        return out.toByteArray();
+        return null;
     }
 }

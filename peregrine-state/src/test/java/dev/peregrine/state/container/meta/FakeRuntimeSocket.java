@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A container runtime's API socket for tests: answers GETs from a map of paths to JSON bodies (chunked or with a
- * length), or, when stalled, accepts connections and never answers.
+ * length), or, when stalled, accepts connections and never answers. A body for a path containing "/events" is
+ * streamed: sent chunked, cut in the middle of a line, and the connection then held open.
  */
 final class FakeRuntimeSocket implements AutoCloseable {
     private final Path path;
@@ -92,6 +93,20 @@ final class FakeRuntimeSocket implements AutoCloseable {
                 String msg = "{\"message\":\"no such container\"}";
                 answer = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "
                         + msg.length() + "\r\n\r\n" + msg;
+            } else if (target.contains("/events")) {
+                int half = body.length() / 2;
+                String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(half) + "\r\n" + body.substring(0, half) + "\r\n"
+                        + Integer.toHexString(body.length() - half) + "\r\n" + body.substring(half) + "\r\n";
+                ByteBuffer out = ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8));
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                held.add(ch);
+                while (server.isOpen()) {
+                    Thread.sleep(50); // keep the stream open, as a runtime does
+                }
+                return;
             } else if (chunked) {
                 byte[] b = body.getBytes(StandardCharsets.UTF_8);
                 int half = b.length / 2;
@@ -109,6 +124,8 @@ final class FakeRuntimeSocket implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // the client went away: nothing to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -173,6 +173,24 @@ class MetadataResolverTest {
     }
 
     @Test
+    void watchEvents_createdContainerInTheStream_resolvedWithoutAnyRequest() throws Exception {
+        String events = "{\"status\":\"create\",\"id\":\"" + FULL_ID + "\",\"Type\":\"container\",\"Action\":"
+                + "\"create\",\"Actor\":{\"ID\":\"" + FULL_ID + "\",\"Attributes\":{\"name\":\"cm-probe\"}}}\n"
+                + "{\"Type\":\"image\",\"Action\":\"pull\",\"Actor\":{\"ID\":\"" + FULL_ID + "\"}}\n"
+                + "not json\n";
+        try (FakeRuntimeSocket s = FakeRuntimeSocket.answering(dir.resolve("podman.sock"), Map.of(
+                "/v4.0.0/libpod/events?stream=true&filters=%7B%22type%22%3A%5B%22container%22%5D%7D", events,
+                "/v4.0.0/libpod/containers/" + ID + "/json", resource("libpod-inspect.json")), false);
+             MetadataResolver r = new MetadataResolver(List.of(libpod(s.path())), Duration.ofSeconds(5))
+                     .watchEvents()) {
+            assertThat(awaitResult(r, 5_000)).extracting(ContainerInfo::name).isEqualTo("cm-probe");
+            assertThat(r.stats().runtimeEvents()).isEqualTo(1);
+            r.request(ID, ContainerRuntime.PODMAN);
+            assertThat(r.stats().requested()).as("already asked").isEqualTo(1);
+        }
+    }
+
+    @Test
     void repoTag_imageReferences_splitAsThePlugin() {
         assertThat(InspectParser.repoTag("nginx:1.25")).containsExactly("nginx", "1.25");
         assertThat(InspectParser.repoTag("registry:5000/team/app")).containsExactly("registry:5000/team/app", "");

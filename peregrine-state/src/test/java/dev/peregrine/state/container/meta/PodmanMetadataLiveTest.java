@@ -27,19 +27,18 @@ class PodmanMetadataLiveTest {
     static final String IMAGE = "peregrine-test:busybox";
     static final String NAME = "peregrine-meta-live";
 
-    static Process service;
+    static long servicePid = -1;
     static String fullId;
     static String skipReason;
 
+    /** Runs a command; its output, or an exception saying how it failed. */
     static String run(List<String> command, long seconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+        boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
+        String out = done ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim() : "";
+        if (!done || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": no result within " + seconds + " s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
+            throw new IOException(String.join(" ", command) + (done ? " failed: " + out : ": no result in time"));
         }
         return out;
     }
@@ -50,24 +49,17 @@ class PodmanMetadataLiveTest {
             skipReason = "needs root (podman run, the API socket)";
             return;
         }
-        Path script = Path.of("..", "tools", "podman-busybox-image.sh");
         try {
-            run(List.of("bash", script.toString(), IMAGE), 300);
-            if (!Files.exists(MetadataResolver.PODMAN_SOCKET)) {
-                Files.createDirectories(MetadataResolver.PODMAN_SOCKET.getParent());
-                service = new ProcessBuilder("podman", "system", "service", "--time=0",
-                        "unix://" + MetadataResolver.PODMAN_SOCKET).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                for (int i = 0; i < 100 && !Files.exists(MetadataResolver.PODMAN_SOCKET); i++) {
-                    Thread.sleep(50);
+            for (String line : run(List.of("bash", Path.of("..", "tools", "podman-test-container.sh").toString(),
+                    NAME, "--label", "io.kubernetes.pod.name=p1", "--label", "io.kubernetes.pod.namespace=ns1",
+                    "--label", "io.kubernetes.pod.uid=uid-p1", "--label", "team=blue", IMAGE, "sleep", "600"), 300)
+                    .split("\n")) {
+                if (line.startsWith("service ")) {
+                    servicePid = Long.parseLong(line.substring("service ".length()));
+                } else if (line.startsWith("container ")) {
+                    fullId = line.substring("container ".length());
                 }
             }
-            run(List.of("podman", "rm", "-f", "--ignore", NAME), 60);
-            fullId = run(List.of("podman", "--runtime", "runc", "run", "-d", "--ulimit", "nofile=1024:1024",
-                    "--ulimit", "nproc=1024:1024", "--label", "io.kubernetes.pod.name=p1", "--label",
-                    "io.kubernetes.pod.namespace=ns1", "--label", "io.kubernetes.pod.uid=uid-p1", "--label",
-                    "team=blue", "--name", NAME, IMAGE, "sleep", "600"), 120);
-            fullId = fullId.lines().reduce((a, b) -> b).orElse("");
         } catch (IOException e) {
             skipReason = "podman cannot run a container here: " + e.getMessage();
         }
@@ -78,10 +70,7 @@ class PodmanMetadataLiveTest {
         if (fullId != null) {
             run(List.of("podman", "rm", "-f", "-t", "0", NAME), 60);
         }
-        if (service != null) {
-            service.destroy();
-            service.waitFor(10, TimeUnit.SECONDS);
-        }
+        ProcessHandle.of(servicePid).ifPresent(ProcessHandle::destroy);
     }
 
     private static List<String> cgroupsOf(String name) throws Exception {
@@ -136,6 +125,32 @@ class PodmanMetadataLiveTest {
             assertThat(c.name()).isEqualTo(NAME);
             assertThat(c.imageRepository()).isEqualTo("localhost/peregrine-test");
             assertThat(c.podNamespace()).isEqualTo("ns1");
+        }
+    }
+
+    @Test
+    void watchEvents_containerCreatedAfterTheResolver_resolvedWithoutARequest() throws Exception {
+        assumeTrue(skipReason == null, skipReason);
+        String second = NAME + "-2";
+        try (MetadataResolver r = new MetadataResolver(List.of(new MetadataResolver.Endpoint(
+                MetadataResolver.PODMAN_SOCKET, MetadataResolver.Api.LIBPOD, ContainerRuntime.PODMAN)),
+                Duration.ofSeconds(10)).watchEvents()) {
+            Thread.sleep(500); // the event stream is open
+            String id = run(List.of("podman", "--runtime", "runc", "run", "-d", "--ulimit", "nofile=1024:1024",
+                    "--ulimit", "nproc=1024:1024", "--label", "io.kubernetes.pod.name=p2", "--name", second, IMAGE,
+                    "sleep", "60"), 120).lines().reduce((a, b) -> b).orElse("");
+            ContainerInfo c = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((c == null || !c.name().equals(second)) && System.nanoTime() < deadline) {
+                c = r.poll();
+                Thread.sleep(10);
+            }
+            assertThat(c).as("resolved from the event stream; stats %s", r.stats()).isNotNull();
+            assertThat(c.fullId()).isEqualTo(id);
+            assertThat(c.podName()).isEqualTo("p2");
+            assertThat(r.stats().runtimeEvents()).isPositive();
+        } finally {
+            run(List.of("podman", "rm", "-f", "-t", "0", "--ignore", second), 60);
         }
     }
 }

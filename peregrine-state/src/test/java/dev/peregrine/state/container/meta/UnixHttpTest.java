@@ -39,5 +39,7 @@ class UnixHttpTest {
                 .hasMessageContaining("no complete HTTP header");
         assertThatThrownBy(() -> parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
                 .isInstanceOf(IOException.class).hasMessageContaining("bad chunk size at byte");
+        assertThatThrownBy(() -> parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"))
+                .isInstanceOf(IOException.class).hasMessageContaining("ends before its last chunk, at byte");
     }
 }
