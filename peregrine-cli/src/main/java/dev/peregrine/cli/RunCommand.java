@@ -76,7 +76,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         LiveSource.Options options = LiveSource.Options.forEventTypes(types);
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -99,6 +98,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",
                     setup.ruleset().enabledRules().size(), options.syscalls(), scan.threads().size());
             err.flush();
+            // --duration counts from here, as capture's: loading the driver and the scan take seconds when busy.
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
             ReplayStats stats = pipeline.detect(source, state, event, setup.ruleset(),
                     new FormattingSink(setup.formatter(), a -> {
                         out.println(a.line());
