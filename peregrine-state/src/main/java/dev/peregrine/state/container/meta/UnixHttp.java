@@ -73,22 +73,10 @@ public final class UnixHttp {
         requireNonNull(target, "target is null");
         AtomicBoolean expired = new AtomicBoolean();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ScheduledFuture<?> alarm = watchdog.schedule(() -> {
-                expired.set(true);
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    // closing is all the alarm does; a failure leaves nothing to clean
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> alarm = alarm(ch, timeout, expired);
             try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-                String request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
-                        + "Connection: close\r\n\r\n";
-                ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-                while (out.hasRemaining()) {
-                    ch.write(out);
-                }
+                send(ch, socket, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+                        + "Connection: close\r\n\r\n");
                 ByteArrayOutputStream raw = new ByteArrayOutputStream();
                 ByteBuffer in = ByteBuffer.allocate(READ_CHUNK_BYTES);
                 while (ch.read(in) >= 0) {
@@ -104,11 +92,7 @@ public final class UnixHttp {
                 }
                 return parse(raw.toByteArray(), socket);
             } catch (ClosedChannelException e) {
-                if (expired.get()) {
-                    throw new SocketTimeoutException("no answer from " + socket + " within " + timeout.toMillis()
-                            + " ms");
-                }
-                throw e;
+                throw expired.get() ? timedOut(socket, timeout) : e;
             } finally {
                 alarm.cancel(false);
             }
@@ -128,23 +112,11 @@ public final class UnixHttp {
         requireNonNull(onLine, "onLine is null");
         AtomicBoolean expired = new AtomicBoolean();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ScheduledFuture<?> alarm = watchdog.schedule(() -> {
-                expired.set(true);
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    // closing is all the alarm does
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> alarm = alarm(ch, timeout, expired);
             InputStream in;
             boolean chunked = false;
             try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-                ByteBuffer out = ByteBuffer.wrap(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                while (out.hasRemaining()) {
-                    ch.write(out);
-                }
+                send(ch, socket, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 in = new BufferedInputStream(Channels.newInputStream(ch));
                 String status = readLine(in);
                 if (!status.startsWith("HTTP/1.") || !status.contains(" 200")) {
@@ -155,11 +127,7 @@ public final class UnixHttp {
                     chunked |= l.startsWith("transfer-encoding:") && l.contains("chunked");
                 }
             } catch (ClosedChannelException e) {
-                if (expired.get()) {
-                    throw new SocketTimeoutException("no answer from " + socket + " within " + timeout.toMillis()
-                            + " ms");
-                }
-                throw e;
+                throw expired.get() ? timedOut(socket, timeout) : e;
             } finally {
                 alarm.cancel(false);
             }
@@ -197,6 +165,30 @@ public final class UnixHttp {
                 }
             }
         }
+    }
+
+    /** Closes {@code ch} after {@code timeout}, which makes a blocked connect, read or write fail at once. */
+    private ScheduledFuture<?> alarm(SocketChannel ch, Duration timeout, AtomicBoolean expired) {
+        return watchdog.schedule(() -> {
+            expired.set(true);
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing is all the alarm does; a failure leaves nothing to clean
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static void send(SocketChannel ch, Path socket, String request) throws IOException {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+    }
+
+    private static SocketTimeoutException timedOut(Path socket, Duration timeout) {
+        return new SocketTimeoutException("no answer from " + socket + " within " + timeout.toMillis() + " ms");
     }
 
     /** {@return the next CRLF- or LF-terminated line, without its end} @throws IOException at end of stream */
