@@ -471,6 +471,7 @@ public final class StateEngine {
         if (metadata != null) {
             applyResolvedMetadata();
         }
+        containers.setDescribed(null);
         events++;
         current = null;
         currentFd = null;
@@ -1884,7 +1885,7 @@ public final class StateEngine {
     private void parseContainerJson(EventView v) {
         String json = wire.str(v, 0);
         try {
-            containers.putJson(json);
+            containers.setDescribed(containers.putJson(json));
         } catch (IllegalArgumentException e) {
             containerJsonErrors++;
         }
@@ -1902,6 +1903,7 @@ public final class StateEngine {
         }
         try {
             ContainerInfo info = ContainerTable.parseJson(wire.str(v, 2));
+            containers.setDescribed(info);
             if (added) {
                 containers.put(info);
             } else {
@@ -1919,8 +1921,10 @@ public final class StateEngine {
         }
         ContainerInfo bare = ContainerInfo.bare(id,
                 ContainerRuntime.ofCode((int) Wire.u(v, 1)));
-        containers.put(new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "", "", "",
-                "", false, false, false, false, false, "", List.of(), Map.of(), Map.of()));
+        ContainerInfo info = new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "",
+                "", "", "", false, false, false, false, false, "", List.of(), Map.of(), Map.of());
+        containers.put(info);
+        containers.setDescribed(info);
     }
 
     private void parseUserEvent(EventView v, int type) {

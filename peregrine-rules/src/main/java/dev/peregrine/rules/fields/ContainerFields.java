@@ -25,7 +25,9 @@ final class ContainerFields {
      * "annotation." and "io.kubernetes." labels and print "key" alone for an empty value. k8s.pod.label[...],
      * k8s.pod.labels and k8s.pod.ip read the pod sandbox container's entry when the table has it, else the
      * container's own pod labels (no fallback to container labels). container.mount.*[KEY] looks a mount up by
-     * index or by a glob over its source path and yields "N/A" when none matches. */
+     * index or by a glob over its source path and yields "N/A" when none matches. A container event (JSON, old
+     * layout, or the plugin's async "container"/"container_removed") yields the fields of the container it
+     * describes, as the plugin's m_last_container does, whatever its thread. */
 
     private static final String HOST = "host";
     private static final String NOT_AVAILABLE = "N/A";
@@ -40,7 +42,11 @@ final class ContainerFields {
         String arg = field.arg();
         return switch (field.info().name()) {
             case "container.id" -> (e, out) -> {
-                ThreadState t = ev(e).thread();
+                SyscallEvent s = ev(e);
+                if (s.containers().described() != null) {
+                    return str(out, s.containers().described().id());
+                }
+                ThreadState t = s.thread();
                 if (t == null) {
                     return false;
                 }
@@ -105,6 +111,9 @@ final class ContainerFields {
     private static Extractor info(Function<ContainerInfo, String> get, String onHost) {
         return (e, out) -> {
             SyscallEvent s = ev(e);
+            if (s.containers().described() != null) {
+                return str(out, get.apply(s.containers().described()));
+            }
             ThreadState t = s.thread();
             if (t == null) {
                 return false;
@@ -117,8 +126,14 @@ final class ContainerFields {
         };
     }
 
-    /** {@return the event's container when its metadata is known, else null (host, unknown, lookup pending)} */
+    /**
+     * {@return the container a container event describes, else the event thread's container when its metadata is
+     * known, else null (host, unknown, lookup pending)}
+     */
     private static ContainerInfo resolved(SyscallEvent s) {
+        if (s.containers().described() != null) {
+            return s.containers().described();
+        }
         ContainerInfo c = s.container();
         return c != null && s.containers().hasMetadata(c.id()) ? c : null;
     }
@@ -130,6 +145,9 @@ final class ContainerFields {
     private static Extractor flag(ContainerTest test) {
         return (e, out) -> {
             SyscallEvent s = ev(e);
+            if (s.containers().described() != null) {
+                return add(out, test.test(s.containers().described()) ? 1 : 0);
+            }
             ThreadState t = s.thread();
             if (t == null) {
                 return false;

@@ -131,4 +131,20 @@ class ContainerFieldsTest {
         assertThat(text("k8s.pod.name")).isNull();
         assertThat(text("container.start_ts")).isNull();
     }
+
+    @Test
+    void extract_containerEvent_fieldsOfTheDescribedContainerThenClearedOnTheNextEvent() {
+        String json = "{\"container\":{\"id\":\"abcdefabcdef\",\"name\":\"db\",\"type\":11,\"privileged\":true,"
+                + "\"imagerepo\":\"postgres\",\"labels\":{\"io.kubernetes.pod.name\":\"db-0\"}}}";
+        probe.feed(EventBuilder.of("PPME_CONTAINER_JSON_2_E", START, -1).str(json));
+        assertThat(text("container.id")).isEqualTo("abcdefabcdef");
+        assertThat(text("container.name")).isEqualTo("db");
+        assertThat(text("container.type")).isEqualTo("podman");
+        assertThat(text("container.privileged")).isEqualTo("true");
+        assertThat(text("container.image.repository")).isEqualTo("postgres");
+        assertThat(text("k8s.pod.name")).isEqualTo("db-0");
+        feedOpen(HOST_SH);
+        assertThat(text("container.id")).isEqualTo("host");
+        assertThat(text("k8s.pod.name")).isNull();
+    }
 }

@@ -36,6 +36,8 @@ public final class ContainerTable {
     private final Map<String, ContainerInfo> containers = new HashMap<>();
     /** Ids whose entry is bare (from cgroups only). */
     private final Set<String> bare = new HashSet<>();
+    /** The container the current event describes (a container event), or null. */
+    private ContainerInfo described;
 
     /** {@return the container with that short id, or null} */
     public ContainerInfo get(String id) {
@@ -79,6 +81,19 @@ public final class ContainerTable {
         containers.put(id, ContainerInfo.bare(id, runtime));
         bare.add(id);
         return true;
+    }
+
+    /**
+     * {@return the container the current event describes when it is a container event (added or removed), else
+     * null}: extractors read such an event's fields from it, as the container plugin does
+     */
+    public ContainerInfo described() {
+        return described;
+    }
+
+    /** Sets {@link #described()} for the current event (null for an event that is not a container event). */
+    public void setDescribed(ContainerInfo info) {
+        described = info;
     }
 
     /** {@return whether the metadata of that container is known (false for bare entries and unknown ids)} */
