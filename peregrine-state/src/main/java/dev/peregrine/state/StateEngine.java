@@ -1874,8 +1874,9 @@ public final class StateEngine {
             t.setContainerId("");
         } else {
             t.setContainerId(m.id());
-            if (containers.addIfAbsent(m.id(), m.runtime()) && metadata != null) {
-                metadata.request(m.id(), m.runtime());
+            boolean added = containers.addIfAbsent(m.id(), m.runtime());
+            if (metadata != null && (added || !containers.hasMetadata(m.id()))) {
+                metadata.request(m.id(), m.runtime()); // again while unanswered: the source dedupes and backs off
             }
         }
     }

@@ -72,11 +72,25 @@ class StateEngineContainerMetadataTest {
     }
 
     @Test
-    void newContainerId_requestedOnceWithItsRuntime_bareUntilAnswered() {
+    void newContainerId_requestedWithItsRuntimeForEachProcess_bareUntilAnswered() {
         openBy(SH_IN_CTR, 10);
-        assertThat(source.requested).containsExactly(ID + "/podman");
+        assertThat(source.requested).containsExactly(ID + "/podman", ID + "/podman");
         assertThat(engine.thread(SH_IN_CTR).containerId()).isEqualTo(ID);
         assertThat(engine.containers().hasMetadata(ID)).isFalse();
+    }
+
+    @Test
+    void newProcessOfUnansweredContainer_requestedAgain_notOnceAnswered() {
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CLONE_20_X", 10, 900).i64(0).str("sh").strs().i64(900)
+                .i64(900).i64(SH_IN_CTR).str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("sh")
+                .strs("cpu=/libpod_parent/libpod-" + FULL_ID).u32(0).u32(0).u32(0).i64(3).i64(3).i64(0).view());
+        assertThat(source.requested).as("two scan threads, then the clone").hasSize(3);
+        source.ready.add(named("c1"));
+        openBy(SH_IN_CTR, 11);
+        engine.onEvent(EventBuilder.of("PPME_SYSCALL_CLONE_20_X", 12, 901).i64(0).str("sh").strs().i64(901)
+                .i64(901).i64(SH_IN_CTR).str("").i64(1024).i64(0).i64(0).u32(0).u32(0).u32(0).str("sh")
+                .strs("cpu=/libpod_parent/libpod-" + FULL_ID).u32(0).u32(0).u32(0).i64(4).i64(4).i64(0).view());
+        assertThat(source.requested).as("answered: not asked again").hasSize(3);
     }
 
     @Test

@@ -8,7 +8,11 @@ package dev.peregrine.state.container;
  * (see {@link dev.peregrine.state.container.meta.MetadataResolver}).
  */
 public interface ContainerMetadataSource {
-    /** Asks for the metadata of a container first seen, never blocking; a request that cannot be queued is dropped. */
+    /**
+     * Asks for the metadata of a container, never blocking: when it is first seen, and again when a new process of
+     * it appears while its metadata is still unknown (an implementation ignores ids it is already looking up and
+     * may back off after a failed lookup). A request that cannot be queued is dropped.
+     */
     void request(String id, ContainerRuntime runtime);
 
     /** {@return the next container whose metadata was resolved, or null when none is waiting; never blocks} */

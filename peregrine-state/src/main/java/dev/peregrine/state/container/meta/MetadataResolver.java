@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -45,8 +46,9 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     /* Implementation notes: the queue is the only thing the event thread touches besides the result queue; offer()
      * and poll() on them never wait. Each worker serves one request at a time, so a stalled runtime holds at most
      * WORKERS requests for at most the timeout each while the queue absorbs QUEUE_CAPACITY more; further ids are
-     * dropped (counted), and the events carry their container id regardless. Dropped or failed ids are forgotten,
-     * so a container seen again later (after its init exits and it is evicted, or on the next run) is asked again.
+     * dropped (counted), and the events carry their container id regardless. The state engine asks again for a
+     * container still unknown when a new process of it appears: a dropped id is then queued again, a failed one
+     * only RETRY_AFTER after its failure (so an unknown id costs a lookup per RETRY_AFTER, not per exec).
      * Falco's plugin likewise asks its go-worker once per new container id and never waits for the answer. */
 
     /** Default socket of Podman's API service when run by root. */
@@ -59,6 +61,10 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     public static final int WORKERS = 4;
     /** Deadline of one exchange with a runtime. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** Least time between two lookups of a container whose lookup failed. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+    /** Failed ids remembered at most (for {@link #RETRY_AFTER}); beyond that the memory is cleared. */
+    private static final int MAX_FAILED_REMEMBERED = 16 * QUEUE_CAPACITY;
     /** Pause before a runtime's event stream is opened again after it ended or could not be opened. */
     public static final Duration WATCH_RETRY = Duration.ofSeconds(5);
     /** {@code {"type":["container"]}}, URL-encoded: the event filter of both APIs. */
@@ -113,6 +119,8 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     private final BlockingQueue<Request> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final ConcurrentLinkedQueue<ContainerInfo> results = new ConcurrentLinkedQueue<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Ids whose last lookup failed, with the time of the failure ({@link System#nanoTime()}). */
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
     private final UnixHttp http;
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
@@ -222,7 +230,8 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     public void request(String id, ContainerRuntime runtime) {
         requireNonNull(id, "id is null");
         requireNonNull(runtime, "runtime is null");
-        if (closed || !pending.add(id)) {
+        Long failed = failedAt.get(id);
+        if (closed || failed != null && System.nanoTime() - failed < RETRY_AFTER.toNanos() || !pending.add(id)) {
             return;
         }
         requested.incrementAndGet();
@@ -245,6 +254,7 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     @Override
     public void forget(String id) {
         pending.remove(id);
+        failedAt.remove(id);
     }
 
     /** {@return the counters so far} */
@@ -351,8 +361,13 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
             ContainerInfo info = lookup(r.id(), r.runtime());
             if (info != null && !closed) {
                 resolved.incrementAndGet();
+                failedAt.remove(r.id());
                 results.add(info);
             } else {
+                if (failedAt.size() >= MAX_FAILED_REMEMBERED) {
+                    failedAt.clear();
+                }
+                failedAt.put(r.id(), System.nanoTime());
                 pending.remove(r.id());
             }
         }

@@ -191,6 +191,24 @@ class MetadataResolverTest {
     }
 
     @Test
+    void request_failedLookup_notAskedAgainBeforeRetryAfter() throws Exception {
+        try (FakeRuntimeSocket s = FakeRuntimeSocket.answering(dir.resolve("podman.sock"), Map.of(), false);
+             MetadataResolver r = new MetadataResolver(List.of(libpod(s.path())), Duration.ofSeconds(5))) {
+            r.request(ID, ContainerRuntime.PODMAN);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (r.stats().failed() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(r.stats().failed()).isEqualTo(1);
+            r.request(ID, ContainerRuntime.PODMAN);
+            assertThat(r.stats().requested()).as("backing off").isEqualTo(1);
+            r.forget(ID);
+            r.request(ID, ContainerRuntime.PODMAN);
+            assertThat(r.stats().requested()).as("forgotten: asked anew").isEqualTo(2);
+        }
+    }
+
+    @Test
     void repoTag_imageReferences_splitAsThePlugin() {
         assertThat(InspectParser.repoTag("nginx:1.25")).containsExactly("nginx", "1.25");
         assertThat(InspectParser.repoTag("registry:5000/team/app")).containsExactly("registry:5000/team/app", "");
