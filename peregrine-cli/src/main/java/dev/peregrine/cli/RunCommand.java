@@ -2,6 +2,7 @@ package dev.peregrine.cli;
 
 import dev.peregrine.cli.live.LiveDetection;
 import dev.peregrine.driver.BpfException;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code peregrine run}: live detection ({@link LiveDetection}) with the bundled ruleset unless {@code -r} is given,
- * until SIGINT/SIGTERM or {@code --duration}; prints a summary.
+ * until SIGINT/SIGTERM or {@code --duration} (counted from the end of set-up); prints a summary. Container metadata
+ * is looked up from Podman's and Docker's sockets in the background ({@code MetadataResolver}); alerts before an
+ * answer show {@code <NA>} for it.
  */
 @Command(name = "run", description = {
     "Live detection with the eBPF driver (root): the bundled ruleset unless -r is given. Stops on SIGINT/SIGTERM",
@@ -55,9 +58,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 setup.config().outputs().timeIso8601());
         LiveDetection[] running = new LiveDetection[1];
         try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true, () -> running[0] == null ? 0
-                : running[0].dropCounters().map(d -> d.total()).orElse(0L))) {
+                : running[0].dropCounters().map(d -> d.total()).orElse(0L));
+                MetadataResolver containers = MetadataResolver.defaults()) {
             LiveDetection live = new LiveDetection(setup.ruleset(), setup.formatter(), outputs.sink(),
-                    setup.config().syscallEventDrops(), log).eventMonitor(outputs.eventCounter());
+                    setup.config().syscallEventDrops(), log).eventMonitor(outputs.eventCounter())
+                    .containerMetadata(containers);
             running[0] = live;
             LiveDetection.Summary s = live.runUntilShutdown(duration, (rules, syscalls, processes) -> {
                 err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",

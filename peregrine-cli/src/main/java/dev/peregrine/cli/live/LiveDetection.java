@@ -20,6 +20,7 @@ import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.ContainerMetadataSource;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.time.ZoneId;
@@ -87,6 +88,7 @@ public final class LiveDetection {
     }
 
     private ReplayPipeline.EventMonitor extraMonitor = view -> true;
+    private ContainerMetadataSource containerMetadata;
     private final Ruleset ruleset;
     private final AlertFormatter formatter;
     private final AlertSink sink;
@@ -118,6 +120,15 @@ public final class LiveDetection {
     }
 
     /** Sets the bytes of each per-CPU ring (a power of two, at least a page); call before {@link #run}. */
+    /**
+     * Looks up container metadata (name, image, Kubernetes pod) from the runtimes in the background; without it,
+     * containers carry only their id.
+     */
+    public LiveDetection containerMetadata(ContainerMetadataSource source) {
+        this.containerMetadata = requireNonNull(source, "source is null");
+        return this;
+    }
+
     /** Also calls {@code monitor} before each event is judged (after the drop monitor); e.g. to count events. */
     public LiveDetection eventMonitor(ReplayPipeline.EventMonitor monitor) {
         this.extraMonitor = requireNonNull(monitor, "monitor is null");
@@ -173,6 +184,9 @@ public final class LiveDetection {
             }
             String hostname = formatter.options().hostname();
             StateEngine state = new StateEngine();
+            if (containerMetadata != null) {
+                state.setContainerMetadata(containerMetadata, c -> { });
+            }
             SyscallEvent event = SyscallEvent.over(state, hostname, ZoneId.systemDefault());
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
@@ -202,7 +216,16 @@ public final class LiveDetection {
      * shutdown waits for the loop to detach the driver and for {@code after} to run (the caller's summary).
      */
     public Summary runUntilShutdown(Double maxSeconds, ReadyListener ready, Consumer<Summary> after) {
-        long deadline = maxSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (maxSeconds * 1e9);
+        // maxSeconds counts from the end of set-up (driver loaded, /proc scanned), which takes seconds when busy
+        long[] deadline = {Long.MAX_VALUE};
+        ReadyListener startClock = (rules, syscalls, processes) -> {
+            if (maxSeconds != null) {
+                deadline[0] = System.nanoTime() + (long) (maxSeconds * 1e9);
+            }
+            if (ready != null) {
+                ready.ready(rules, syscalls, processes);
+            }
+        };
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -215,7 +238,8 @@ public final class LiveDetection {
         }, "peregrine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Summary s = run(() -> stop.get() || maxSeconds != null && System.nanoTime() - deadline >= 0, ready);
+            Summary s = run(() -> stop.get() || maxSeconds != null && System.nanoTime() - deadline[0] >= 0,
+                    startClock);
             if (after != null) {
                 after.accept(s);
             }

@@ -47,7 +47,7 @@ class SyscallBindingTest {
         event = SyscallEvent.over(state, "host-a", ZoneOffset.UTC);
     }
 
-    private void feed(EventBuilder e) {
+    void feed(EventBuilder e) {
         EventView v = e.view();
         state.onEvent(v);
         event.next(v, ++num);
@@ -56,7 +56,7 @@ class SyscallBindingTest {
     /** Bound once per field text, as the compiler does, so stateful fields keep their state across events. */
     private final java.util.Map<String, Extractor> bound = new java.util.HashMap<>();
 
-    private Values extract(String name, String arg) {
+    Values extract(String name, String arg) {
         try {
             ResolvedField f = catalog.resolve(name, arg).orElseThrow();
             Values out = new Values();
@@ -71,7 +71,7 @@ class SyscallBindingTest {
         return extract(name, null);
     }
 
-    private String text(String name) {
+    String text(String name) {
         Values v = extract(name);
         if (v == null) {
             return null;
