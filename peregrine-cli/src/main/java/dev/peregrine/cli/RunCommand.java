@@ -40,7 +40,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "JSON alerts (json_output=true).")
     boolean json;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds of detection (counted once the driver is attached).")
     Double duration;
 
     @Override

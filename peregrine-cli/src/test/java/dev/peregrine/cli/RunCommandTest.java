@@ -36,7 +36,7 @@ class RunCommandTest {
         CliTest.Run run = running.get();
 
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Warning marker opened (file=" + marker + " proc=java pid="
+        assertThat(run.out()).as(run.err()).contains("Warning marker opened (file=" + marker + " proc=java pid="
                 + ProcessHandle.current().pid() + ")");
         assertThat(run.err()).containsPattern("peregrine: [1-9][0-9]* events, [1-9][0-9]* alerts, 0 dropped");
     }
@@ -47,7 +47,7 @@ class RunCommandTest {
                 + LiveSource.unavailableReason().orElse(""));
         Path work = dir.toRealPath();
         CompletableFuture<CliTest.Run> running = CompletableFuture.supplyAsync(
-                () -> CliTest.run("run", "--duration", "8"));
+                () -> CliTest.run("run", "--duration", "6"));
         // Keep acting until the run ends: the bundled rules take a moment to load and the driver to attach.
         boolean python = true;
         for (int i = 0; !running.isDone(); i++) {
@@ -90,6 +90,35 @@ class RunCommandTest {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    @Test
+    void run_rootWithoutCapabilities_kernelRefusalIsAClearMessageAndExit1() throws Exception {
+        assumeTrue(LiveSource.unavailableReason().isEmpty(), "needs root (the child drops its capabilities)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv not installed");
+        // root with an empty bounding set: uid 0 (so the up-front checks pass) but no CAP_BPF/CAP_SYS_ADMIN, so the
+        // kernel refuses to load the driver
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", javaBin.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.peregrine.cli.Main", "run", "-r", rulesWithOneRule().toString(), "--duration", "1")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isEqualTo(1);
+        assertThat(output).contains("the kernel refused").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    private Path rulesWithOneRule() throws java.io.IOException {
+        Path rules = Files.createTempFile("peregrine-run-rules", ".yaml");
+        Files.writeString(rules, """
+                - rule: r
+                  desc: d
+                  condition: evt.type = openat and fd.name = /nonexistent
+                  output: "o"
+                  priority: WARNING
+                """);
+        rules.toFile().deleteOnExit();
+        return rules;
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -190,11 +191,20 @@ public final class LiveDetection {
     }
 
     /**
-     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time (null: no limit); the
-     * shutdown waits for the loop to detach the driver and for {@code after} to run (the caller's summary).
+     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time counted from the moment
+     * actions are observed (null: no limit); the shutdown waits for the loop to detach the driver and for
+     * {@code after} to run (the caller's summary).
      */
     public Summary runUntilShutdown(Double maxSeconds, ReadyListener ready, Consumer<Summary> after) {
-        long deadline = maxSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (maxSeconds * 1e9);
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        ReadyListener start = (rules, syscalls, processes) -> {
+            if (maxSeconds != null) {
+                deadline.set(System.nanoTime() + (long) (maxSeconds * 1e9));
+            }
+            if (ready != null) {
+                ready.ready(rules, syscalls, processes);
+            }
+        };
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -207,7 +217,8 @@ public final class LiveDetection {
         }, "peregrine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Summary s = run(() -> stop.get() || maxSeconds != null && System.nanoTime() - deadline >= 0, ready);
+            Summary s = run(() -> stop.get() || deadline.get() != Long.MAX_VALUE
+                    && System.nanoTime() - deadline.get() >= 0, start);
             if (after != null) {
                 after.accept(s);
             }
