@@ -31,6 +31,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "-c", paramLabel = "FALCO_YAML", description = {
+        "Falco configuration: priority, rule selectors, rule_matching, json_*, syscall_event_drops, logging, and its",
+        "rules_files when no -r is given. Alerts go to stdout."})
+    Path configFile;
+
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")
     List<Path> rules = new ArrayList<>();
 
@@ -52,7 +57,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError("live capture is not available: " + reason
                     + " (replay a capture instead: peregrine replay CAPTURE)", 1);
         });
-        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
+        DetectionSetup setup = DetectionSetup.prepare(configFile, rules, overrides, json, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(),
                 setup.config().outputs().timeIso8601());

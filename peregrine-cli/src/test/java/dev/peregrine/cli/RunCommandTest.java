@@ -42,6 +42,47 @@ class RunCommandTest {
     }
 
     @Test
+    void run_falcoYaml_rulesFilesPriorityAndJsonFromTheConfig(@TempDir Path dir) throws Exception {
+        assumeTrue(LiveSource.unavailableReason().isEmpty(), () -> "live capture unavailable: "
+                + LiveSource.unavailableReason().orElse(""));
+        Path work = dir.toRealPath();
+        Path marker = work.resolve("peregrine-run-config-marker");
+        Files.writeString(work.resolve("rules.yaml"), """
+                - rule: marker opened
+                  desc: test rule
+                  condition: evt.type in (open, openat) and fd.name = %s
+                  output: "marker opened (file=%%fd.name)"
+                  priority: WARNING
+                - rule: marker opened, low priority
+                  desc: below the configured minimum
+                  condition: evt.type in (open, openat) and fd.name = %s
+                  output: "not shown"
+                  priority: INFO
+                """.formatted(marker, marker));
+        Path config = work.resolve("falco.yaml");
+        Files.writeString(config, """
+                rules_files:
+                  - %s
+                priority: notice
+                rule_matching: all
+                json_output: true
+                """.formatted(work.resolve("rules.yaml")));
+
+        CompletableFuture<CliTest.Run> running = CompletableFuture.supplyAsync(
+                () -> CliTest.run("run", "-c", config.toString(), "--duration", "4"));
+        while (!running.isDone()) {
+            Files.writeString(marker, "x");
+            Thread.sleep(200);
+        }
+        CliTest.Run run = running.get();
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("live detection with 1 rules");
+        assertThat(run.out()).as(run.err()).contains("\"rule\":\"marker opened\"")
+                .contains("\"output_fields\":{").doesNotContain("not shown");
+    }
+
+    @Test
     void run_stableRulesLinksAndPtrace_alertsOfTheStableRules(@TempDir Path dir) throws Exception {
         assumeTrue(LiveSource.unavailableReason().isEmpty(), () -> "live capture unavailable: "
                 + LiveSource.unavailableReason().orElse(""));
