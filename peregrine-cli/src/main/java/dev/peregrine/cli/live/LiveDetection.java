@@ -28,9 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -57,9 +54,6 @@ public final class LiveDetection {
      * - Shutdown (runUntilShutdown): the JVM's hook sets the stop flag and waits for the loop to leave (the source
      *   returns TIMEOUT at least every poll interval), so the programs are detached and the summary printed
      *   before the JVM exits. */
-
-    /** Longest wait of the shutdown hook for the event loop to finish. */
-    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
 
     /**
      * What a run did.
@@ -205,31 +199,13 @@ public final class LiveDetection {
                 ready.ready(rules, syscalls, processes);
             }
         };
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "peregrine-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Summary s = run(() -> stop.get() || deadline.get() != Long.MAX_VALUE
+        try (ShutdownSignal signal = ShutdownSignal.install()) {
+            Summary s = run(() -> signal.received() || deadline.get() != Long.MAX_VALUE
                     && System.nanoTime() - deadline.get() >= 0, start);
             if (after != null) {
                 after.accept(s);
             }
             return s;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for done
-            }
         }
     }
 
