@@ -133,6 +133,34 @@ class RunCommandTest {
         assertThat(output).contains("the kernel refused").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
+    @Test
+    void run_sigint_detachesAndPrintsTheSummaryExit0() throws Exception {
+        assumeTrue(LiveSource.unavailableReason().isEmpty(), () -> "live capture unavailable: "
+                + LiveSource.unavailableReason().orElse(""));
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "dev.peregrine.cli.Main", "run", "-r",
+                rulesWithOneRule().toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder err = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                err.append(line).append('\n');
+                if (line.contains("live detection with")) {
+                    // attached: interrupt as a user's Ctrl-C would
+                    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor())
+                            .isZero();
+                }
+            }
+        }
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isTrue();
+
+        assertThat(err.toString()).contains("live detection with 1 rules")
+                .containsPattern("peregrine: [0-9]+ events, 0 alerts, [0-9]+ dropped in the kernel");
+        assertThat(p.exitValue()).as(err.toString()).isZero();
+    }
+
     private Path rulesWithOneRule() throws java.io.IOException {
         Path rules = Files.createTempFile("peregrine-run-rules", ".yaml");
         Files.writeString(rules, """
