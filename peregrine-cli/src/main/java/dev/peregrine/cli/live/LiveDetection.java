@@ -120,6 +120,11 @@ public final class LiveDetection {
         return this;
     }
 
+    /** {@return this machine's memory page size in bytes (the smallest ring)} */
+    public static long pageSize() {
+        return dev.peregrine.driver.libbpf.Libbpf.pageSize();
+    }
+
     /** {@return the driver options: the syscalls among the enabled rules' event types plus the state set} */
     public LiveSource.Options options() {
         Set<String> types = new TreeSet<>();
