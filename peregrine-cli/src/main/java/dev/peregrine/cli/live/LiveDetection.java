@@ -88,6 +88,7 @@ public final class LiveDetection {
     private final FalcoLogger log;
     private volatile long ringBytes = LiveSource.DEFAULT_RING_BYTES;
     private volatile LiveSource running;
+    private volatile CaptureStats lastStats;
     private final Object sourceLock = new Object();
 
     /**
@@ -149,6 +150,15 @@ public final class LiveDetection {
     }
 
     /**
+     * {@return the driver's counters as the drop manager last read them (about once a second of event time): events
+     * produced (read + dropped), drops, drops by Falco's categories} Empty before the first reading. Safe from any
+     * thread, costs nothing (for metrics).
+     */
+    public Optional<CaptureStats> captureStats() {
+        return Optional.ofNullable(lastStats);
+    }
+
+    /**
      * Runs live detection until {@code stop} returns true (checked at least every poll interval) or the drop
      * manager's {@code exit} action fires.
      *
@@ -170,8 +180,11 @@ public final class LiveDetection {
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
             scan.blocks().forEach(apply);
-            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink,
-                    () -> stats(source));
+            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink, () -> {
+                CaptureStats now = stats(source);
+                lastStats = now;
+                return now;
+            });
             ReplayPipeline pipeline = new ReplayPipeline(hostname, ZoneId.systemDefault()).withMonitor(monitor);
             if (ready != null) {
                 ready.ready(ruleset.enabledRules().size(), options.syscalls(), scan.threads().size());
