@@ -246,6 +246,29 @@ class FalcoCommandLineTest {
     }
 
     @Test
+    void liveEngineKind_simulatedDropsWithExitAction_dropManagerErrorExit1() throws Exception {
+        var reason = LiveDetection.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
+        files();
+        Files.writeString(dir.resolve("falco.yaml"), """
+                stdout_output:
+                  enabled: true
+                log_stderr: true
+                log_syslog: false
+                syscall_event_drops:
+                  actions: [exit]
+                  simulate_drops: true
+                """);
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml",
+                "-o", "engine.kind=modern_ebpf", "-M", "60");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("Falco internal: syscall event drop. 1 system calls dropped in last second.")
+                .contains("Exiting.").contains("   - num times actions taken: 1")
+                .contains("Error: Drop manager internal error");
+    }
+
+    @Test
     void liveEngineKind_bufSizePresetOutOfRange_falcosError() throws Exception {
         var reason = LiveDetection.unavailableReason();
         assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
