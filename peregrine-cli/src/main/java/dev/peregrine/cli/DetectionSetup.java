@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the detecting subcommands ({@code replay}, {@code run}) share: the configuration from Falco's defaults (or a
- * {@code falco.yaml}) plus {@code -o} overrides, the rules (the bundled ruleset unless {@code -r} is given) compiled against
+ * What the detecting subcommands ({@code replay}, {@code run}, {@code selftest}) share: the configuration from
+ * Falco's defaults (or a {@code falco.yaml}) plus {@code -o} overrides, the rules (the bundled ruleset unless {@code -r} is given) compiled against
  * the syscall extractors, and the alert formatter.
  */
 record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset ruleset, AlertFormatter formatter) {
@@ -34,6 +34,21 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
      */
     static DetectionSetup prepare(Path configFile, List<Path> rules, List<String> overrides, boolean json,
             PrintWriter err) {
+        FalcoConfig config = loadConfig(configFile, overrides, json);
+        List<Path> files = rules;
+        if (files.isEmpty() && configFile != null) {
+            files = configuredRulesFiles(config);
+        }
+        return build(config, files.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(files), err);
+    }
+
+    /** As {@link #prepare(List, List, boolean, PrintWriter)}, with the rules already read. */
+    static DetectionSetup prepareSources(List<RulesSource> sources, List<String> overrides, boolean json,
+            PrintWriter err) {
+        return build(loadConfig(null, overrides, json), sources, err);
+    }
+
+    private static FalcoConfig loadConfig(Path configFile, List<String> overrides, boolean json) {
         List<String> options = new ArrayList<>(overrides);
         if (json) {
             options.add("json_output=true");
@@ -41,18 +56,15 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
         if (configFile != null && (!Files.isReadable(configFile) || Files.isDirectory(configFile))) {
             throw new UserError("Could not find configuration file at " + configFile, 1);
         }
-        FalcoConfig config;
         try {
-            config = FalcoConfigLoader.load(configFile, options, System.getenv(), Path.of("").toAbsolutePath());
+            return FalcoConfigLoader.load(configFile, options, System.getenv(), Path.of("").toAbsolutePath());
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), 1);
         }
+    }
+
+    private static DetectionSetup build(FalcoConfig config, List<RulesSource> sources, PrintWriter err) {
         SyscallBinding binding = new SyscallBinding();
-        List<Path> files = rules;
-        if (files.isEmpty() && configFile != null) {
-            files = configuredRulesFiles(config);
-        }
-        List<RulesSource> sources = files.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(files);
         LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
         if (outcome.ruleset().isEmpty()) {
             for (FileLoadResult r : outcome.results()) {

@@ -428,6 +428,16 @@ public final class LiveSource implements CaptureSource {
         m.put("chmod", new SyscallProgram(90, "chmod_x"));
         m.put("fchmodat", new SyscallProgram(268, "fchmodat_x"));
         m.put("fchmod", new SyscallProgram(91, "fchmod_x"));
+        m.put("rmdir", new SyscallProgram(84, "rmdir_x"));
+        m.put("mknod", new SyscallProgram(133, "mknod_x"));
+        m.put("mknodat", new SyscallProgram(259, "mknodat_x"));
+        m.put("chown", new SyscallProgram(92, "chown_x"));
+        m.put("fchown", new SyscallProgram(93, "fchown_x"));
+        m.put("lchown", new SyscallProgram(94, "lchown_x"));
+        m.put("fchownat", new SyscallProgram(260, "fchownat_x"));
+        m.put("delete_module", new SyscallProgram(176, "delete_module_x"));
+        m.put("sendto", new SyscallProgram(44, "sendto_x"));
+        m.put("sendmsg", new SyscallProgram(46, "sendmsg_x"));
         return java.util.Collections.unmodifiableMap(m);
     }
 }
