@@ -97,4 +97,20 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
         }
         return files;
     }
+
+    /**
+     * Starts alert delivery: stdout (always, unbuffered unless {@code buffered_outputs}) plus the channels and
+     * forwarders the {@code -o} options enable; delivery problems are reported on {@code err}.
+     */
+    dev.peregrine.outputs.delivery.DeliveryService startDelivery(PrintWriter out, PrintWriter err) {
+        try {
+            return DeliverySetup.start(config, true, out, p -> Path.of(p).toAbsolutePath(),
+                    config.outputs().buffered(), m -> {
+                        err.println("peregrine: " + m);
+                        err.flush();
+                    });
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), 1);
+        }
+    }
 }

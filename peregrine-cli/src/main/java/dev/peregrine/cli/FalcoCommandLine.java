@@ -15,11 +15,7 @@ import dev.peregrine.cli.replay.ReplayRequest;
 import dev.peregrine.cli.replay.SyscallEventDropMonitor;
 import dev.peregrine.driver.BpfException;
 import dev.peregrine.event.EventTable;
-import dev.peregrine.outputs.channel.AlertSink;
-import dev.peregrine.outputs.channel.Channels;
-import dev.peregrine.outputs.channel.FileChannel;
-import dev.peregrine.outputs.channel.ProgramChannel;
-import dev.peregrine.outputs.channel.StdoutChannel;
+import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.outputs.format.AlertFormatException;
 import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
@@ -497,7 +493,7 @@ final class FalcoCommandLine {
 
     private int processEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset) {
         FalcoConfig.Outputs outputs = config.outputs();
-        if (!outputs.anyEnabled()) {
+        if (!outputs.anyEnabled(config.delivery())) {
             throw new Fatal("No output configured, please make sure at least one output is configured and enabled.");
         }
         String hostname = Hostname.resolve(inv.env());
@@ -530,14 +526,22 @@ final class FalcoCommandLine {
         FalcoConfig.Engine engine = config.engine();
         // Falco 0.42 sets buffered outputs from -U alone (load_config), whatever buffered_outputs says
         boolean buffered = !o.unbuffered;
-        if (!engine.isReplay()) {
-            return processLiveEvents(o, config, ruleset, formatter, buffered);
+        DeliveryService delivery;
+        try {
+            delivery = DeliverySetup.start(config, outputs.stdout(), out, inv::resolve, buffered, this::warn);
+        } catch (ConfigException e) {
+            throw new Fatal(e.getMessage());
         }
-        try (AlertSink sink = sinks(outputs, buffered)) {
+        try {
+            if (!engine.isReplay()) {
+                return processLiveEvents(o, config, ruleset, formatter, delivery);
+            }
             return replayEngine.replay(new ReplayRequest(config, inv.resolve(engine.replayCaptureFile()), ruleset,
-                    formatter, sink, o.stopAfterSeconds, log, err));
+                    formatter, delivery, o.stopAfterSeconds, log, err));
         } catch (ReplayException e) {
             throw new Fatal(e.getMessage());
+        } finally {
+            DeliverySetup.closeAndReport(delivery, this::warn, log::debug);
         }
     }
 
@@ -546,7 +550,7 @@ final class FalcoCommandLine {
      * through the same loop as {@code peregrine run}, until SIGINT/SIGTERM or {@code -M} seconds of wall time.
      */
     private int processLiveEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset, AlertFormatter formatter,
-            boolean buffered) {
+            DeliveryService delivery) {
         String kind = config.engine().kind();
         if (!LIVE_KINDS.contains(kind)) {
             throw new Fatal("engine.kind '" + kind + "' is not available in Peregrine; use modern_ebpf (live"
@@ -564,15 +568,15 @@ final class FalcoCommandLine {
         }
         log.info("Opening 'syscall' source with modern BPF probe.");
         log.info("One ring buffer every '1' CPUs.");
-        try (AlertSink sink = sinks(config.outputs(), buffered)) {
-            LiveDetection live = new LiveDetection(ruleset, formatter, sink, config.syscallEventDrops(), log)
+        try {
+            LiveDetection live = new LiveDetection(ruleset, formatter, delivery, config.syscallEventDrops(), log)
                     .ringBytes(ringBytes);
             LiveDetection.Summary s = live.runUntilShutdown(
                     o.stopAfterSeconds > 0 ? Double.valueOf(o.stopAfterSeconds) : null,
                     (rules, syscalls, processes) -> log.debug("Live detection with " + rules
                             + " rules on syscalls " + syscalls + "; " + processes + " processes from /proc"),
                     summary -> {
-                        sink.flush();
+                        delivery.flush();
                         SyscallEventDropMonitor.printStats(err, summary.dropOccurrences(), summary.dropActions());
                     });
             if (s.stoppedByDropManager()) {
@@ -609,19 +613,13 @@ final class FalcoCommandLine {
         return bytes;
     }
 
-    private AlertSink sinks(FalcoConfig.Outputs outputs, boolean buffered) {
-        List<AlertSink> sinks = new ArrayList<>();
-        if (outputs.file().enabled()) {
-            sinks.add(new FileChannel(inv.resolve(outputs.file().filename()), outputs.file().keepAlive(), buffered,
-                    log::error));
+    /** A warning on stderr also when Falco's log does not go there (delivery problems must not go unseen). */
+    private void warn(String message) {
+        if (log.toStderr()) {
+            log.warning(message);
+        } else {
+            err.println("Warning: " + message);
+            err.flush();
         }
-        if (outputs.stdout()) {
-            sinks.add(new StdoutChannel(out, buffered));
-        }
-        if (outputs.program().enabled()) {
-            sinks.add(new ProgramChannel(outputs.program().program(), outputs.program().keepAlive(), out,
-                    log::error));
-        }
-        return new Channels(sinks);
     }
 }

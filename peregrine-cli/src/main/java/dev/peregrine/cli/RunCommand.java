@@ -2,8 +2,6 @@ package dev.peregrine.cli;
 
 import dev.peregrine.cli.live.LiveDetection;
 import dev.peregrine.driver.BpfException;
-import dev.peregrine.outputs.channel.AlertSink;
-import dev.peregrine.outputs.channel.StdoutChannel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,8 +23,8 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /* Implementation notes: the loop, the drop manager and the shutdown handling are LiveDetection's, shared with
      * Falco's command line; this command only prepares the rules and configuration (DetectionSetup: Falco's
-     * defaults plus -o) and prints its own status lines. Alerts reach stdout through the stdout channel, the seam
-     * where the delivery service plugs in. */
+     * defaults plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery service, metrics,
+     * web server), as for replay. */
 
     @Spec
     CommandSpec spec;
@@ -61,9 +59,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(),
                 setup.config().outputs().timeIso8601());
-        try (AlertSink sink = new StdoutChannel(out, false)) {
-            LiveDetection live = new LiveDetection(setup.ruleset(), setup.formatter(), sink,
-                    setup.config().syscallEventDrops(), log);
+        LiveDetection[] running = new LiveDetection[1];
+        try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true, () -> running[0] == null ? 0
+                : running[0].dropCounters().map(d -> d.total()).orElse(0L))) {
+            LiveDetection live = new LiveDetection(setup.ruleset(), setup.formatter(), outputs.sink(),
+                    setup.config().syscallEventDrops(), log).eventMonitor(outputs.eventCounter());
+            running[0] = live;
             LiveDetection.Summary s = live.runUntilShutdown(duration, (rules, syscalls, processes) -> {
                 err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",
                         rules, syscalls, processes);

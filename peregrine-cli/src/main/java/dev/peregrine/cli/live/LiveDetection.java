@@ -81,6 +81,7 @@ public final class LiveDetection {
         void ready(int rules, Set<String> syscalls, int processes);
     }
 
+    private ReplayPipeline.EventMonitor extraMonitor = view -> true;
     private final Ruleset ruleset;
     private final AlertFormatter formatter;
     private final AlertSink sink;
@@ -113,6 +114,12 @@ public final class LiveDetection {
     }
 
     /** Sets the bytes of each per-CPU ring (a power of two, at least a page); call before {@link #run}. */
+    /** Also calls {@code monitor} before each event is judged (after the drop monitor); e.g. to count events. */
+    public LiveDetection eventMonitor(ReplayPipeline.EventMonitor monitor) {
+        this.extraMonitor = requireNonNull(monitor, "monitor is null");
+        return this;
+    }
+
     public LiveDetection ringBytes(long bytes) {
         if (Long.bitCount(bytes) != 1) {
             throw new IllegalArgumentException("ring bytes must be a power of two, got " + bytes);
@@ -185,7 +192,8 @@ public final class LiveDetection {
                 lastStats = now;
                 return now;
             });
-            ReplayPipeline pipeline = new ReplayPipeline(hostname, ZoneId.systemDefault()).withMonitor(monitor);
+            ReplayPipeline pipeline = new ReplayPipeline(hostname, ZoneId.systemDefault())
+                    .withMonitor(view -> monitor.beforeEvent(view) && extraMonitor.beforeEvent(view));
             if (ready != null) {
                 ready.ready(ruleset.enabledRules().size(), options.syscalls(), scan.threads().size());
             }
