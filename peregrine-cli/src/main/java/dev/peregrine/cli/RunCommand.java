@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /* Implementation notes: the loop, the drop manager and the shutdown handling are LiveDetection's, shared with
      * Falco's command line; this command only prepares the rules and configuration (DetectionSetup: Falco's
-     * defaults plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery service, metrics,
+     * defaults or -c falco.yaml, plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery service, metrics,
      * web server), as for replay. */
 
     @Spec
@@ -31,7 +31,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "-c", paramLabel = "FALCO_YAML", description = {
         "Falco configuration: priority, rule selectors, rule_matching, json_*, syscall_event_drops, logging, and its",
-        "rules_files when no -r is given. Alerts go to stdout."})
+        "rules_files when no -r is given, and its outputs (delivery)."})
     Path configFile;
 
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")

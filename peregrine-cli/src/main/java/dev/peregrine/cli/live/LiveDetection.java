@@ -46,8 +46,8 @@ public final class LiveDetection {
     /* Implementation notes:
      * - The driver is opened before the /proc scan, so a process started during the scan is seen by at least one
      *   of them (its events wait in the rings).
-     * - Alerts go through AlertSink.emit only (the stdout channel for `run`, the configured channels for Falco's
-     *   command line): the delivery service replaces the sink, not this loop.
+     * - Alerts go through AlertSink.emit only (the delivery service, for `run` and Falco's command line alike), so
+     *   how alerts are delivered is the sink's business, not this loop's.
      * - The drop manager reads the kernel's counters once per second of event time; its n_evts is what the driver
      *   produced: events read plus events dropped (the driver does not count produced events in the kernel, to keep
      *   the per-syscall cost down).
