@@ -26,11 +26,16 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /* Implementation notes: the loop, the drop manager and the shutdown handling are LiveDetection's, shared with
      * Falco's command line; this command only prepares the rules and configuration (DetectionSetup: Falco's
-     * defaults plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery service, metrics,
-     * web server), as for replay. */
+     * defaults or -c falco.yaml, plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery
+     * service, metrics, web server), as for replay. */
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "-c", paramLabel = "FALCO_YAML", description = {
+        "Falco configuration: priority, rule selectors, rule_matching, json_*, syscall_event_drops, logging, and its",
+        "rules_files when no -r is given, and its outputs (delivery)."})
+    Path configFile;
 
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")
     List<Path> rules = new ArrayList<>();
@@ -41,7 +46,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "JSON alerts (json_output=true).")
     boolean json;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds of detection (counted once the driver is attached).")
     Double duration;
 
     @Override
@@ -52,7 +58,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError("live capture is not available: " + reason
                     + " (replay a capture instead: peregrine replay CAPTURE)", 1);
         });
-        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
+        DetectionSetup setup = DetectionSetup.prepare(configFile, rules, overrides, json, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(),
                 setup.config().outputs().timeIso8601());

@@ -29,9 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -49,17 +47,14 @@ public final class LiveDetection {
     /* Implementation notes:
      * - The driver is opened before the /proc scan, so a process started during the scan is seen by at least one
      *   of them (its events wait in the rings).
-     * - Alerts go through AlertSink.emit only (the stdout channel for `run`, the configured channels for Falco's
-     *   command line): the delivery service replaces the sink, not this loop.
+     * - Alerts go through AlertSink.emit only (the delivery service, for `run` and Falco's command line alike), so
+     *   how alerts are delivered is the sink's business, not this loop's.
      * - The drop manager reads the kernel's counters once per second of event time; its n_evts is what the driver
      *   produced: events read plus events dropped (the driver does not count produced events in the kernel, to keep
      *   the per-syscall cost down).
      * - Shutdown (runUntilShutdown): the JVM's hook sets the stop flag and waits for the loop to leave (the source
      *   returns TIMEOUT at least every poll interval), so the programs are detached and the summary printed
      *   before the JVM exits. */
-
-    /** Longest wait of the shutdown hook for the event loop to finish. */
-    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
 
     /**
      * What a run did.
@@ -96,6 +91,7 @@ public final class LiveDetection {
     private final FalcoLogger log;
     private volatile long ringBytes = LiveSource.DEFAULT_RING_BYTES;
     private volatile LiveSource running;
+    private volatile CaptureStats lastStats;
     private final Object sourceLock = new Object();
 
     /**
@@ -143,6 +139,11 @@ public final class LiveDetection {
         return this;
     }
 
+    /** {@return this machine's memory page size in bytes (the smallest ring)} */
+    public static long pageSize() {
+        return dev.peregrine.driver.libbpf.Libbpf.pageSize();
+    }
+
     /** {@return the driver options: the syscalls among the enabled rules' event types plus the state set} */
     public LiveSource.Options options() {
         Set<String> types = new TreeSet<>();
@@ -164,6 +165,15 @@ public final class LiveDetection {
             LiveSource s = running;
             return s == null ? Optional.empty() : Optional.of(s.dropCounters());
         }
+    }
+
+    /**
+     * {@return the driver's counters as the drop manager last read them (about once a second of event time): events
+     * produced (read + dropped), drops, drops by Falco's categories} Empty before the first reading. Safe from any
+     * thread, costs nothing (for metrics).
+     */
+    public Optional<CaptureStats> captureStats() {
+        return Optional.ofNullable(lastStats);
     }
 
     /**
@@ -191,8 +201,11 @@ public final class LiveDetection {
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
             scan.blocks().forEach(apply);
-            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink,
-                    () -> stats(source));
+            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink, () -> {
+                CaptureStats now = stats(source);
+                lastStats = now;
+                return now;
+            });
             ReplayPipeline pipeline = new ReplayPipeline(hostname, ZoneId.systemDefault())
                     .withMonitor(view -> monitor.beforeEvent(view) && extraMonitor.beforeEvent(view));
             if (ready != null) {
@@ -212,45 +225,27 @@ public final class LiveDetection {
     }
 
     /**
-     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time (null: no limit); the
-     * shutdown waits for the loop to detach the driver and for {@code after} to run (the caller's summary).
+     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time counted from the moment
+     * actions are observed (null: no limit); the shutdown waits for the loop to detach the driver and for
+     * {@code after} to run (the caller's summary).
      */
     public Summary runUntilShutdown(Double maxSeconds, ReadyListener ready, Consumer<Summary> after) {
-        // maxSeconds counts from the end of set-up (driver loaded, /proc scanned), which takes seconds when busy
-        long[] deadline = {Long.MAX_VALUE};
-        ReadyListener startClock = (rules, syscalls, processes) -> {
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        ReadyListener start = (rules, syscalls, processes) -> {
             if (maxSeconds != null) {
-                deadline[0] = System.nanoTime() + (long) (maxSeconds * 1e9);
+                deadline.set(System.nanoTime() + (long) (maxSeconds * 1e9));
             }
             if (ready != null) {
                 ready.ready(rules, syscalls, processes);
             }
         };
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "peregrine-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Summary s = run(() -> stop.get() || maxSeconds != null && System.nanoTime() - deadline[0] >= 0,
-                    startClock);
+        try (ShutdownSignal signal = ShutdownSignal.install()) {
+            Summary s = run(() -> signal.received() || deadline.get() != Long.MAX_VALUE
+                    && System.nanoTime() - deadline.get() >= 0, start);
             if (after != null) {
                 after.accept(s);
             }
             return s;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for done
-            }
         }
     }
 
