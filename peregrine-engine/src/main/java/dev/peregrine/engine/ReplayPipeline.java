@@ -67,8 +67,11 @@ public final class ReplayPipeline {
      * @param zone the zone of {@code evt.time} and {@code evt.datetime}
      */
     public ReplayPipeline(String hostname, ZoneId zone) {
-        this(hostname, zone, false, 0, view -> true);
+        this(hostname, zone, false, 0, NO_MONITOR);
     }
+
+    /** The monitor of a pipeline without one: lets every event through and needs none of them. */
+    private static final EventMonitor NO_MONITOR = view -> true;
 
     private ReplayPipeline(String hostname, ZoneId zone, boolean asWritten, long durationLimitNanos,
             EventMonitor monitor) {
@@ -139,8 +142,35 @@ public final class ReplayPipeline {
         StateEngine state = new StateEngine();
         SyscallEvent event = SyscallEvent.over(state, hostname, zone);
         try (ScapFileSource source = open(capture, blockListener(state, event))) {
+            if (monitor == NO_MONITOR && durationLimitNanos == 0) {
+                boolean[] ruled = ruledCodes(ruleset);
+                source.skipEventsNotNeeded(code -> code >= ruled.length || ruled[code] || state.changesState(code));
+            }
             return detect(source, state, event, ruleset, sink, () -> false);
         }
+    }
+
+    /**
+     * {@return by event code, whether an enabled syscall rule of {@code ruleset} can match events of that code
+     * (all codes when a rule is not restricted by event type)}
+     */
+    static boolean[] ruledCodes(Ruleset ruleset) {
+        int size = dev.peregrine.event.EventTable.get().size();
+        boolean[] ruled = new boolean[size];
+        for (Rule r : ruleset.enabledRules()) {
+            if (!r.source().equals(Ruleset.SYSCALL_SOURCE)) {
+                continue;
+            }
+            if (r.eventTypes() == null) {
+                java.util.Arrays.fill(ruled, true);
+                return ruled;
+            }
+            java.util.BitSet codes = r.eventTypes().codes();
+            for (int c = codes.nextSetBit(0); c >= 0 && c < size; c = codes.nextSetBit(c + 1)) {
+                ruled[c] = true;
+            }
+        }
+        return ruled;
     }
 
     /**
@@ -173,7 +203,7 @@ public final class ReplayPipeline {
             }
             return true;
         });
-        return new ReplayStats(read[0], matched[0], matched[1], problem, stopped[0]);
+        return new ReplayStats(read[0] + source.eventsLeftOut(), matched[0], matched[1], problem, stopped[0]);
     }
 
     /** Receives each event after the state engine has processed it. */
@@ -219,6 +249,7 @@ public final class ReplayPipeline {
     private Optional<CaptureProblem> loop(CaptureSource source, StateEngine state, SyscallEvent event,
             BooleanSupplier stop, EventHandler handler) {
         long num = 0;
+        long delivered = 0;
         long first = 0;
         while (true) {
             CaptureSource.Next next = source.next();
@@ -242,7 +273,8 @@ public final class ReplayPipeline {
                 }
             }
             state.onEvent(view);
-            event.next(view, ++num);
+            num = ++delivered + source.eventsLeftOut();
+            event.next(view, num);
             if (!handler.onEvent(event, view)) {
                 return Optional.empty();
             }
