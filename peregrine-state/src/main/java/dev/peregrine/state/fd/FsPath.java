@@ -31,6 +31,15 @@ public final class FsPath {
         if (base.length() + path.length() + 1 > MAX_PATH_BYTES) {
             return TOO_LONG;
         }
+        if (isNormalAbsolute(path)) {
+            // what the walk below would build, character for character, without building it
+            return path;
+        }
+        return walk(base, path);
+    }
+
+    /** The general join: {@code path} appended to {@code base} (or replacing it) and normalized as it goes. */
+    static String walk(String base, String path) {
         StringBuilder target = new StringBuilder(base.length() + path.length());
         boolean emptyBase;
         if (!path.isEmpty() && path.charAt(0) != SEPARATOR) {
@@ -80,6 +89,32 @@ public final class FsPath {
                 pc++;
             }
         }
+    }
+
+    /**
+     * {@return whether {@code path} is absolute and already normal: no empty, {@code .} or {@code ..} component and
+     * no trailing separator (except for "/" itself)} Most paths of open events are, and resolve to themselves.
+     */
+    static boolean isNormalAbsolute(String path) {
+        int n = path.length();
+        if (n == 0 || path.charAt(0) != SEPARATOR) {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        int componentStart = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || path.charAt(i) == SEPARATOR) {
+                int len = i - componentStart;
+                if (len == 0 || (len <= 2 && path.charAt(componentStart) == '.'
+                        && (len == 1 || path.charAt(componentStart + 1) == '.'))) {
+                    return false;
+                }
+                componentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     private static char at(String s, int i) {

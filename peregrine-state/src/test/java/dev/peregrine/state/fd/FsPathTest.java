@@ -35,4 +35,31 @@ class FsPathTest {
         assertThat(FsPath.concatenate("/" + "a".repeat(baseLength), "b".repeat(pathLength)))
                 .isEqualTo(FsPath.TOO_LONG);
     }
+
+    @net.jqwik.api.Property(tries = 2000)
+    void concatenate_normalAbsolutePath_sameAsTheWalk(
+            @net.jqwik.api.ForAll("paths") String path, @net.jqwik.api.ForAll("paths") String base) {
+        assertThat(FsPath.concatenate(base, path)).isEqualTo(FsPath.walk(base, path));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> paths() {
+        // components that exercise the normal-form check: empty, ".", "..", dot-names, ordinary names
+        net.jqwik.api.Arbitrary<String> component = net.jqwik.api.Arbitraries.of("", ".", "..", "...", ".a", "a.",
+                "etc", "x");
+        return component.list().ofMaxSize(5).flatMap(parts -> net.jqwik.api.Arbitraries.of("/", "")
+                .map(lead -> lead + String.join("/", parts)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void isNormalAbsolute_cases() {
+        assertThat(FsPath.isNormalAbsolute("/etc/passwd")).isTrue();
+        assertThat(FsPath.isNormalAbsolute("/")).isTrue();
+        assertThat(FsPath.isNormalAbsolute("/home/.bashrc")).isTrue();
+        assertThat(FsPath.isNormalAbsolute("/etc/")).isFalse();
+        assertThat(FsPath.isNormalAbsolute("/etc//x")).isFalse();
+        assertThat(FsPath.isNormalAbsolute("/etc/./x")).isFalse();
+        assertThat(FsPath.isNormalAbsolute("/etc/..")).isFalse();
+        assertThat(FsPath.isNormalAbsolute("etc")).isFalse();
+    }
 }
