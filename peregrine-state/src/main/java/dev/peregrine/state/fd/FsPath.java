@@ -31,9 +31,10 @@ public final class FsPath {
         if (base.length() + path.length() + 1 > MAX_PATH_BYTES) {
             return TOO_LONG;
         }
-        if (isNormalAbsolute(path)) {
-            // what the walk below would build, character for character, without building it
-            return path;
+        if (isNormal(path)) {
+            // what the walk would build, character for character, without walking: an absolute path as it is, a
+            // relative one appended to the base as it is
+            return path.charAt(0) == SEPARATOR || base.isEmpty() ? path : base.concat(path);
         }
         return walk(base, path);
     }
@@ -92,19 +93,21 @@ public final class FsPath {
     }
 
     /**
-     * {@return whether {@code path} is absolute and already normal: no empty, {@code .} or {@code ..} component and
-     * no trailing separator (except for "/" itself)} Most paths of open events are, and resolve to themselves.
+     * {@return whether {@code path} is not empty and already normal: no empty, {@code .} or {@code ..} component
+     * (after the leading separator of an absolute path) and no trailing separator (except for "/" itself)} Most
+     * paths of open events are: absolute ones resolve to themselves, relative ones to the base followed by them.
      */
-    static boolean isNormalAbsolute(String path) {
+    static boolean isNormal(String path) {
         int n = path.length();
-        if (n == 0 || path.charAt(0) != SEPARATOR) {
+        if (n == 0) {
             return false;
         }
-        if (n == 1) {
+        boolean absolute = path.charAt(0) == SEPARATOR;
+        if (absolute && n == 1) {
             return true;
         }
-        int componentStart = 1;
-        for (int i = 1; i <= n; i++) {
+        int componentStart = absolute ? 1 : 0;
+        for (int i = componentStart; i <= n; i++) {
             if (i == n || path.charAt(i) == SEPARATOR) {
                 int len = i - componentStart;
                 if (len == 0 || (len <= 2 && path.charAt(componentStart) == '.'
