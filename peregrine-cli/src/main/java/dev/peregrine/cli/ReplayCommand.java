@@ -8,6 +8,8 @@ import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.syntax.ConditionSyntaxException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, spec.commandLine().getErr());
         ReplayStats last = null;
-        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
             long wall = System.nanoTime();
             long thread = cpu.getCurrentThreadCpuTime();

@@ -8,6 +8,7 @@ import dev.peregrine.capture.NetInterface;
 import dev.peregrine.capture.scap.PipelinedSource;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.capture.scap.ScapFileSource;
+import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import dev.peregrine.rules.compile.EvalContext;
 import dev.peregrine.rules.fields.SyscallBinding;
@@ -21,6 +22,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -165,17 +168,17 @@ public final class ReplayPipeline {
      * (all codes when a rule is not restricted by event type)}
      */
     static boolean[] ruledCodes(Ruleset ruleset) {
-        int size = dev.peregrine.event.EventTable.get().size();
+        int size = EventTable.get().size();
         boolean[] ruled = new boolean[size];
         for (Rule r : ruleset.enabledRules()) {
             if (!r.source().equals(Ruleset.SYSCALL_SOURCE)) {
                 continue;
             }
             if (r.eventTypes() == null) {
-                java.util.Arrays.fill(ruled, true);
+                Arrays.fill(ruled, true);
                 return ruled;
             }
-            java.util.BitSet codes = r.eventTypes().codes();
+            BitSet codes = r.eventTypes().codes();
             for (int c = codes.nextSetBit(0); c >= 0 && c < size; c = codes.nextSetBit(c + 1)) {
                 ruled[c] = true;
             }

@@ -8,6 +8,7 @@ import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -284,7 +285,7 @@ public final class PipelinedSource implements CaptureSource {
             filling.data = new byte[len];
         }
         int at = filling.bytes;
-        MemorySegment.copy(e.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, e.offset(), filling.data, at, len);
+        MemorySegment.copy(e.segment(), ValueLayout.JAVA_BYTE, e.offset(), filling.data, at, len);
         int i = filling.count++;
         filling.offsets[i] = at;
         filling.cpus[i] = e.cpu();

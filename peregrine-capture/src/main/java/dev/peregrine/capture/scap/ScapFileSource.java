@@ -14,9 +14,11 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
@@ -307,7 +309,7 @@ public final class ScapFileSource implements CaptureSource {
     public void skipEventsNotNeeded(IntPredicate wanted) {
         requireNonNull(wanted, "wanted is null");
         EventTable table = EventTable.get();
-        java.util.Set<String> wantedNames = new java.util.HashSet<>();
+        Set<String> wantedNames = new HashSet<>();
         for (EventTable.EventInfo e : table.all()) {
             if (wanted.test(e.code())) {
                 wantedNames.add(e.name());

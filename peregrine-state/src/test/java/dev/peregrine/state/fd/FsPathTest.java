@@ -2,6 +2,12 @@ package dev.peregrine.state.fd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,22 +42,22 @@ class FsPathTest {
                 .isEqualTo(FsPath.TOO_LONG);
     }
 
-    @net.jqwik.api.Property(tries = 2000)
+    @Property(tries = 2000)
     void concatenate_anyPath_sameAsTheWalk(
-            @net.jqwik.api.ForAll("paths") String path, @net.jqwik.api.ForAll("paths") String base) {
+            @ForAll("paths") String path, @ForAll("paths") String base) {
         assertThat(FsPath.concatenate(base, path)).isEqualTo(FsPath.walk(base, path));
     }
 
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<String> paths() {
+    @Provide
+    Arbitrary<String> paths() {
         // components that exercise the normal-form check: empty, ".", "..", dot-names, ordinary names
-        net.jqwik.api.Arbitrary<String> component = net.jqwik.api.Arbitraries.of("", ".", "..", "...", ".a", "a.",
+        Arbitrary<String> component = Arbitraries.of("", ".", "..", "...", ".a", "a.",
                 "etc", "x");
-        return component.list().ofMaxSize(5).flatMap(parts -> net.jqwik.api.Arbitraries.of("/", "")
+        return component.list().ofMaxSize(5).flatMap(parts -> Arbitraries.of("/", "")
                 .map(lead -> lead + String.join("/", parts)));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void isNormal_cases() {
         assertThat(FsPath.isNormal("/etc/passwd")).isTrue();
         assertThat(FsPath.isNormal("/")).isTrue();
