@@ -466,6 +466,22 @@ public final class StateEngine {
     // ---------------------------------------------------------------- events
 
     /**
+     * {@return whether events of {@code code} change the state} False for events the engine only notes (the
+     * thread's last event time and descriptor), such as {@code mprotect} or {@code read}: a reader may leave those
+     * out when no rule reads them either, and every later event sees the same threads, descriptors and names.
+     * Unknown codes count as needed.
+     */
+    public boolean changesState(int code) {
+        /* Implementation notes: what a left-out event would have done is a placeholder thread for an unknown tid
+         * (the next event of that thread creates it) and the thread's last-event time (used to pick the thread to
+         * evict when the table is full) and last enter type (only an exit right after its own enter reads it). */
+        if (code < 0 || code >= kinds.size) {
+            return true;
+        }
+        return kinds.handler[code] != EventKinds.NONE || kinds.storesEnter[code];
+    }
+
+    /**
      * Updates the state for one event and makes it the current event of the accessors. Never throws because of the
      * event's content; a well-formed event (see {@link EventView#findMalformation}) is assumed.
      */
