@@ -494,6 +494,111 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 	p_path(b, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), 0, PATH_MAX_DEPTH);
 }
 
+/* ---------------------------------------------------------------------------------------------- cgroups */
+
+/* Deepest cgroup path kept, in components below the hierarchy's root; a deeper path keeps its last components. */
+#define CGROUP_MAX_DEPTH 8
+/* Longest cgroup path component kept ("libpod-<64 hex>.scope" is 77 bytes). */
+#define CGROUP_NAME_MAX 128
+/* Longest controller name read ("cpuacct"). */
+#define CGROUP_SUBSYS_NAME_MAX 16
+
+/*
+ * Write position of the cgroups parameter being assembled. Kept in map memory rather than in a register: the
+ * verifier does not track values loaded from a map, so the many possible lengths of the path components do not
+ * multiply the states it explores (on the stack or in registers they made execve exceed its budget, E2BIG).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroups_cursor SEC(".maps");
+
+/* kernfs_node before Linux 6.15 named its parent pointer "parent" (now "__parent"). */
+struct kernfs_node___pre_6_15 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___pre_6_15 *)kn, parent);
+}
+
+/*
+ * Appends "controller=/path" and its NUL at *cur for the task's cgroup of one controller (subsystem id id), the
+ * path in the controller's hierarchy as /proc/PID/cgroup shows it. Writes nothing when the task has no such
+ * controller state.
+ */
+static __always_inline void put_cgroup(struct builder *b, __u32 *cur, struct task_struct *task, __u32 id)
+{
+	struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[id & 15]);
+	if (!css)
+		return;
+	long n = bpf_probe_read_kernel_str(&b->buf[*cur & SCRATCH_MASK], CGROUP_SUBSYS_NAME_MAX,
+					   BPF_CORE_READ(css, ss, name));
+	if (n <= 1)
+		return;
+	*cur += n - 1;
+	b->buf[*cur & SCRATCH_MASK] = '=';
+	*cur += 1;
+	__u32 path_start = *cur;
+	const char *names[CGROUP_MAX_DEPTH] = {};
+	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < CGROUP_MAX_DEPTH; i++) {
+		if (!kn)
+			break;
+		names[i] = BPF_CORE_READ(kn, name);
+		kn = kernfs_parent(kn);
+	}
+	/* From the top: '/' then the name; the root's name is empty, and a '/' before an empty name is taken back. */
+#pragma clang loop unroll(disable)
+	for (int i = CGROUP_MAX_DEPTH - 1; i >= 0; i--) {
+		const char *name = names[i & (CGROUP_MAX_DEPTH - 1)];
+		if (!name)
+			continue;
+		b->buf[*cur & SCRATCH_MASK] = '/';
+		n = bpf_probe_read_kernel_str(&b->buf[(*cur + 1) & SCRATCH_MASK], CGROUP_NAME_MAX, name);
+		if (n > 1)
+			*cur += n;
+	}
+	if (*cur == path_start) {
+		b->buf[*cur & SCRATCH_MASK] = '/';
+		*cur += 1;
+	}
+	b->buf[*cur & SCRATCH_MASK] = 0;
+	*cur += 1;
+}
+
+/*
+ * The cgroups parameter of execve and clone exits, as Falco's drivers fill it: one "controller=/path" string per
+ * controller among cpuset, cpu, cpuacct, io and memory (the ones its container engines read), NUL-separated.
+ */
+static __always_inline void p_cgroups(struct builder *b, struct task_struct *task)
+{
+	__u32 zero = 0;
+	__u32 *cur = bpf_map_lookup_elem(&cgroups_cursor, &zero);
+	if (!cur) {
+		p_empty(b);
+		return;
+	}
+	*cur = b->off;
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuacct_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpuacct_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, io_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, io_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id));
+	put_len(b, (*cur - b->off) & (SCRATCH_HALF - 1));
+}
+
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
 {
 	/* exe and args from the argv area of the (possibly new) mm. */
@@ -516,11 +621,14 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_u32(b, 0);                       /* vm_rss: percpu counters, not in this slice */
 	p_u32(b, 0);                       /* vm_swap */
 	p_kernel_str(b, BPF_CORE_READ(task, comm));
-	p_empty(b); /* cgroups */
+	p_cgroups(b, task);
 }
 
 #define PPM_EXE_WRITABLE (1 << 0)
+#define PPM_EXE_UPPER_LAYER (1 << 1)
 #define PPM_EXE_FROM_MEMFD (1 << 2)
+#define PPM_EXE_LOWER_LAYER (1 << 3)
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /*
  * Whether the task could write its executable: read-only superblock or immutable inode → no; owner → yes; else the
@@ -556,6 +664,23 @@ static __always_inline int exe_from_memfd(struct file *exe)
 }
 
 /*
+ * PPM_EXE_UPPER_LAYER or PPM_EXE_LOWER_LAYER for an executable on overlayfs (0 elsewhere). An overlay inode is the
+ * VFS inode embedded in struct ovl_inode, directly followed by the upper dentry pointer: a file with an upper
+ * dentry that has an inode was written (copied up or created) in the container's own layer.
+ */
+static __always_inline __u32 exe_overlay_layer(struct file *exe)
+{
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	if (BPF_CORE_READ(d, d_sb, s_magic) != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	char *inode = (char *)BPF_CORE_READ(d, d_inode);
+	struct dentry *upper = NULL;
+	if (!inode || bpf_probe_read_kernel(&upper, sizeof(upper), inode + bpf_core_type_size(struct inode)) != 0 || !upper)
+		return PPM_EXE_LOWER_LAYER;
+	return BPF_CORE_READ(upper, d_inode, i_ino) != 0 ? PPM_EXE_UPPER_LAYER : PPM_EXE_LOWER_LAYER;
+}
+
+/*
  * The execve exit parameters of the task's image. with_exepath: whether to walk the image's path for
  * trusted_exepath (a constant at each call: a failed execve leaves the old image, and a second path walk in the
  * same program makes it too large for the verifier, so the failure event leaves it empty).
@@ -588,6 +713,7 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 			exe_flags |= PPM_EXE_WRITABLE;
 		if (exe_from_memfd(exe_file))
 			exe_flags |= PPM_EXE_FROM_MEMFD;
+		exe_flags |= exe_overlay_layer(exe_file);
 	}
 	p_u32(b, exe_flags);
 	__u64 capi = 0, capp = 0, cape = 0;
