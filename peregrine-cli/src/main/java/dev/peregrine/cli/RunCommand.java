@@ -10,6 +10,7 @@ import dev.peregrine.event.EventTable;
 import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.io.PrintWriter;
@@ -89,6 +90,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try (LiveSource source = LiveSource.open(options)) {
             ReplayPipeline pipeline = ReplayPipeline.withDefaults();
             StateEngine state = new StateEngine();
+            state.setContainerEngines(CgroupContainerId.forHost(Path.of("/")));
             SyscallEvent event = pipeline.eventHolder(state);
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();

@@ -32,6 +32,7 @@ import java.net.Inet4Address;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -117,6 +118,7 @@ public final class StateEngine {
     private final ThreadTable threads;
     private final UserTable users;
     private final ContainerTable containers = new ContainerTable();
+    private Set<CgroupContainerId.Engine> containerEngines = CgroupContainerId.Engine.ALL;
     private final Wire wire = new Wire();
     private final EventView enterView;
     private final byte[] ip6a = new byte[FdState.IPV6_BYTES];
@@ -197,6 +199,15 @@ public final class StateEngine {
     /** {@return the containers} */
     public ContainerTable containers() {
         return containers;
+    }
+
+    /**
+     * Chooses the cgroup matchers that tell containers from the host (all by default, as Falco's container plugin);
+     * live, {@link CgroupContainerId#forHost} leaves out those that cannot apply there. Threads already known keep
+     * their container until their next clone or execve.
+     */
+    public void setContainerEngines(Set<CgroupContainerId.Engine> engines) {
+        containerEngines = Set.copyOf(requireNonNull(engines, "engines is null"));
     }
 
     /** {@return the machine the capture came from, or null before its block} */
@@ -1834,7 +1845,7 @@ public final class StateEngine {
     }
 
     private void assignContainer(ThreadState t) {
-        CgroupContainerId.Match m = CgroupContainerId.resolve(t.cgroups());
+        CgroupContainerId.Match m = CgroupContainerId.resolve(t.cgroups(), containerEngines);
         if (m == null) {
             t.setContainerId("");
         } else {
