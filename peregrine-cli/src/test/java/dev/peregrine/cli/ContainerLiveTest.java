@@ -49,7 +49,7 @@ class ContainerLiveTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Seconds the engine runs: start-up and every scenario fit well within it. */
-    private static final int ENGINE_SECONDS = 40;
+    private static final int ENGINE_SECONDS = 30;
     private static final long ENGINE_START_TIMEOUT_MILLIS = 60_000;
     private static final long ALERT_TIMEOUT_MILLIS = 20_000;
     private static final String POD_NAME = "peregrine-live-pod";
