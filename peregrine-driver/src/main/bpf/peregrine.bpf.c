@@ -840,6 +840,74 @@ int BPF_PROG(clone3_x, struct pt_regs *regs, long ret)
 	return emit_clone(regs, ret, PPME_SYSCALL_CLONE3_X, clone_flags_to_ppm(flags));
 }
 
+/* ---------------------------------------------------------------------------------------------- reaper */
+
+/* Most threads of a group looked at for a live one, and most ancestors walked for a subreaper. */
+#define REAPER_MAX_THREADS 32
+#define REAPER_MAX_ANCESTORS 64
+#define PF_EXITING 0x00000004
+
+/*
+ * The tid of the first live (not exiting) thread of task's group, in the group's order (the leader first), as the
+ * kernel's find_alive_thread; 0 when none, -1 when more threads than the bound were exiting. An exiting task has
+ * PF_EXITING set by the time sched_process_exit fires.
+ */
+static __always_inline __s64 live_thread_of(struct task_struct *task)
+{
+	if (!bpf_core_field_exists(task->thread_node))
+		return -1;
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+	struct list_head *head = &signal->thread_head;
+	struct list_head *next = BPF_CORE_READ(head, next);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < REAPER_MAX_THREADS; i++) {
+		if (next == head)
+			return 0;
+		struct task_struct *t = (void *)((char *)next - bpf_core_field_offset(struct task_struct, thread_node));
+		if (!(BPF_CORE_READ(t, flags) & PF_EXITING))
+			return BPF_CORE_READ(t, pid);
+		next = BPF_CORE_READ(t, thread_node.next);
+	}
+	return -1;
+}
+
+/*
+ * reaper_tid of procexit: the thread the kernel will give the exiting task's children to (its find_new_reaper): a
+ * live thread of its own group, else the nearest child-subreaper ancestor in the same pid namespace, else the init
+ * of its pid namespace. 0 when the namespace's init itself exits, -1 when a bound stopped the search (user space
+ * then searches its own table, as libsinsp).
+ */
+static __always_inline __s64 reaper_tid(struct task_struct *father)
+{
+	__s64 tid = live_thread_of(father);
+	if (tid != 0)
+		return tid;
+	struct pid *pid = BPF_CORE_READ(father, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level & 31].ns);
+	struct task_struct *ns_init = BPF_CORE_READ(ns, child_reaper);
+	if (ns_init == father)
+		return 0;
+	__s64 init_tid = BPF_CORE_READ(ns_init, pid);
+	struct signal_struct *signal = BPF_CORE_READ(father, signal);
+	if (!BPF_CORE_READ_BITFIELD_PROBED(signal, has_child_subreaper))
+		return init_tid;
+	struct task_struct *at = BPF_CORE_READ(father, real_parent);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < REAPER_MAX_ANCESTORS; i++) {
+		if (BPF_CORE_READ(at, thread_pid, level) != level || at == ns_init)
+			return init_tid;
+		signal = BPF_CORE_READ(at, signal);
+		if (BPF_CORE_READ_BITFIELD_PROBED(signal, is_child_subreaper)) {
+			tid = live_thread_of(at);
+			if (tid != 0)
+				return tid;
+		}
+		at = BPF_CORE_READ(at, real_parent);
+	}
+	return -1;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_exit, struct task_struct *p)
 {
@@ -851,7 +919,7 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	p_u64(&b, (code >> 8) & 0xff);
 	p_u8(&b, code & 0x7f);
 	p_u8(&b, (code & 0x80) ? 1 : 0);
-	p_u64(&b, 0); /* reaper_tid: not in this slice */
+	p_u64(&b, reaper_tid(p));
 	submit(&b);
 	return 0;
 }

@@ -56,7 +56,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "JSON alerts (json_output=true).")
     boolean json;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after detecting for this many seconds.")
     Double duration;
 
     @Override
@@ -75,7 +75,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         LiveSource.Options options = LiveSource.Options.forEventTypes(types);
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -98,6 +97,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",
                     setup.ruleset().enabledRules().size(), options.syscalls(), scan.threads().size());
             err.flush();
+            // --duration counts detection time: loading the driver and scanning /proc take seconds on a busy host.
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
             ReplayStats stats = pipeline.detect(source, state, event, setup.ruleset(),
                     new FormattingSink(setup.formatter(), a -> {
                         out.println(a.line());

@@ -46,6 +46,7 @@ class LiveSourceTest {
     private static final long PPM_EXE_WRITABLE = 1 << 0;
     private static final long PPM_EXE_FROM_MEMFD = 1 << 2;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
     /** Parameter index of cgroups in execve (19) and clone (20) exits. */
     private static final int CGROUPS = 14;
     /** The controllers the driver reports, in its order (Falco's drivers report the same five). */
@@ -324,6 +325,29 @@ class LiveSourceTest {
         String out = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(read.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("openat " + pid + " cat cat " + secret + " " + secret);
+    }
+
+    @Test
+    @SuppressWarnings("restricted")
+    void procexit_parentOfARunningChildUnderASubreaper_reaperTidIsTheSubreaper() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        long jvm = ProcessHandle.current().pid();
+        Process sh;
+        // This JVM becomes a child subreaper: the sleep the shell leaves behind is given to it, not to init.
+        assertThat((int) prctl.invokeExact(PR_SET_CHILD_SUBREAPER, 1L)).isZero();
+        try {
+            sh = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 1 & exit 0").start();
+            assertThat(sh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            assertThat((int) prctl.invokeExact(PR_SET_CHILD_SUBREAPER, 0L)).isZero();
+        }
+        long pid = sh.pid();
+        Event exit = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS)
+                .getLast();
+        // The kernel gives orphans to the first live thread of the subreaper's group: the JVM's main thread.
+        assertThat(LiveEvents.s64(exit, 4)).as("reaper_tid").isEqualTo(jvm);
     }
 
     @Test

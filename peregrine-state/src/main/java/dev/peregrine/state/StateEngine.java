@@ -119,6 +119,9 @@ public final class StateEngine {
     private final UserTable users;
     private final ContainerTable containers = new ContainerTable();
     private Set<CgroupContainerId.Engine> containerEngines = CgroupContainerId.Engine.ALL;
+    /** The last cgroups resolved and their container (null: the host), reused while they repeat. */
+    private List<String> lastCgroups = List.of();
+    private CgroupContainerId.Match lastContainerMatch;
     private final Wire wire = new Wire();
     private final EventView enterView;
     private final byte[] ip6a = new byte[FdState.IPV6_BYTES];
@@ -208,6 +211,8 @@ public final class StateEngine {
      */
     public void setContainerEngines(Set<CgroupContainerId.Engine> engines) {
         containerEngines = Set.copyOf(requireNonNull(engines, "engines is null"));
+        lastCgroups = List.of();
+        lastContainerMatch = null;
     }
 
     /** {@return the machine the capture came from, or null before its block} */
@@ -1845,7 +1850,17 @@ public final class StateEngine {
     }
 
     private void assignContainer(ThreadState t) {
-        CgroupContainerId.Match m = CgroupContainerId.resolve(t.cgroups(), containerEngines);
+        List<String> cgroups = t.cgroups();
+        CgroupContainerId.Match m;
+        if (cgroups.equals(lastCgroups)) {
+            // Clones and execs come in runs from the same cgroups: reuse the answer, and share the list.
+            m = lastContainerMatch;
+            t.setCgroups(lastCgroups);
+        } else {
+            m = CgroupContainerId.resolve(cgroups, containerEngines);
+            lastCgroups = cgroups;
+            lastContainerMatch = m;
+        }
         if (m == null) {
             t.setContainerId("");
         } else {
