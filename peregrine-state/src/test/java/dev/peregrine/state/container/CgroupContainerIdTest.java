@@ -137,9 +137,11 @@ class CgroupContainerIdTest {
             "memory=/process_api/4063a1a79a6d7f8b6b285a5a98f91e1f");
 
     @Test
-    void resolve_supervisorCgroupWithAllEngines_containerdNamespaceAsFalcoDoes() {
+    void resolve_hostCgroupsOfTwoWordsWithAllEngines_containerdNamespaceAsFalcoDoes() {
         assertThat(CgroupContainerId.resolve(SUPERVISED_HOST_PROCESS))
                 .isEqualTo(new CgroupContainerId.Match("4063a1a79a6d", ContainerRuntime.CONTAINERD));
+        assertThat(CgroupContainerId.resolvePath("/libpod_parent/conmon"))
+                .isEqualTo(new CgroupContainerId.Match("conmon", ContainerRuntime.CONTAINERD));
     }
 
     @Test
@@ -148,6 +150,8 @@ class CgroupContainerIdTest {
 
         assertThat(engines).containsExactlyInAnyOrder(Engine.PODMAN, Engine.DOCKER, Engine.CRI);
         assertThat(CgroupContainerId.resolve(SUPERVISED_HOST_PROCESS, engines)).isNull();
+        assertThat(CgroupContainerId.resolve(List.of("cpu=/libpod_parent/conmon"), engines))
+                .as("podman's conmon with the cgroupfs manager").isNull();
         assertThat(CgroupContainerId.resolve(List.of("cpu=/libpod_parent/libpod-" + ID), engines).id())
                 .isEqualTo(SHORT);
     }
