@@ -82,7 +82,8 @@ class ContainerLiveTest {
         containerName = "peregrine-live-" + ProcessHandle.current().pid();
         Result run = exec(120, "podman", "--runtime", "runc", "run", "-d", "--rm", "--network", "host",
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
-                "--label", "io.kubernetes.pod.name=" + POD_NAME, "--label", "io.kubernetes.pod.namespace=" + POD_NAMESPACE,
+                "--label", "io.kubernetes.pod.name=" + POD_NAME,
+                "--label", "io.kubernetes.pod.namespace=" + POD_NAMESPACE,
                 "--name", containerName, image, "sleep", "600");
         assertThat(run.exit()).as(run.err()).isZero();
         fullId = run.out().strip();
@@ -120,7 +121,8 @@ class ContainerLiveTest {
     void terminalShell_podmanExecWithTty_terminalShellInContainer() throws Exception {
         podmanExec(List.of("-t"), "bash", "-c", "true; : terminal-marker");
 
-        JsonNode alert = awaitAlert("Terminal shell in container", a -> field(a, "proc.cmdline").contains("terminal-marker"));
+        JsonNode alert = awaitAlert("Terminal shell in container",
+                a -> field(a, "proc.cmdline").contains("terminal-marker"));
 
         assertThat(field(alert, "container.id")).isEqualTo(shortId);
         assertThat(field(alert, "proc.name")).isEqualTo("bash");
