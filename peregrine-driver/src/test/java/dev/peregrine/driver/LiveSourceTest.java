@@ -179,10 +179,8 @@ class LiveSourceTest {
     }
 
     @Test
-    @SuppressWarnings("restricted")
     void exec_fromMemfd_execveFlagsSayFromMemfd() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle memfdCreate = linker.downcallHandle(linker.defaultLookup().find("memfd_create").orElseThrow(),
+        MethodHandle memfdCreate = libc("memfd_create",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         int fd;
         try (Arena arena = Arena.ofConfined()) {
@@ -328,11 +326,9 @@ class LiveSourceTest {
     }
 
     @Test
-    @SuppressWarnings("restricted")
     void procexit_parentOfARunningChildUnderASubreaper_reaperTidIsTheSubreaper() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        MethodHandle prctl = libc("prctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
         long jvm = ProcessHandle.current().pid();
         Process sh;
         // This JVM becomes a child subreaper: the sleep the shell leaves behind is given to it, not to init.
@@ -355,6 +351,13 @@ class LiveSourceTest {
         long[] drops = source.drops();
         assertThat(drops).hasSizeGreaterThanOrEqualTo(source.ringCount());
         assertThat(source.malformedCount()).isZero();
+    }
+
+    /** {@return a downcall to the C library's function {@code name}} */
+    @SuppressWarnings("restricted")
+    private static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);
     }
 
     /**
