@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * <p>Needs root, the compiled driver, podman, runc and the image (built on first use, about a minute; then cached in
  * podman's storage). Skipped with the reason otherwise.
  */
-class ContainerLiveTest {
+class ContainerRulesLiveTest {
     /*
      * Implementation notes: the engine runs once for the class (--duration bounds it; @AfterAll waits for its end),
      * and each test waits for its own alert in the shared output, so the scenarios overlap the engine's lifetime
@@ -77,7 +77,7 @@ class ContainerLiveTest {
         image = built.out().strip();
 
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = Thread.ofVirtual().start(ContainerLiveTest::drainConnections);
+        acceptor = Thread.ofVirtual().start(ContainerRulesLiveTest::drainConnections);
 
         containerName = "peregrine-live-" + ProcessHandle.current().pid();
         Result run = exec(120, "podman", "--runtime", "runc", "run", "-d", "--rm", "--network", "host",
