@@ -88,6 +88,15 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* The same drops by event code (the record's type), per CPU: user space maps codes to Falco's drop categories. */
+#define DROP_TYPES 512
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_TYPES);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops_by_type SEC(".maps");
+
 struct ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
@@ -226,6 +235,10 @@ static __always_inline void submit(struct builder *b)
 		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
 		if (d)
 			*d += 1;
+		__u32 type = *(__u16 *)&b->buf[20] & (DROP_TYPES - 1);
+		__u64 *t = bpf_map_lookup_elem(&drops_by_type, &type);
+		if (t)
+			*t += 1;
 	}
 }
 
@@ -288,6 +301,18 @@ static __always_inline __u32 open_flags_to_ppm(__u32 f)
 	return r;
 }
 
+/* The kernel marks a file its open created with FMODE_CREATED; Falco reports it as PPM_O_F_CREATED. */
+#define FMODE_CREATED_BIT 0x100000
+#define PPM_O_F_CREATED (1 << 14)
+
+static __always_inline __u32 created_flag(__u32 flags, long fd)
+{
+	if (!(flags & 0100) || fd < 0)
+		return 0;
+	struct file *file = fd_file(fd);
+	return file && (BPF_CORE_READ(file, f_mode) & FMODE_CREATED_BIT) ? PPM_O_F_CREATED : 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 {
@@ -298,7 +323,7 @@ int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 	p_u64(&b, ret);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_user_str(&b, (const void *)regs->si);
-	p_u32(&b, open_flags_to_ppm(flags));
+	p_u32(&b, open_flags_to_ppm(flags) | created_flag(flags, ret));
 	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->r10 & 07777 : 0);
 	__u32 dev = 0;
 	__u64 ino = 0;
@@ -395,9 +420,9 @@ static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 	} else if (family == 10 /* AF_INET6 */) {
 		__u32 lo = inbound ? 19 : 1, re = inbound ? 1 : 19;
 		dst[0] = PPM_AF_INET6;
-		BPF_CORE_READ_INTO(&dst[lo & 31], sk, __sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(&dst[lo & 31], 16, &sk->__sk_common.skc_v6_rcv_saddr); /* 16 bytes: READ_INTO would copy sizeof(u8) */
 		*(__u16 *)&dst[(lo + 16) & 63] = BPF_CORE_READ(sk, __sk_common.skc_num);
-		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(&dst[re & 31], 16, &sk->__sk_common.skc_v6_daddr);
 		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
 	} else {
@@ -685,6 +710,50 @@ static __always_inline __u32 exe_overlay_layer(struct file *exe)
  * trusted_exepath (a constant at each call: a failed execve leaves the old image, and a second path walk in the
  * same program makes it too large for the verifier, so the failure event leaves it empty).
  */
+/* Inode change and modification times as nanoseconds since the epoch. The fields moved twice: i_ctime/i_mtime
+ * (timespec64) before 6.6/6.7, __i_ctime/__i_mtime until 6.10, i_ctime_sec/_nsec since 6.11; CO-RE picks the one
+ * the running kernel has. */
+struct inode___timespec_old {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___timespec_mid {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 timespec_ns(struct timespec64 t)
+{
+	return (__u64)t.tv_sec * 1000000000ULL + (__u64)t.tv_nsec;
+}
+
+static __always_inline __u64 inode_ctime_ns(struct inode *inode)
+{
+	if (!inode)
+		return 0;
+	if (bpf_core_field_exists(inode->i_ctime_sec))
+		return (__u64)BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_ctime_nsec);
+	struct inode___timespec_mid *mid = (void *)inode;
+	if (bpf_core_field_exists(mid->__i_ctime))
+		return timespec_ns(BPF_CORE_READ(mid, __i_ctime));
+	struct inode___timespec_old *old = (void *)inode;
+	return timespec_ns(BPF_CORE_READ(old, i_ctime));
+}
+
+static __always_inline __u64 inode_mtime_ns(struct inode *inode)
+{
+	if (!inode)
+		return 0;
+	if (bpf_core_field_exists(inode->i_mtime_sec))
+		return (__u64)BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_mtime_nsec);
+	struct inode___timespec_mid *mid = (void *)inode;
+	if (bpf_core_field_exists(mid->__i_mtime))
+		return timespec_ns(BPF_CORE_READ(mid, __i_mtime));
+	struct inode___timespec_old *old = (void *)inode;
+	return timespec_ns(BPF_CORE_READ(old, i_mtime));
+}
+
 static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task, int with_exepath)
 {
 	p_u64(b, res);
@@ -725,8 +794,8 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_u64(b, cape);
 	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
 	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
-	p_u64(b, 0); /* exe_ino_ctime */
-	p_u64(b, 0); /* exe_ino_mtime */
+	p_u64(b, inode_ctime_ns(exe_inode)); /* exe_ino_ctime */
+	p_u64(b, inode_mtime_ns(exe_inode)); /* exe_ino_mtime */
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
 	/* trusted_exepath: the path of the image the kernel mapped (symlinks resolved), as Falco's d_path. */
 	if (with_exepath && exe_file)
@@ -1428,7 +1497,7 @@ int BPF_PROG(open_x, struct pt_regs *regs, long ret)
 	__u32 flags = (__u32)regs->si;
 	p_u64(&b, ret);
 	p_user_str(&b, (const void *)regs->di);
-	p_u32(&b, open_flags_to_ppm(flags));
+	p_u32(&b, open_flags_to_ppm(flags) | created_flag(flags, ret));
 	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->dx & 07777 : 0);
 	p_dev_ino(&b, ret);
 	submit(&b);
@@ -1522,4 +1591,165 @@ int BPF_PROG(fchmod_x, struct pt_regs *regs, long ret)
 	p_u32(&b, chmod_mode_to_ppm((__u32)regs->si));
 	submit(&b);
 	return 0;
+}
+
+/* ------------------------------------------------ removal, device nodes, ownership, module removal, sends */
+
+#define PPME_SOCKET_SENDTO_X 31
+#define PPME_SOCKET_SENDMSG_X 49
+#define PPME_SYSCALL_RMDIR_2_X 279
+#define PPME_SYSCALL_CHOWN_X 379
+#define PPME_SYSCALL_LCHOWN_X 381
+#define PPME_SYSCALL_FCHOWN_X 383
+#define PPME_SYSCALL_FCHOWNAT_X 385
+#define PPME_SYSCALL_MKNOD_X 415
+#define PPME_SYSCALL_MKNODAT_X 417
+#define PPME_SYSCALL_DELETE_MODULE_X 425
+/* Bytes of a sent buffer copied into sendto events (Falco's default snaplen for data buffers). */
+#define SEND_DATA_BYTES 80
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rmdir_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_RMDIR_2_X, 2, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	submit(&b);
+	return 0;
+}
+
+/* mknod's mode: the file type and permission bits have the same values in Falco's mknod_mode table as in Linux. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mknod_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_MKNOD_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, (__u32)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mknodat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_MKNODAT_X, 5, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	p_u32(&b, (__u32)regs->r10);
+	submit(&b);
+	return 0;
+}
+
+/* res, path, uid, gid: chown and lchown. */
+static __always_inline int emit_chown(struct pt_regs *regs, long ret, __u16 type)
+{
+	struct builder b;
+	if (!begin(&b, type, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	p_u32(&b, (__u32)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(chown_x, struct pt_regs *regs, long ret)
+{
+	return emit_chown(regs, ret, PPME_SYSCALL_CHOWN_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(lchown_x, struct pt_regs *regs, long ret)
+{
+	return emit_chown(regs, ret, PPME_SYSCALL_LCHOWN_X);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fchown_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FCHOWN_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_u32(&b, (__u32)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(fchownat_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_FCHOWNAT_X, 6, current_tid()))
+		return 0;
+	__u32 f = (__u32)regs->r8;
+	p_u64(&b, ret);
+	p_u64(&b, arg_fd(regs->di));
+	p_user_str(&b, (const void *)regs->si);
+	p_u32(&b, (__u32)regs->dx);
+	p_u32(&b, (__u32)regs->r10);
+	/* fchownat_flags: AT_SYMLINK_NOFOLLOW (0x100) and AT_EMPTY_PATH (0x1000) in Falco's values. */
+	p_u32(&b, ((f & 0x100) ? 1024 : 0) | ((f & 0x1000) ? 4096 : 0));
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(delete_module_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_DELETE_MODULE_X, 3, current_tid()))
+		return 0;
+	__u32 f = (__u32)regs->si;
+	p_u64(&b, ret);
+	p_user_str(&b, (const void *)regs->di);
+	/* delete_module_flags: O_NONBLOCK (04000) -> 2, O_TRUNC (01000) -> 1. */
+	p_u32(&b, ((f & 04000) ? 2 : 0) | ((f & 01000) ? 1 : 0));
+	submit(&b);
+	return 0;
+}
+
+/* res, data, fd, size, tuple: sendto copies the first bytes sent; sendmsg's data lies in an iovec (left empty). */
+static __always_inline int emit_send(struct pt_regs *regs, long ret, __u16 type, int with_data)
+{
+	struct builder b;
+	if (!begin(&b, type, 5, current_tid()))
+		return 0;
+	long fd = (long)(int)regs->di;
+	p_u64(&b, ret);
+	if (with_data && ret > 0)
+		p_user_buf(&b, (const void *)regs->si, ret < SEND_DATA_BYTES ? ret : SEND_DATA_BYTES);
+	else
+		p_empty(&b);
+	p_u64(&b, fd);
+	p_u32(&b, with_data ? (__u32)regs->dx : (__u32)(ret > 0 ? ret : 0));
+	p_socktuple(&b, fd, 0);
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sendto_x, struct pt_regs *regs, long ret)
+{
+	return emit_send(regs, ret, PPME_SOCKET_SENDTO_X, 1);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sendmsg_x, struct pt_regs *regs, long ret)
+{
+	return emit_send(regs, ret, PPME_SOCKET_SENDMSG_X, 0);
 }

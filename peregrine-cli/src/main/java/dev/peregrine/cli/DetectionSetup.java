@@ -24,6 +24,13 @@ import java.util.List;
  */
 record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset ruleset, AlertFormatter formatter) {
     static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
+        return prepareSources(rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules), overrides,
+                json, err);
+    }
+
+    /** As {@link #prepare}, with the rules already read. */
+    static DetectionSetup prepareSources(List<RulesSource> sources, List<String> overrides, boolean json,
+            PrintWriter err) {
         List<String> options = new ArrayList<>(overrides);
         if (json) {
             options.add("json_output=true");
@@ -35,7 +42,6 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
             throw new UserError(e.getMessage(), 1);
         }
         SyscallBinding binding = new SyscallBinding();
-        List<RulesSource> sources = rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules);
         LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
         if (outcome.ruleset().isEmpty()) {
             for (FileLoadResult r : outcome.results()) {
@@ -48,5 +54,21 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
         AlertFormatter formatter = AlertFormatter.create(ruleset, FalcoCommandLine.formatOptions(config.outputs(),
                 ReplayPipeline.defaultHostname(), config.outputs().appendOutputs()));
         return new DetectionSetup(config, binding, ruleset, formatter);
+    }
+
+    /**
+     * Starts alert delivery: stdout (always, unbuffered unless {@code buffered_outputs}) plus the channels and
+     * forwarders the {@code -o} options enable; delivery problems are reported on {@code err}.
+     */
+    dev.peregrine.outputs.delivery.DeliveryService startDelivery(PrintWriter out, PrintWriter err) {
+        try {
+            return DeliverySetup.start(config, true, out, p -> Path.of(p).toAbsolutePath(),
+                    config.outputs().buffered(), m -> {
+                        err.println("peregrine: " + m);
+                        err.flush();
+                    });
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), 1);
+        }
     }
 }

@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peregrine.cli.config.ConfigException;
 import dev.peregrine.cli.config.FalcoConfig;
 import dev.peregrine.cli.config.FalcoConfigLoader;
+import dev.peregrine.cli.live.LiveDetection;
 import dev.peregrine.cli.replay.ReplayEngine;
 import dev.peregrine.cli.replay.ReplayException;
 import dev.peregrine.cli.replay.ReplayRequest;
+import dev.peregrine.cli.replay.SyscallEventDropMonitor;
+import dev.peregrine.driver.BpfException;
 import dev.peregrine.event.EventTable;
-import dev.peregrine.outputs.channel.AlertSink;
-import dev.peregrine.outputs.channel.Channels;
-import dev.peregrine.outputs.channel.FileChannel;
-import dev.peregrine.outputs.channel.ProgramChannel;
-import dev.peregrine.outputs.channel.StdoutChannel;
+import dev.peregrine.outputs.delivery.DeliveryService;
 import dev.peregrine.outputs.format.AlertFormatException;
 import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
@@ -25,6 +24,7 @@ import dev.peregrine.outputs.format.Hostname;
 import dev.peregrine.rules.fields.ExtractorBinding;
 import dev.peregrine.rules.fields.FieldCatalog;
 import dev.peregrine.rules.fields.FieldCatalogs;
+import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.load.BundledRules;
 import dev.peregrine.rules.load.FileLoadResult;
 import dev.peregrine.rules.load.LoadOptions;
@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -57,7 +58,7 @@ final class FalcoCommandLine {
      * print_ignored_events, load_config, print_version, require_config_file, list_fields, validate_rules_files,
      * load_rules_files, init_outputs, process_events); each returns a result or an exit code. Fatal results print
      * "Error: <message>" to stderr; an exception escaping an action prints "Runtime error: <message>. Exiting."
-     * like Falco's main. Falco features Peregrine does not have (plugins, schemas, live capture) fail with a
+     * like Falco's main. Falco features Peregrine does not have (plugins, schemas, gVisor) fail with a
      * sentence saying so rather than being silently ignored.
      */
 
@@ -66,6 +67,9 @@ final class FalcoCommandLine {
 
     /** Where Falco looks for its configuration when {@code -c} is not given. */
     static final String INSTALL_CONFIG = "/etc/falco/falco.yaml";
+
+    /** The {@code engine.kind}s that capture live, all served by Peregrine's eBPF driver. */
+    static final Set<String> LIVE_KINDS = Set.of("modern_ebpf", "ebpf", "kmod");
 
     private static final String GVISOR_INFO = "vpid=%proc.vpid vtid=%thread.vtid";
 
@@ -209,7 +213,8 @@ final class FalcoCommandLine {
         if (o.listSource != null) {
             return listFields(o);
         }
-        ExtractorBinding binding = config.engine().isReplay() ? replayEngine.binding() : ExtractorBinding.UNBOUND;
+        ExtractorBinding binding = config.engine().isReplay() ? replayEngine.binding()
+                : LIVE_KINDS.contains(config.engine().kind()) ? new SyscallBinding() : ExtractorBinding.UNBOUND;
         LoadOptions loadOptions = loadOptions(config, binding);
         if (!o.validateFiles.isEmpty()) {
             return validate(o, config, loadOptions);
@@ -482,7 +487,7 @@ final class FalcoCommandLine {
 
     private int processEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset) {
         FalcoConfig.Outputs outputs = config.outputs();
-        if (!outputs.anyEnabled()) {
+        if (!outputs.anyEnabled(config.delivery())) {
             throw new Fatal("No output configured, please make sure at least one output is configured and enabled.");
         }
         String hostname = Hostname.resolve(inv.env());
@@ -513,33 +518,75 @@ final class FalcoCommandLine {
             return EXIT_OK;
         }
         FalcoConfig.Engine engine = config.engine();
-        if (!engine.isReplay()) {
-            throw new Fatal("engine.kind '" + engine.kind() + "': live event capture is not available in this"
-                    + " build; use engine.kind=replay with engine.replay.capture_file");
-        }
         // Falco 0.42 sets buffered outputs from -U alone (load_config), whatever buffered_outputs says
         boolean buffered = !o.unbuffered;
-        try (AlertSink sink = sinks(outputs, buffered)) {
+        DeliveryService delivery;
+        try {
+            delivery = DeliverySetup.start(config, outputs.stdout(), out, inv::resolve, buffered, this::warn);
+        } catch (ConfigException e) {
+            throw new Fatal(e.getMessage());
+        }
+        try {
+            if (!engine.isReplay()) {
+                return processLiveEvents(o, config, ruleset, formatter, delivery);
+            }
             return replayEngine.replay(new ReplayRequest(config, inv.resolve(engine.replayCaptureFile()), ruleset,
-                    formatter, sink, o.stopAfterSeconds, log, err));
+                    formatter, delivery, o.stopAfterSeconds, log, err));
         } catch (ReplayException e) {
+            throw new Fatal(e.getMessage());
+        } finally {
+            DeliverySetup.closeAndReport(delivery, this::warn, log::debug);
+        }
+    }
+
+    /**
+     * Live capture ({@code engine.kind} kmod, ebpf or modern_ebpf): Peregrine's CO-RE eBPF driver in every case,
+     * through the same loop as {@code peregrine run}, until SIGINT/SIGTERM or {@code -M} seconds of wall time.
+     */
+    private int processLiveEvents(FalcoOptions o, FalcoConfig config, Ruleset ruleset, AlertFormatter formatter,
+            DeliveryService delivery) {
+        String kind = config.engine().kind();
+        if (!LIVE_KINDS.contains(kind)) {
+            throw new Fatal("engine.kind '" + kind + "' is not available in Peregrine; use modern_ebpf (live"
+                    + " capture with Peregrine's eBPF driver) or replay with engine.replay.capture_file");
+        }
+        Optional<String> unavailable = LiveDetection.unavailableReason();
+        if (unavailable.isPresent()) {
+            throw new Fatal("live capture is not available: " + unavailable.get()
+                    + " (or replay a capture: -o engine.kind=replay -o engine.replay.capture_file=FILE)");
+        }
+        if (!kind.equals("modern_ebpf")) {
+            log.info("engine.kind '" + kind + "': Peregrine has no " + (kind.equals("kmod") ? "kernel module"
+                    : "legacy eBPF probe") + "; using its CO-RE eBPF driver (as engine.kind=modern_ebpf)");
+        }
+        log.info("Opening 'syscall' source with modern BPF probe.");
+        log.info("One ring buffer every '1' CPUs.");
+        try {
+            LiveDetection live = new LiveDetection(ruleset, formatter, delivery, config.syscallEventDrops(), log);
+            LiveDetection.Summary s = live.runUntilShutdown(
+                    o.stopAfterSeconds > 0 ? Double.valueOf(o.stopAfterSeconds) : null,
+                    (rules, syscalls, processes) -> log.debug("Live detection with " + rules
+                            + " rules on syscalls " + syscalls + "; " + processes + " processes from /proc"),
+                    summary -> {
+                        delivery.flush();
+                        SyscallEventDropMonitor.printStats(err, summary.dropOccurrences(), summary.dropActions());
+                    });
+            if (s.stoppedByDropManager()) {
+                throw new Fatal("Drop manager internal error");
+            }
+            return EXIT_OK;
+        } catch (BpfException e) {
             throw new Fatal(e.getMessage());
         }
     }
 
-    private AlertSink sinks(FalcoConfig.Outputs outputs, boolean buffered) {
-        List<AlertSink> sinks = new ArrayList<>();
-        if (outputs.file().enabled()) {
-            sinks.add(new FileChannel(inv.resolve(outputs.file().filename()), outputs.file().keepAlive(), buffered,
-                    log::error));
+    /** A warning on stderr also when Falco's log does not go there (delivery problems must not go unseen). */
+    private void warn(String message) {
+        if (log.toStderr()) {
+            log.warning(message);
+        } else {
+            err.println("Warning: " + message);
+            err.flush();
         }
-        if (outputs.stdout()) {
-            sinks.add(new StdoutChannel(out, buffered));
-        }
-        if (outputs.program().enabled()) {
-            sinks.add(new ProgramChannel(outputs.program().program(), outputs.program().keepAlive(), out,
-                    log::error));
-        }
-        return new Channels(sinks);
     }
 }

@@ -25,11 +25,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Runtime and supply-chain security for Linux hosts, speaking the Falco rules language.",
-        subcommands = {RulesCommand.class, FieldsCommand.class, ReplayCommand.class, RunCommand.class, CaptureCommand.class,
+        subcommands = {RulesCommand.class, FieldsCommand.class, ReplayCommand.class, RunCommand.class, CaptureCommand.class, SelftestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** First arguments that select Peregrine's own (picocli) commands rather than Falco's command line. */
-    private static final Set<String> SUBCOMMANDS = Set.of("rules", "fields", "replay", "run", "capture", "help");
+    private static final Set<String> SUBCOMMANDS = Set.of("rules", "fields", "replay", "run", "capture", "selftest", "help");
 
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -109,11 +109,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new UserError("--rounds must be at least 1", 1);
         }
-        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
         ReplayStats last = null;
-        for (int r = 0; r < rounds; r++) {
-            last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
-                    new FormattingSink(setup.formatter(), a -> out.println(a.line())));
+        try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, false, () -> 0)) {
+            for (int r = 0; r < rounds; r++) {
+                last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
+                        new FormattingSink(setup.formatter(), outputs::emit));
+            }
         }
         return last;
     }

@@ -66,4 +66,30 @@ class ReplayCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEmpty();
     }
+
+    @Test
+    void replayAlerts_throttled_oneAlertPerRuleAndSuppressedCountInSummary() {
+        Path rules = CliTest.upstream().resolve("falco-testing/rules/single_rule.yaml");
+        CliTest.Run r = CliTest.run("replay", "-r", rules.toString(), "-o", "delivery.throttle.max_alerts=1", "-o",
+                "delivery.throttle.interval=1h", capture("cat_write.scap"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).hasSize(1);
+        assertThat(r.err()).contains("peregrine: throttling suppressed 7 alerts");
+    }
+
+    @Test
+    void replayAlerts_httpOutputToNowhere_stdoutCompleteAndUndeliveredReported() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path rules = CliTest.upstream().resolve("falco-testing/rules/single_rule.yaml");
+        CliTest.Run r = CliTest.run("replay", "-r", rules.toString(), "-o", "http_output.enabled=true", "-o",
+                "http_output.url=http://127.0.0.1:" + port + "/", "-o", "delivery.shutdown_timeout=2s",
+                capture("cat_write.scap"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).hasSize(8);
+        assertThat(r.err()).contains("peregrine: http: delivery failed (cannot connect to http://127.0.0.1:" + port)
+                .contains("peregrine: http: 0 sent, ").contains("8 dropped (shutdown=8)");
+    }
 }

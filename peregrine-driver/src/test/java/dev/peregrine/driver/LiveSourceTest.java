@@ -219,11 +219,18 @@ class LiveSourceTest {
                 assertThat(tuple.limit()).isEqualTo(13);
                 assertThat(Short.toUnsignedInt(tuple.getShort(5))).as("sport").isEqualTo(client.getLocalPort());
                 assertThat(Short.toUnsignedInt(tuple.getShort(11))).as("dport").isEqualTo(port);
+                assertThat(Arrays.copyOfRange(c.param(1).bytes(), 1, 5)).as("source").containsExactly(127, 0, 0, 1);
+                assertThat(Arrays.copyOfRange(c.param(1).bytes(), 7, 11)).as("destination")
+                        .containsExactly(127, 0, 0, 1);
             } else {
                 assertThat(tuple.get(0)).as("PPM_AF_INET6").isEqualTo((byte) 10);
                 assertThat(tuple.limit()).isEqualTo(37);
                 assertThat(Short.toUnsignedInt(tuple.getShort(17))).as("sport").isEqualTo(client.getLocalPort());
                 assertThat(Short.toUnsignedInt(tuple.getShort(35))).as("dport").isEqualTo(port);
+                byte[] t = c.param(1).bytes();
+                byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1};
+                assertThat(Arrays.copyOfRange(t, 1, 17)).as("source address").containsExactly(mappedLoopback);
+                assertThat(Arrays.copyOfRange(t, 19, 35)).as("destination address").containsExactly(mappedLoopback);
             }
             byte[] addr = c.param(3).bytes();
             // The JDK connects from an IPv6 socket when the host has IPv6: then the address is ::ffff:127.0.0.1.

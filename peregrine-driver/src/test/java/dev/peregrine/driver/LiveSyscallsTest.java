@@ -237,7 +237,8 @@ class LiveSyscallsTest {
         Event open = ev.stream().filter(e -> e.type() == 3 && LiveEvents.str(e, 1).equals(openPath)).findFirst()
                 .orElseThrow();
         assertThat(LiveEvents.s64(open, 0)).isEqualTo(run.get("open"));
-        assertThat(LiveEvents.u32(open, 2)).as("PPM_O_WRONLY | PPM_O_CREAT").isEqualTo(2 | 4);
+        assertThat(LiveEvents.u32(open, 2)).as("PPM_O_WRONLY | PPM_O_CREAT | PPM_O_F_CREATED (the open created it)")
+                .isEqualTo(2 | 4 | 1 << 14);
         assertThat(LiveEvents.u32(open, 3)).isEqualTo(0640);
         Event dup = only(ev, 367);
         assertThat(LiveEvents.s64(dup, 0)).isEqualTo(run.get("dup"));

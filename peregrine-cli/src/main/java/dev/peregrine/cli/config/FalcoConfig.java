@@ -19,11 +19,12 @@ import java.util.Set;
  * @param outputs how alerts are rendered and where they go
  * @param engine the event source ({@code engine.kind}) and its settings
  * @param logging Falco's own log lines
+ * @param delivery syslog and HTTP outputs, forwarders, queues, spool and retries
  * @param unimplementedKeys top-level keys that are set to something effective but that Peregrine ignores
  */
 public record FalcoConfig(List<String> files, Rules rules, Outputs outputs, Engine engine, Logging logging,
         BaseSyscalls baseSyscalls, SyscallEventDrops syscallEventDrops, Metrics metrics, Webserver webserver,
-        List<String> unimplementedKeys) {
+        DeliveryConfig delivery, List<String> unimplementedKeys) {
     public FalcoConfig {
         files = List.copyOf(files);
         requireNonNull(rules, "rules is null");
@@ -34,6 +35,7 @@ public record FalcoConfig(List<String> files, Rules rules, Outputs outputs, Engi
         requireNonNull(syscallEventDrops, "syscallEventDrops is null");
         requireNonNull(metrics, "metrics is null");
         requireNonNull(webserver, "webserver is null");
+        requireNonNull(delivery, "delivery is null");
         unimplementedKeys = List.copyOf(unimplementedKeys);
     }
 
@@ -74,6 +76,12 @@ public record FalcoConfig(List<String> files, Rules rules, Outputs outputs, Engi
         /** {@return whether at least one output channel is enabled} */
         public boolean anyEnabled() {
             return stdout || file.enabled() || program.enabled();
+        }
+
+        /** {@return whether at least one output channel or forwarder is enabled, counting {@code delivery}'s} */
+        public boolean anyEnabled(DeliveryConfig delivery) {
+            return anyEnabled() || delivery.syslog().enabled() || delivery.http().enabled()
+                    || !delivery.forwarders().isEmpty();
         }
     }
 
@@ -141,6 +149,12 @@ public record FalcoConfig(List<String> files, Rules rules, Outputs outputs, Engi
         public Metrics {
             requireNonNull(interval, "interval is null");
             requireNonNull(outputFile, "outputFile is null");
+        }
+
+        /** {@return the interval: a number of milliseconds, or Prometheus units ({@code 1h30m}, {@code 15s})} */
+        public java.time.Duration intervalDuration() {
+            return DurationText.parse(interval).orElseThrow(() -> new ConfigException(
+                    "Config error at key \"metrics.interval\": '" + interval + "' is not a duration"));
         }
     }
 

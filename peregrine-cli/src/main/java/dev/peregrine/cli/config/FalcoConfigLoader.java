@@ -48,12 +48,19 @@ public final class FalcoConfigLoader {
     /** The key of included configuration files. */
     public static final String CONFIG_FILES = "config_files";
 
+    /** Peregrine's key for spool, retries and throttling. */
+    public static final String DELIVERY = "delivery";
+    /** Peregrine's key for Falcosidekick-style forwarders. */
+    public static final String FORWARDERS = "forwarders";
+
     private static final Set<String> IMPLEMENTED = Set.of(CONFIG_FILES, "rules_files", "rules_file", "rules",
             "priority", "rule_matching", "json_output", "json_include_output_property",
             "json_include_tags_property", "json_include_message_property", "json_include_output_fields_property",
             "time_format_iso_8601", "append_output", "buffered_outputs", "stdout_output", "file_output",
             "program_output", "engine", "log_level", "log_stderr", "log_syslog", "base_syscalls",
-            "syscall_event_drops", "metrics", "webserver", "load_plugins", "plugins");
+            "syscall_event_drops", "metrics", "webserver", "load_plugins", "plugins", "syslog_output", "http_output",
+            "outputs_queue", "output_timeout", DELIVERY, FORWARDERS);
+
 
     private final ConfigTree tree;
     private final String configName;
@@ -160,9 +167,13 @@ public final class FalcoConfigLoader {
         SyscallEventDrops drops = drops();
         Metrics metrics = new Metrics(bool("metrics.enabled", false), string("metrics.interval", "5000"),
                 bool("metrics.output_rule", false), string("metrics.output_file", ""));
+        if (metrics.enabled()) {
+            metrics.intervalDuration();
+        }
         Webserver web = webserver();
         plugins();
-        return new FalcoConfig(files, rules, outputs, engine, logging, base, drops, metrics, web,
+        DeliveryConfig delivery = delivery();
+        return new FalcoConfig(files, rules, outputs, engine, logging, base, drops, metrics, web, delivery,
                 unimplemented(logging, metrics, web));
     }
 
@@ -372,6 +383,116 @@ public final class FalcoConfigLoader {
                 bool("webserver.prometheus_metrics_enabled", false));
     }
 
+    private DeliveryConfig delivery() {
+        DeliveryConfig.SyslogOutput syslog = new DeliveryConfig.SyslogOutput(bool("syslog_output.enabled", false),
+                string("syslog_output.socket", "/dev/log"), string("syslog_output.ident", "falco"));
+        DeliveryConfig.HttpOutput http = new DeliveryConfig.HttpOutput(bool("http_output.enabled", false),
+                string("http_output.url", ""), string("http_output.user_agent", "falcosecurity/falco"),
+                new dev.peregrine.outputs.channel.HttpTarget.Tls(bool("http_output.insecure", false),
+                        string("http_output.ca_cert", ""), string("http_output.ca_bundle", ""),
+                        string("http_output.ca_path", "/etc/ssl/certs"), bool("http_output.mtls", false),
+                        string("http_output.client_cert", "/etc/ssl/certs/client.crt"),
+                        string("http_output.client_key", "/etc/ssl/certs/client.key")),
+                bool("http_output.echo", false),
+                bool("http_output.compress_uploads", false), bool("http_output.keep_alive", false),
+                (int) range("http_output.max_consecutive_timeouts", 5, 0, 255));
+        if (http.enabled() && http.url().isEmpty()) {
+            throw new ConfigException(configError("http output enabled but no url in configuration block"));
+        }
+        if (http.enabled()) {
+            String url = http.url().strip();
+            if (url.length() >= 2 && (url.charAt(0) == '"' || url.charAt(0) == '\'')
+                    && url.charAt(url.length() - 1) == url.charAt(0)) {
+                url = url.substring(1, url.length() - 1);
+            }
+            try {
+                java.net.URI u = new java.net.URI(url);
+                if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                        || u.getHost() == null) {
+                    throw new java.net.URISyntaxException(url, "expected an http:// or https:// URL");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("Config error at key \"http_output.url\": '" + http.url()
+                        + "' is not a valid URL (" + e.getReason() + ")");
+            }
+            http = new DeliveryConfig.HttpOutput(true, url, http.userAgent(), http.tls(), http.echo(),
+                    http.compressUploads(), http.keepAlive(), http.maxConsecutiveTimeouts());
+        }
+        int capacity = (int) range("outputs_queue.capacity", 0, 0, Integer.MAX_VALUE);
+        java.time.Duration timeout = java.time.Duration.ofMillis(range("output_timeout", 2000, 1, 3_600_000));
+        DeliveryConfig.Spool spool = new DeliveryConfig.Spool(string(DELIVERY + ".spool_dir", ""),
+                range(DELIVERY + ".spool_max_bytes", dev.peregrine.outputs.delivery.DeliveryOptions
+                        .DEFAULT_SPOOL_MAX_BYTES, 1, Long.MAX_VALUE),
+                (int) range(DELIVERY + ".memory_backlog", dev.peregrine.outputs.delivery.DeliveryOptions
+                        .DEFAULT_MEMORY_BACKLOG, 1, Integer.MAX_VALUE));
+        java.time.Duration retryInitial = duration(DELIVERY + ".retry_initial", "200ms");
+        java.time.Duration retryMax = duration(DELIVERY + ".retry_max", "30s");
+        if (retryInitial.isZero() || retryMax.compareTo(retryInitial) < 0) {
+            throw new ConfigException("Config error at key \"" + DELIVERY + ".retry_max\": must be at least "
+                    + DELIVERY + ".retry_initial, and both positive");
+        }
+        java.time.Duration shutdown = duration(DELIVERY + ".shutdown_timeout", "3s");
+        int maxAlerts = (int) range(DELIVERY + ".throttle.max_alerts", 0, 0, Integer.MAX_VALUE);
+        java.time.Duration interval = duration(DELIVERY + ".throttle.interval", "1m");
+        if (maxAlerts > 0 && interval.isZero()) {
+            throw new ConfigException("Config error at key \"" + DELIVERY + ".throttle.interval\": must be positive");
+        }
+        return new DeliveryConfig(syslog, http, capacity, timeout, spool, retryInitial, retryMax, shutdown,
+                new DeliveryConfig.Throttle(maxAlerts, interval), forwarders());
+    }
+
+    /** {@code forwarders}: a map from a forwarder's key to its options; every key must name an installed factory. */
+    private Map<String, Map<String, Object>> forwarders() {
+        JsonNode n = tree.get(FORWARDERS);
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        if (n.isMissingNode() || n.isNull()) {
+            return out;
+        }
+        if (!n.isObject()) {
+            throw new ConfigException("Config error at key \"" + FORWARDERS + "\": expected a map of forwarder"
+                    + " names to their options, got " + describe(n));
+        }
+        Set<String> known = new java.util.TreeSet<>();
+        java.util.ServiceLoader.load(dev.peregrine.outputs.delivery.TargetFactory.class)
+                .forEach(f -> known.add(f.key()));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (var e : n.properties()) {
+            String key = FORWARDERS + "." + e.getKey();
+            if (!known.contains(e.getKey())) {
+                throw new ConfigException("Config error at key \"" + key + "\": unknown forwarder '" + e.getKey()
+                        + "'" + (known.isEmpty() ? " (no forwarders are installed)"
+                                : " (known: " + String.join(", ", known) + ")"));
+            }
+            JsonNode v = e.getValue();
+            if (v.isNull()) {
+                out.put(e.getKey(), Map.of());
+            } else if (v.isObject()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> options = mapper.convertValue(v, LinkedHashMap.class);
+                out.put(e.getKey(), options);
+            } else {
+                throw new ConfigException("Config error at key \"" + key + "\": expected a map of options, got "
+                        + describe(v));
+            }
+        }
+        return out;
+    }
+
+    private long range(String key, long dflt, long min, long max) {
+        long v = integer(key, dflt);
+        if (v < min || v > max) {
+            throw new ConfigException("Config error at key \"" + key + "\": " + v + " is out of range (" + min
+                    + ".." + max + ")");
+        }
+        return v;
+    }
+
+    private java.time.Duration duration(String key, String dflt) {
+        String text = string(key, dflt);
+        return DurationText.parse(text).orElseThrow(() -> new ConfigException("Config error at key \"" + key
+                + "\": '" + text + "' is not a duration (e.g. 500ms, 30s, 1m, or a number of milliseconds)"));
+    }
+
     /** Falco fails when {@code load_plugins} names a plugin that {@code plugins} does not configure. */
     private void plugins() {
         List<String> load = strings("load_plugins");
@@ -404,11 +525,8 @@ public final class FalcoConfigLoader {
                 || (!tree.isDefined("load_plugins") && !sequence(tree.get("plugins")).isEmpty())) {
             out.add("load_plugins (plugins cannot be loaded)");
         }
-        if (metrics.enabled()) {
-            out.add("metrics");
-        }
-        if (web.enabled()) {
-            out.add("webserver");
+        if (web.enabled() && web.sslEnabled()) {
+            out.add("webserver.ssl_enabled (the web server speaks plain HTTP)");
         }
         return out;
     }

@@ -47,8 +47,14 @@ class FalcoConfigLoaderTest {
         assertThat(c.webserver().enabled()).isTrue();
         // /etc/falco/config.d is missing here: skipped, as Falco does
         assertThat(c.files()).hasSize(1);
-        assertThat(c.unimplementedKeys()).contains("watch_config_files", "syslog_output", "webserver")
-                .doesNotContain("json_output", "rules_files", "capture", "http_output", "load_plugins");
+        assertThat(c.unimplementedKeys()).contains("watch_config_files")
+                .doesNotContain("json_output", "rules_files", "capture", "http_output", "load_plugins",
+                        "syslog_output", "webserver", "outputs_queue", "metrics");
+        assertThat(c.delivery().syslog().enabled()).isTrue();
+        assertThat(c.delivery().http().enabled()).isFalse();
+        assertThat(c.delivery().http().userAgent()).isEqualTo("falcosecurity/falco");
+        assertThat(c.delivery().outputsQueueCapacity()).isZero();
+        assertThat(c.delivery().forwarders()).isEmpty();
     }
 
     @Test
@@ -181,5 +187,74 @@ class FalcoConfigLoaderTest {
         assertThat(c.rules().files()).isEmpty();
         assertThat(c.engine().kind()).isEqualTo("kmod");
         assertThat(c.logging().syslog()).isTrue();
+    }
+
+    @Test
+    void load_deliveryKeys_typed() throws Exception {
+        FalcoConfig c = load("""
+                outputs_queue:
+                  capacity: 100
+                output_timeout: 500
+                http_output:
+                  enabled: true
+                  url: "'http://127.0.0.1:2801/'"
+                  insecure: true
+                syslog_output:
+                  enabled: true
+                  socket: /tmp/log.sock
+                delivery:
+                  spool_dir: spool
+                  retry_initial: 50ms
+                  retry_max: 1m
+                  throttle:
+                    max_alerts: 10
+                    interval: 30s
+                """, "delivery.shutdown_timeout=2s");
+        DeliveryConfig d = c.delivery();
+        assertThat(d.outputsQueueCapacity()).isEqualTo(100);
+        assertThat(d.outputTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(d.http().url()).isEqualTo("http://127.0.0.1:2801/");
+        assertThat(d.http().tls().insecure()).isTrue();
+        assertThat(d.syslog().socket()).isEqualTo("/tmp/log.sock");
+        assertThat(d.spool().dir()).isEqualTo("spool");
+        assertThat(d.retryInitial()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(d.retryMax()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(d.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(d.throttle()).isEqualTo(new DeliveryConfig.Throttle(10, java.time.Duration.ofSeconds(30)));
+        assertThat(c.outputs().anyEnabled(d)).isTrue();
+        assertThat(c.unimplementedKeys()).containsExactly("log_syslog (logs go to stderr only)");
+    }
+
+    @Test
+    void load_badDeliveryValues_nameKeyAndReason() {
+        assertThatThrownBy(() -> load("http_output:\n  enabled: true\n  url: ftp://x/\n"))
+                .hasMessage("Config error at key \"http_output.url\": 'ftp://x/' is not a valid URL (expected an"
+                        + " http:// or https:// URL)");
+        assertThatThrownBy(() -> load("delivery:\n  retry_initial: soon\n"))
+                .hasMessage("Config error at key \"delivery.retry_initial\": 'soon' is not a duration (e.g. 500ms,"
+                        + " 30s, 1m, or a number of milliseconds)");
+        assertThatThrownBy(() -> load("outputs_queue:\n  capacity: -1\n"))
+                .hasMessage("Config error at key \"outputs_queue.capacity\": -1 is out of range (0..2147483647)");
+        assertThatThrownBy(() -> load("forwarders: [slack]\n"))
+                .hasMessage("Config error at key \"forwarders\": expected a map of forwarder names to their"
+                        + " options, got a list");
+        assertThatThrownBy(() -> load("metrics:\n  enabled: true\n  interval: often\n"))
+                .hasMessage("Config error at key \"metrics.interval\": 'often' is not a duration");
+    }
+
+    @Test
+    void load_listSyntaxOption_appendsRuleSelector() throws Exception {
+        FalcoConfig c = load("rules:\n  - disable:\n      tag: network\n", "rules[].disable.rule=*");
+        assertThat(c.rules().selectors()).hasSize(2);
+        assertThat(c.rules().selectors().getLast().toString()).contains("*");
+    }
+
+    @Test
+    void durationText_prometheusUnitsAndMillis_parse() {
+        assertThat(DurationText.parse("1h30m")).contains(java.time.Duration.ofMinutes(90));
+        assertThat(DurationText.parse("5000")).contains(java.time.Duration.ofSeconds(5));
+        assertThat(DurationText.parse("250ms")).contains(java.time.Duration.ofMillis(250));
+        assertThat(DurationText.parse("1x")).isEmpty();
+        assertThat(DurationText.parse("")).isEmpty();
     }
 }

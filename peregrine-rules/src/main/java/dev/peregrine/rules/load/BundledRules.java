@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The rule files shipped inside Peregrine: Falco's stable ruleset (the default), the incubating and sandbox files
- * available by name, and the Kubernetes audit rules. They are byte copies of the upstream files
- * ({@code falcosecurity/rules}, {@code falcosecurity/plugins}), Apache-2.0, with their licenses beside them.
+ * available by name, and the Kubernetes audit rules, all byte copies of the upstream files
+ * ({@code falcosecurity/rules}, {@code falcosecurity/plugins}), Apache-2.0, with their licenses beside them; and
+ * Peregrine's own rules ({@code peregrine_rules.yaml}: build machines, supply chain, file and network hygiene).
  */
 public final class BundledRules {
     /** The default ruleset: Falco's stable rules. */
@@ -18,9 +19,11 @@ public final class BundledRules {
     public static final String INCUBATING = "falco-incubating_rules.yaml";
     public static final String SANDBOX = "falco-sandbox_rules.yaml";
     public static final String K8S_AUDIT = "k8s_audit_rules.yaml";
+    /** Peregrine's own rules, in the Falco language; self-contained (its macros and lists are prefixed). */
+    public static final String PEREGRINE = "peregrine_rules.yaml";
 
-    /** Every bundled file, in the order Falco's packages list them. */
-    public static final List<String> NAMES = List.of(STABLE, INCUBATING, SANDBOX, K8S_AUDIT);
+    /** Every bundled file: Falco's, in the order its packages list them, then Peregrine's. */
+    public static final List<String> NAMES = List.of(STABLE, INCUBATING, SANDBOX, K8S_AUDIT, PEREGRINE);
 
     private static final String RESOURCE_DIR = "/dev/peregrine/rules/bundled/";
 

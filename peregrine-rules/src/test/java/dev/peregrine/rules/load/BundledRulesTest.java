@@ -10,9 +10,12 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 class BundledRulesTest {
     static final java.util.List<String> NAMES = BundledRules.NAMES;
+    /** The files copied from upstream (all but Peregrine's own). */
+    static final java.util.List<String> UPSTREAM_NAMES = NAMES.stream()
+            .filter(n -> !n.equals(BundledRules.PEREGRINE)).toList();
 
     @ParameterizedTest
-    @FieldSource("NAMES")
+    @FieldSource("UPSTREAM_NAMES")
     void byName_bundledFile_isByteCopyOfUpstream(String name) throws Exception {
         Path upstream = upstreamDir().resolve("falco").resolve(name);
         String expected = Files.readString(upstream, StandardCharsets.UTF_8);
@@ -29,6 +32,22 @@ class BundledRulesTest {
         LoadOutcome outcome = RulesLoader.load(java.util.List.of(BundledRules.byName(name).orElseThrow()),
                 LoadOptions.defaults());
         assertThat(outcome.successful()).as(outcome.toJson()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void peregrineRules_withStable_loadWithoutWarningsOrNameClashes() {
+        LoadOutcome alone = RulesLoader.load(java.util.List.of(BundledRules.byName(BundledRules.PEREGRINE)
+                .orElseThrow()), LoadOptions.defaults());
+        LoadOutcome both = RulesLoader.load(java.util.List.of(BundledRules.stable(),
+                BundledRules.byName(BundledRules.PEREGRINE).orElseThrow()), LoadOptions.defaults());
+        LoadOutcome stable = RulesLoader.load(java.util.List.of(BundledRules.stable()), LoadOptions.defaults());
+
+        assertThat(alone.successful()).as(alone.toJson()).isTrue();
+        assertThat(alone.toJson()).doesNotContain("\"warnings\":[{");
+        assertThat(both.successful()).as(both.toJson()).isTrue();
+        int ours = alone.ruleset().orElseThrow().enabledRules().size();
+        assertThat(both.ruleset().orElseThrow().enabledRules())
+                .hasSize(stable.ruleset().orElseThrow().enabledRules().size() + ours);
     }
 
     @org.junit.jupiter.api.Test
