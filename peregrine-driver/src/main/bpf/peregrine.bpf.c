@@ -80,10 +80,18 @@ struct {
 	__type(value, __u32);
 } syscall_progs SEC(".maps");
 
-/* Events lost because the CPU's ring was full (or missing), per CPU. */
+/*
+ * Events lost, per CPU: key DROP_ALL counts every loss (what LiveSource.drops() reports), the other keys the loss
+ * by reason (LiveSource.DropReason, same order).
+ */
+#define DROP_ALL 0
+#define DROP_RING_FULL 1      /* bpf_ringbuf_output refused: the CPU's ring had no room */
+#define DROP_TOO_LARGE 2      /* the event outgrew the scratch buffer, or the CPU has no ring */
+#define DROP_KEYS 3
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, DROP_KEYS);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -100,13 +108,17 @@ struct {
 	__array(values, struct ring);
 } rings SEC(".maps");
 
-/* Key 0: nanoseconds to add to the boot clock to get the epoch clock (set by user space). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} settings SEC(".maps");
+/*
+ * Settings user space writes once after load (the ".bss" map, one value holding this struct): read as plain
+ * globals, with no map lookup per event.
+ */
+struct settings {
+	/* Nanoseconds to add to the boot clock to get the epoch clock. */
+	__u64 boot_to_epoch_ns;
+	/* Bytes of unread data in a ring past which a record wakes the reader (half a ring); 0 = never. */
+	__u64 wake_threshold;
+};
+struct settings settings;
 
 /* Bytes of the path being assembled right to left, and the deepest walk from a dentry to the root. */
 #define PATH_BUF 4096
@@ -137,8 +149,7 @@ static __always_inline int begin(struct builder *b, __u16 type, __u32 nparams, _
 	b->buf = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!b->buf)
 		return 0;
-	__u64 *boot_to_epoch = bpf_map_lookup_elem(&settings, &zero);
-	*(__u64 *)&b->buf[0] = bpf_ktime_get_boot_ns() + (boot_to_epoch ? *boot_to_epoch : 0);
+	*(__u64 *)&b->buf[0] = bpf_ktime_get_boot_ns() + settings.boot_to_epoch_ns;
 	*(__u64 *)&b->buf[8] = tid;
 	*(__u16 *)&b->buf[20] = type;
 	*(__u32 *)&b->buf[22] = nparams;
@@ -210,23 +221,34 @@ static __always_inline void p_user_area(struct builder *b, unsigned long start, 
 	put_len(b, len);
 }
 
+static __always_inline void count_drop(__u32 reason)
+{
+	__u32 all = DROP_ALL;
+	__u64 *d = bpf_map_lookup_elem(&drops, &all);
+	if (d)
+		*d += 1;
+	d = bpf_map_lookup_elem(&drops, &reason);
+	if (d)
+		*d += 1;
+}
+
 static __always_inline void submit(struct builder *b)
 {
 	__u32 len = b->off;
 	*(__u32 *)&b->buf[16] = len;
 	__u32 cpu = bpf_get_smp_processor_id();
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
-	/* No wake-up per record (it costs an irq_work each time the reader has caught up); the reader polls with a
-	 * short backoff, and is woken early only when the ring is more than half full. */
-	__u64 flags = BPF_RB_NO_WAKEUP;
-	if (ring && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 2)
-		flags = BPF_RB_FORCE_WAKEUP;
-	if (len > SCRATCH_HALF || !ring || bpf_ringbuf_output(ring, b->buf, len & SCRATCH_MASK, flags) != 0) {
-		__u32 zero = 0;
-		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
-		if (d)
-			*d += 1;
+	if (len > SCRATCH_HALF || !ring) {
+		count_drop(DROP_TOO_LARGE);
+		return;
 	}
+	/* No wake-up per record (it costs an irq_work each time the reader has caught up); the reader polls with a
+	 * short backoff, and is woken early only when the ring is more than half full (one query helper call). */
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (settings.wake_threshold && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > settings.wake_threshold)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(ring, b->buf, len & SCRATCH_MASK, flags) != 0)
+		count_drop(DROP_RING_FULL);
 }
 
 static __always_inline __u64 current_tid(void)
@@ -234,15 +256,18 @@ static __always_inline __u64 current_tid(void)
 	return bpf_get_current_pid_tgid() & 0xffffffff;
 }
 
-/* The current task's open file for fd, or NULL. */
+/*
+ * The current task's open file for fd, or NULL. The task pointer is a BTF-typed one, so the walk to the fd table
+ * is plain loads (the verifier turns them into fault-tolerant ones) instead of a probe-read helper call per field;
+ * only the array slot, which the verifier cannot type, is probe-read.
+ */
 static __always_inline struct file *fd_file(long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
-	if (fd < 0 || fd >= max_fds)
+	struct fdtable *fdt = task->files->fdt;
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds = fdt->fd;
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xfffff]);
 	return file;
@@ -369,11 +394,50 @@ static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u
 	}
 }
 
+/* Bytes of sun_path in struct sockaddr_un. */
+#define UNIX_PATH_MAX 108
+
 /*
- * Writes a PT_SOCKTUPLE of an IPv4 or IPv6 socket fd, empty for other families: local -> remote for a connection
- * this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them.
+ * Writes a unix socket path (a pathname, or an abstract name without its leading NUL) at dst as a NUL-terminated
+ * string; returns its length with the NUL. user: whether src is a user-space address.
  */
-static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
+static __always_inline long put_unix_path(__u8 *dst, const char *src, int user)
+{
+	char first = 0;
+	long n = 0;
+	if (src) {
+		if (user)
+			bpf_probe_read_user(&first, 1, src);
+		else
+			bpf_probe_read_kernel(&first, 1, src);
+		if (first == 0)
+			src++;
+		n = user ? bpf_probe_read_user_str(dst, UNIX_PATH_MAX, src) : bpf_probe_read_kernel_str(dst, UNIX_PATH_MAX, src);
+	}
+	if (n <= 0) {
+		dst[0] = 0;
+		n = 1;
+	}
+	return n & 0x7f;
+}
+
+/* The sun_path of a bound unix socket, or NULL when it has no address. */
+static __always_inline const char *unix_sock_path(struct unix_sock *us)
+{
+	struct unix_address *ua = BPF_CORE_READ(us, addr);
+	if (!ua)
+		return NULL;
+	return (const char *)ua + bpf_core_field_offset(struct unix_address, name) + 2 /* sun_family */;
+}
+
+/*
+ * Writes a PT_SOCKTUPLE of a socket fd, empty for families other than IPv4, IPv6 and unix: local -> remote for a
+ * connection this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them. A unix
+ * tuple is Falco's: the two kernel socket addresses (peer then local for connect, local then peer for accept) and
+ * the path of the far side for connect (of the local socket for accept); uaddr, the sockaddr connect was given,
+ * names the path when the socket has no peer.
+ */
+static __always_inline void p_socktuple(struct builder *b, long fd, int inbound, const void *uaddr)
 {
 	struct file *file = fd_file(fd);
 	if (!file) {
@@ -400,6 +464,18 @@ static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 		BPF_CORE_READ_INTO(&dst[re & 31], sk, __sk_common.skc_v6_daddr);
 		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
+	} else if (family == 1 /* AF_UNIX */) {
+		struct unix_sock *local = (struct unix_sock *)sk;
+		struct unix_sock *peer = (struct unix_sock *)BPF_CORE_READ(local, peer);
+		dst[0] = PPM_AF_UNIX;
+		*(__u64 *)&dst[1] = inbound ? (__u64)local : (__u64)peer;
+		*(__u64 *)&dst[9] = inbound ? (__u64)peer : (__u64)local;
+		long n;
+		if (!inbound && !peer && uaddr)
+			n = put_unix_path(&dst[17], (const char *)uaddr + 2, 1);
+		else
+			n = put_unix_path(&dst[17], unix_sock_path(inbound ? local : peer), 0);
+		put_len(b, 17 + n);
 	} else {
 		p_empty(b);
 	}
@@ -412,7 +488,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
 		return 0;
 	p_u64(&b, ret);
-	p_socktuple(&b, (__s64)(int)regs->di, 0);
+	p_socktuple(&b, (__s64)(int)regs->di, 0, (const void *)regs->si);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
 	submit(&b);
@@ -494,6 +570,57 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 	p_path(b, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), 0, PATH_MAX_DEPTH);
 }
 
+/* ---------------------------------------------------------------------------------------------- task facts */
+
+/* Before Linux 6.2 the RSS counters were atomics in struct mm_rss_stat; since, an array of percpu_counter. */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
+#define MM_FILEPAGES 0
+#define MM_ANONPAGES 1
+#define MM_SWAPENTS 2
+#define MM_SHMEMPAGES 3
+
+/* An RSS counter of an mm in pages: the counter's global value (per-CPU deltas not folded in, as /proc shows). */
+static __always_inline __s64 mm_counter(struct mm_struct *mm, int member)
+{
+	__s64 v = 0;
+	if (!mm)
+		return 0;
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
+		struct mm_struct___pre62 *old = (void *)mm;
+		BPF_CORE_READ_INTO(&v, old, rss_stat.count[member & 3].counter);
+	} else {
+		BPF_CORE_READ_INTO(&v, mm, rss_stat[member & 3].count);
+	}
+	return v < 0 ? 0 : v;
+}
+
+/* Pages of 4 KiB to KiB, as /proc/PID/status reports them (x86_64 pages). */
+#define PAGES_TO_KIB(p) ((__u32)((p) << 2))
+
+/* The number of pid as its own (innermost) pid namespace sees it: what getpid() returns inside a container. */
+static __always_inline __s64 pid_vnr(struct pid *pid)
+{
+	if (!pid)
+		return 0;
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+	return up.nr;
+}
+
+/* The pid namespace level of the task (0 in the initial namespace). */
+static __always_inline unsigned int task_pidns_level(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, thread_pid, level);
+}
+
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
 {
 	/* exe and args from the argv area of the (possibly new) mm. */
@@ -511,12 +638,63 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_u64(b, BPF_CORE_READ(task, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
 	p_u64(b, BPF_CORE_READ(task, maj_flt));
 	p_u64(b, BPF_CORE_READ(task, min_flt));
-	__u64 total_vm = BPF_CORE_READ(mm, total_vm);
-	p_u32(b, (__u32)(total_vm << 2)); /* pages of 4 KiB to KiB */
-	p_u32(b, 0);                       /* vm_rss: percpu counters, not in this slice */
-	p_u32(b, 0);                       /* vm_swap */
+	p_u32(b, PAGES_TO_KIB(BPF_CORE_READ(mm, total_vm)));
+	p_u32(b, PAGES_TO_KIB(mm_counter(mm, MM_FILEPAGES) + mm_counter(mm, MM_ANONPAGES) +
+			      mm_counter(mm, MM_SHMEMPAGES)));
+	p_u32(b, PAGES_TO_KIB(mm_counter(mm, MM_SWAPENTS)));
 	p_kernel_str(b, BPF_CORE_READ(task, comm));
 	p_empty(b); /* cgroups */
+}
+
+/* Inode times before Linux 6.6 (struct timespec64 i_ctime/i_mtime), 6.6-6.10 (__i_ctime), and since 6.11 (split
+ * seconds and nanoseconds fields, the layout of this build's vmlinux.h). */
+struct inode___pre66 {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 timespec_ns(struct timespec64 t)
+{
+	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* An inode's change time in epoch nanoseconds, 0 when unknown. */
+static __always_inline __u64 inode_ctime_ns(struct inode *inode)
+{
+	struct timespec64 t = {};
+	if (!inode)
+		return 0;
+	if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_ctime)) {
+		BPF_CORE_READ_INTO(&t, (struct inode___pre66 *)inode, i_ctime);
+	} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_ctime)) {
+		BPF_CORE_READ_INTO(&t, (struct inode___v66 *)inode, __i_ctime);
+	} else {
+		BPF_CORE_READ_INTO(&t.tv_sec, inode, i_ctime_sec);
+		t.tv_nsec = BPF_CORE_READ(inode, i_ctime_nsec);
+	}
+	return timespec_ns(t);
+}
+
+/* An inode's modification time in epoch nanoseconds, 0 when unknown. */
+static __always_inline __u64 inode_mtime_ns(struct inode *inode)
+{
+	struct timespec64 t = {};
+	if (!inode)
+		return 0;
+	if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_mtime)) {
+		BPF_CORE_READ_INTO(&t, (struct inode___pre66 *)inode, i_mtime);
+	} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_mtime)) {
+		BPF_CORE_READ_INTO(&t, (struct inode___v66 *)inode, __i_mtime);
+	} else {
+		BPF_CORE_READ_INTO(&t.tv_sec, inode, i_mtime_sec);
+		t.tv_nsec = BPF_CORE_READ(inode, i_mtime_nsec);
+	}
+	return timespec_ns(t);
 }
 
 #define PPM_EXE_WRITABLE (1 << 0)
@@ -575,10 +753,10 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 		tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
 	}
 	p_u32(b, tty_nr);
-	/* Process group in the initial namespace; vpgid (in the task's namespace) is the same number until pid
-	 * namespaces are resolved. */
-	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
-	p_u64(b, pgid);                                   /* vpgid */
+	/* Process group in the initial namespace, and as the task's own pid namespace sees it (vpgid). */
+	struct pid *pgrp = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
+	__s64 pgid = BPF_CORE_READ(pgrp, numbers[0].nr);
+	p_u64(b, pid_vnr(pgrp));
 	p_u32(b, BPF_CORE_READ(task, loginuid.val));
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	struct file *exe_file = BPF_CORE_READ(mm, exe_file);
@@ -599,8 +777,8 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_u64(b, cape);
 	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
 	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
-	p_u64(b, 0); /* exe_ino_ctime */
-	p_u64(b, 0); /* exe_ino_mtime */
+	p_u64(b, inode_ctime_ns(exe_inode));
+	p_u64(b, inode_mtime_ns(exe_inode));
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
 	/* trusted_exepath: the path of the image the kernel mapped (symlinks resolved), as Falco's d_path. */
 	if (with_exepath && exe_file)
@@ -639,6 +817,8 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	return 0;
 }
 
+#define PPM_CL_CHILD_IN_PIDNS (1 << 29)
+
 /* Linux CLONE_* flags to Falco's PPM_CL_* flags (the creation flags only; the state flags are user space's). */
 static __always_inline __u32 clone_flags_to_ppm(__u64 f)
 {
@@ -676,13 +856,22 @@ static __always_inline int emit_clone(struct pt_regs *regs, long ret, __u16 type
 	struct task_struct *task = bpf_get_current_task_btf();
 	p_u64(&b, ret);
 	p_proc_common(&b, task);
+	/* The new thread is in a pid namespace other than the initial one: the caller is in one, or it asked for a
+	 * new one for its children (the second test only means something in the parent). */
+	struct pid *thread_pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = task_pidns_level(task);
+	struct pid_namespace *own_ns = NULL;
+	bpf_core_read(&own_ns, sizeof(own_ns), &thread_pid->numbers[level & 31].ns);
+	if (level != 0 || BPF_CORE_READ(task, nsproxy, pid_ns_for_children) != own_ns)
+		flags |= PPM_CL_CHILD_IN_PIDNS;
 	p_u32(&b, flags);
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	p_u32(&b, BPF_CORE_READ(cred, euid.val));
 	p_u32(&b, BPF_CORE_READ(cred, egid.val));
-	p_u64(&b, BPF_CORE_READ(task, pid));  /* vtid: namespaces not resolved in this slice */
-	p_u64(&b, BPF_CORE_READ(task, tgid)); /* vpid */
-	p_u64(&b, 0);                          /* pidns_init_start_ts */
+	p_u64(&b, pid_vnr(thread_pid));
+	p_u64(&b, pid_vnr(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID])));
+	/* pidns_init_start_ts: start of the namespace's init process, in the child only (as Falco). */
+	p_u64(&b, ret == 0 ? BPF_CORE_READ(own_ns, child_reaper, start_time) : 0);
 	submit(&b);
 	return 0;
 }
@@ -1062,7 +1251,7 @@ static __always_inline int emit_accept(struct pt_regs *regs, long ret, __u16 typ
 	__u32 len = 0, max = 0;
 	__u8 pct = 0;
 	if (ret >= 0) {
-		p_socktuple(&b, ret, 1);
+		p_socktuple(&b, ret, 1, NULL);
 		struct file *lf = fd_file(arg_fd(regs->di));
 		if (lf) {
 			struct socket *ls = BPF_CORE_READ(lf, private_data);

@@ -210,13 +210,20 @@ public final class LiveSource implements CaptureSource {
         RingBuffer[] rings = new RingBuffer[Math.max(cpus, 0)];
         try {
             object.map("rings").setMaxEntries(cpus);
+            for (Map.Entry<String, SyscallProgram> e : SYSCALLS.entrySet()) {
+                if (!options.syscalls().contains(e.getKey())) {
+                    object.program(e.getValue().program()).setAutoload(false);
+                }
+            }
             object.load();
             BpfMap ringMap = object.map("rings");
             for (int cpu = 0; cpu < cpus; cpu++) {
                 rings[cpu] = RingBuffer.create("pg_ring_" + cpu, options.ringBytes());
                 ringMap.put(cpu, rings[cpu].fd());
             }
-            object.map("settings").putLong(0, epochNanos() - Libbpf.clockNanos(Libbpf.CLOCK_BOOTTIME));
+            // struct settings of the driver (its only global variables): boot_to_epoch_ns, wake_threshold.
+            object.map(".bss").putLongs(0, epochNanos() - Libbpf.clockNanos(Libbpf.CLOCK_BOOTTIME),
+                    options.ringBytes() / 2);
             BpfMap interesting = object.map("interesting");
             BpfMap progs = object.map("syscall_progs");
             for (String name : options.syscalls()) {
@@ -327,9 +334,33 @@ public final class LiveSource implements CaptureSource {
         return eventCount;
     }
 
-    /** {@return events the kernel could not write because the CPU's ring was full, per possible CPU} */
+    /** {@return events the kernel could not deliver, whatever the reason, per possible CPU} */
     public long[] drops() {
         return dropsMap.perCpuLongs(0);
+    }
+
+    /** {@return events the kernel could not deliver for {@code reason}, per possible CPU} */
+    public long[] drops(DropReason reason) {
+        requireNonNull(reason, "reason is null");
+        return dropsMap.perCpuLongs(reason.key);
+    }
+
+    /**
+     * Why the kernel lost an event. Falco's counterparts are the {@code n_drops_buffer} and
+     * {@code n_drops_scratch_map} counters of its drop statistics.
+     */
+    public enum DropReason {
+        /** The CPU's ring had no room for the record: the reader did not keep up. */
+        RING_FULL(1),
+        /** The event outgrew the driver's per-event buffer (or the CPU had no ring): a driver limit, not load. */
+        EVENT_TOO_LARGE(2);
+
+        /** Key of the reason's counter in the driver's per-CPU {@code drops} array (key 0 counts every drop). */
+        private final int key;
+
+        DropReason(int key) {
+            this.key = key;
+        }
     }
 
     /** {@return records skipped because they did not hold a well-formed event (a driver bug if not zero)} */
