@@ -675,7 +675,8 @@ static __always_inline __u64 inode_ctime_ns(struct inode *inode)
 		BPF_CORE_READ_INTO(&t, (struct inode___v66 *)inode, __i_ctime);
 	} else {
 		BPF_CORE_READ_INTO(&t.tv_sec, inode, i_ctime_sec);
-		t.tv_nsec = BPF_CORE_READ(inode, i_ctime_nsec);
+		/* Since 6.13 the top bit of i_ctime_nsec flags a queried ctime (multigrain timestamps). */
+		t.tv_nsec = BPF_CORE_READ(inode, i_ctime_nsec) & ~(1U << 31);
 	}
 	return timespec_ns(t);
 }
