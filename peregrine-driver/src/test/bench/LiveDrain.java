@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The driver alone, for bin/bench-live --engine drain: loads the driver with the given syscalls (comma-separated
- * names, or "all"), drains every event (reading each one's type and timestamp, no state, no rules) until SIGINT or
- * SIGTERM, then prints the same summary line as `peregrine run` plus the reader thread's CPU per event.
+ * names, "all", or "none": only the sched tracepoints and a dispatcher that delivers nothing), drains every event
+ * (reading each one's type and timestamp, no state, no rules) until SIGINT or SIGTERM, then prints the same summary
+ * line as `peregrine run` plus the reader thread's CPU per event.
  *
  * <p>Run as root: {@code java --enable-native-access=ALL-UNNAMED -cp CLASSPATH LiveDrain.java SYSCALLS}.
  */
@@ -17,7 +18,7 @@ public class LiveDrain {
     public static void main(String[] args) throws Exception {
         LiveSource.Options options = args.length == 0 || args[0].equals("all") ? LiveSource.Options.defaults()
                 : new LiveSource.Options(LiveSource.DEFAULT_RING_BYTES, LiveSource.DEFAULT_POLL_MILLIS,
-                        Set.of(args[0].split(",")));
+                        args[0].equals("none") ? Set.of() : Set.of(args[0].split(",")));
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

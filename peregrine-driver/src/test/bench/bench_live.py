@@ -121,14 +121,29 @@ def bpf_programs():
     return json.loads(out or "[]")
 
 
+def engine_prog_ids(pid):
+    """Ids of the eBPF programs the process holds a descriptor of (from /proc/PID/fdinfo: other sessions may have
+    their own copies of the driver loaded at the same time)."""
+    ids = set()
+    fdinfo = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                for line in f:
+                    if line.startswith("prog_id:"):
+                        ids.add(int(line.split()[1]))
+        except OSError:
+            pass
+    return ids
+
+
 def driver_program_stats(engine_pid):
-    """{name: (run_cnt, run_time_ns)} of the driver's programs owned by the engine process (or all, when bpftool
-    does not report owners)."""
+    """{name: (run_cnt, run_time_ns)} of the driver's programs loaded by the engine process."""
     stats = {}
+    ids = engine_prog_ids(engine_pid)
     for p in bpf_programs():
         name = p.get("name", "")
-        pids = [o.get("pid") for o in p.get("pids", [])]
-        if pids and engine_pid not in pids:
+        if p.get("id") not in ids:
             continue
         if not (name in DRIVER_PROGRAMS or name.endswith("_x")):
             continue
@@ -168,6 +183,8 @@ def main():
     ap.add_argument("--engine", choices=("run", "drain"), default="run",
                     help="run: `peregrine run` (default); drain: the driver alone (LiveDrain.java, same syscalls)")
     ap.add_argument("--drain-classpath", default="")
+    ap.add_argument("--drain-syscalls", default="",
+                    help="with --engine drain: these syscalls (comma-separated) instead of what `peregrine run` selects")
     args = ap.parse_args()
 
     root, wl = args.root, args.workload_bin
@@ -176,7 +193,7 @@ def main():
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
         engine_cmd = [java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", args.drain_classpath,
                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "LiveDrain.java"),
-                      selected_syscalls(engine_cmd)]
+                      args.drain_syscalls or selected_syscalls(engine_cmd)]
     work = tempfile.mkdtemp(prefix="bench-live-")
     n = lambda base: str(max(1, int(base * args.scale)))
 
@@ -208,7 +225,8 @@ def main():
     with open("/proc/loadavg") as f:
         load_before = " ".join(f.read().split()[:3])
     print(f"machine: {os.cpu_count()} CPUs, kernel {os.uname().release}, load average {load_before} at start")
-    print(f"engine: {' '.join(engine_cmd)}; rounds {args.rounds}; scale {args.scale}")
+    shown = "peregrine run (bundled rules)" if args.engine == "run" else "LiveDrain " + engine_cmd[-1]
+    print(f"engine: {shown}; rounds {args.rounds}; scale {args.scale}")
     other = dispatchers_attached()
     if other:
         print(f"warning: {other} other Peregrine dispatcher(s) attached before the run (other sessions' tests): "
@@ -243,6 +261,8 @@ def main():
     print(f"{'workload':13s} {'off s':>8s} {'on s':>8s} {'ratio':>7s} {'ns/op off':>10s} {'ns/op on':>10s} "
           f"{'+ns/op':>8s}")
     for name, res in results.items():
+        if not res["off"]:
+            continue
         off, on = median(res["off"]), median(res["on"])
         line = f"{name:13s} {off:8.3f} {on:8.3f} {on / off:7.3f}"
         if res["op_off"][0] is not None:
@@ -259,7 +279,15 @@ def main():
               f"{cpu * 1e9 / max(events, 1):9.0f} {rss / 1024:8.1f} {hwm / 1024:8.1f}")
 
     if not args.no_kernel_pass and micro:
-        kernel_pass(micro, engine_cmd, work)
+        drain_none = engine_cmd if args.engine == "drain" else None
+        if drain_none is None:
+            java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+            drain_none = [java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
+                          args.drain_classpath,
+                          os.path.join(os.path.dirname(os.path.abspath(__file__)), "LiveDrain.java"), "none"]
+        else:
+            drain_none = engine_cmd[:-1] + ["none"]
+        kernel_pass(micro, engine_cmd, drain_none, work)
     if not args.no_rate_pass and (not args.only or "openclose" in args.only.split(",")):
         rate_pass(wl, n, engine_cmd, work)
     with open("/proc/loadavg") as f:
@@ -267,28 +295,44 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
 
-def kernel_pass(micro, engine_cmd, work):
+def kernel_pass(micro, engine_cmd, drain_none, work):
+    """In-kernel cost per syscall exit. The dispatcher runs on every syscall of the machine, and its figures include
+    the programs it tail-calls, so one run of the driver selecting nothing (LiveDrain none, under the getppid loop)
+    gives the unselected cost u; then, under each workload, the engine's dispatcher ran n times for T ns and
+    delivered E events, of which the sched_* programs made s, so the selected exits cost (T - (n - (E - s)) u) /
+    (E - s). Counters run from the program's load to the engine's stop, the span its event count covers."""
     path = "/proc/sys/kernel/bpf_stats_enabled"
     with open(path) as f:
         saved = f.read().strip()
     print()
-    print("## in-kernel cost (kernel.bpf_stats_enabled=1; run_time_ns / run_cnt per program over the workload)")
-    print("The dispatcher's figure includes the tail-called program; its run_cnt counts every syscall exit.")
-    print(f"{'workload':13s} {'program':18s} {'run_cnt':>10s} {'ns/run':>8s}")
+    print("## in-kernel cost (kernel.bpf_stats_enabled=1, which adds its own clock reads to every run)")
+    print("u: dispatcher ns per unselected exit (driver selecting nothing); sel: ns per selected exit (tail call,")
+    print("event built and written) derived from the dispatcher's total time, its run count and the events delivered.")
     try:
         with open(path, "w") as f:
             f.write("1")
+        with Engine(drain_none, work) as eng:
+            run_workload(micro.get("getppid") or next(iter(micro.values())))
+            stats = driver_program_stats(eng.proc.pid)
+            eng.stop()
+        n, t = stats.get("sys_exit_dispatch", (1, 0))
+        u = t / max(n, 1)
+        print(f"unselected: {u:.1f} ns per exit over {n} exits (all syscalls of the machine)")
+        print(f"{'workload':13s} {'exits':>10s} {'selected':>10s} {'ns/exit':>8s} {'sel ns':>8s} "
+              f"{'sched ns':>8s}")
         for name, argv in micro.items():
             with Engine(engine_cmd, work) as eng:
-                before = driver_program_stats(eng.proc.pid)
                 run_workload(argv)
-                after = driver_program_stats(eng.proc.pid)
-                eng.stop()
-            for prog in sorted(after):
-                cnt = after[prog][0] - before.get(prog, (0, 0))[0]
-                ns = after[prog][1] - before.get(prog, (0, 0))[1]
-                if cnt > 1000:
-                    print(f"{name:13s} {prog:18s} {cnt:10d} {ns / cnt:8.1f}")
+                time.sleep(0.5)
+                stats = driver_program_stats(eng.proc.pid)
+                events, _, _ = eng.stop()
+            n, t = stats.get("sys_exit_dispatch", (1, 0))
+            sched_n = sum(stats.get(p, (0, 0))[0] for p in ("sched_exec", "sched_exit"))
+            sched_t = sum(stats.get(p, (0, 0))[1] for p in ("sched_exec", "sched_exit"))
+            selected = max(events - sched_n, 1)
+            sel = (t - (n - selected) * u) / selected
+            print(f"{name:13s} {n:10d} {selected:10d} {t / max(n, 1):8.1f} {sel:8.1f} "
+                  f"{sched_t / max(sched_n, 1):8.1f}")
     finally:
         with open(path, "w") as f:
             f.write(saved)

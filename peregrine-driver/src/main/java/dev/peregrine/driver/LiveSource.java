@@ -112,10 +112,13 @@ public final class LiveSource implements CaptureSource {
      * Implementation notes.
      *
      * Merge: each ring's head record is peeked once and its timestamp cached; next() releases the record it
-     * delivered last, re-peeks only that ring, then picks the smallest cached head. A ring that shows nothing is
-     * peeked again on each call (its producer position is one acquire load). This is the same "smallest head"
-     * merge scap does over its per-CPU buffers: events produced on different CPUs within the same instant can still
-     * arrive out of order by a few nanoseconds relative to events not yet committed.
+     * delivered last, re-peeks only that ring, then picks the smallest cached head. Rings are merged by snapshots,
+     * as scap merges its per-CPU buffers: the producer positions of all rings are read together (refresh), then the
+     * records known at that moment are merged by timestamp without reading any producer position again; only when
+     * no ring has a known record left are they all read again. Reading a producer position while its CPU is
+     * writing records costs a cache-line transfer, so re-reading an idle ring's position on every call (as the
+     * first version did) cost the reader more than the merge itself. Events produced on different CPUs within the
+     * same instant can still arrive out of order by the few microseconds of one snapshot.
      *
      * Waiting: the driver writes records without waking the reader (a wake-up per record costs the producing
      * syscall an irq_work), except when a ring is more than half full. So an idle reader sleeps in poll(2) on all
@@ -128,6 +131,8 @@ public final class LiveSource implements CaptureSource {
     private static final String[] ATTACHED = {"sys_exit_dispatch", "sched_exec", "sched_exit"};
     private static final int POLLFD_BYTES = 8;
     private static final int MAX_BACKOFF_MILLIS = 16;
+    /** The event's timestamp, the first field of its header (little-endian u64; records are 8-byte aligned). */
+    private static final ValueLayout.OfLong TS_AT = ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Options options;
     private final BpfObject object;
@@ -280,8 +285,22 @@ public final class LiveSource implements CaptureSource {
         return Next.EVENT;
     }
 
-    /** Peeks the rings without a cached head, then returns the ring with the oldest head (view pointed), or -1. */
+    /**
+     * Returns the ring with the oldest head among the records known (view pointed), else refreshes every ring's
+     * producer position and tries once more; -1 when no ring has a record.
+     */
     private int pickHead() {
+        int best = pickKnownHead();
+        if (best < 0) {
+            for (RingBuffer r : rings) {
+                r.refresh();
+            }
+            best = pickKnownHead();
+        }
+        return best;
+    }
+
+    private int pickKnownHead() {
         int best = -1;
         long bestTs = Long.MAX_VALUE;
         for (int i = 0; i < rings.length; i++) {
@@ -291,7 +310,7 @@ public final class LiveSource implements CaptureSource {
                     continue;
                 }
                 headOffset[i] = off;
-                headTs[i] = view.pointAt(rings[i].data(), off, i).ts();
+                headTs[i] = rings[i].data().get(TS_AT, off);
             }
             if (Long.compareUnsigned(headTs[i], bestTs) < 0 || best < 0) {
                 best = i;
@@ -307,7 +326,7 @@ public final class LiveSource implements CaptureSource {
     private long peekValid(int i) {
         RingBuffer ring = rings[i];
         while (true) {
-            long off = ring.peek();
+            long off = ring.peekKnown();
             if (off < 0) {
                 return -1;
             }
