@@ -663,40 +663,24 @@ static __always_inline __u64 timespec_ns(struct timespec64 t)
 	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
 }
 
-/* An inode's change time in epoch nanoseconds, 0 when unknown. */
-static __always_inline __u64 inode_ctime_ns(struct inode *inode)
-{
-	struct timespec64 t = {};
-	if (!inode)
-		return 0;
-	if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_ctime)) {
-		BPF_CORE_READ_INTO(&t, (struct inode___pre66 *)inode, i_ctime);
-	} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_ctime)) {
-		BPF_CORE_READ_INTO(&t, (struct inode___v66 *)inode, __i_ctime);
-	} else {
-		BPF_CORE_READ_INTO(&t.tv_sec, inode, i_ctime_sec);
-		/* Since 6.13 the top bit of i_ctime_nsec flags a queried ctime (multigrain timestamps). */
-		t.tv_nsec = BPF_CORE_READ(inode, i_ctime_nsec) & ~(1U << 31);
-	}
-	return timespec_ns(t);
-}
-
-/* An inode's modification time in epoch nanoseconds, 0 when unknown. */
-static __always_inline __u64 inode_mtime_ns(struct inode *inode)
-{
-	struct timespec64 t = {};
-	if (!inode)
-		return 0;
-	if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_mtime)) {
-		BPF_CORE_READ_INTO(&t, (struct inode___pre66 *)inode, i_mtime);
-	} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_mtime)) {
-		BPF_CORE_READ_INTO(&t, (struct inode___v66 *)inode, __i_mtime);
-	} else {
-		BPF_CORE_READ_INTO(&t.tv_sec, inode, i_mtime_sec);
-		t.tv_nsec = BPF_CORE_READ(inode, i_mtime_nsec);
-	}
-	return timespec_ns(t);
-}
+/*
+ * An inode's time in epoch nanoseconds (x: ctime or mtime), 0 when unknown. Since 6.13 the top bit of the
+ * nanoseconds field can flag a queried ctime (multigrain timestamps): masked, it is never part of a valid value.
+ */
+#define INODE_TIME_NS(inode, x)                                                                                  \
+	({                                                                                                        \
+		struct timespec64 t_ = {};                                                                        \
+		if (!(inode)) {                                                                                   \
+		} else if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_##x)) {                          \
+			BPF_CORE_READ_INTO(&t_, (struct inode___pre66 *)(inode), i_##x);                          \
+		} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_##x)) {                          \
+			BPF_CORE_READ_INTO(&t_, (struct inode___v66 *)(inode), __i_##x);                          \
+		} else {                                                                                          \
+			BPF_CORE_READ_INTO(&t_.tv_sec, (inode), i_##x##_sec);                                     \
+			t_.tv_nsec = BPF_CORE_READ((inode), i_##x##_nsec) & ~(1U << 31);                          \
+		}                                                                                                 \
+		timespec_ns(t_);                                                                                  \
+	})
 
 #define PPM_EXE_WRITABLE (1 << 0)
 #define PPM_EXE_FROM_MEMFD (1 << 2)
@@ -778,8 +762,8 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 	p_u64(b, cape);
 	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
 	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
-	p_u64(b, inode_ctime_ns(exe_inode));
-	p_u64(b, inode_mtime_ns(exe_inode));
+	p_u64(b, INODE_TIME_NS(exe_inode, ctime));
+	p_u64(b, INODE_TIME_NS(exe_inode, mtime));
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
 	/* trusted_exepath: the path of the image the kernel mapped (symlinks resolved), as Falco's d_path. */
 	if (with_exepath && exe_file)
