@@ -1503,3 +1503,81 @@ int BPF_PROG(fchmod_x, struct pt_regs *regs, long ret)
 	submit(&b);
 	return 0;
 }
+
+/* ------------------------------------------------------------------------------- session, pipes, capabilities */
+
+#define PPME_SYSCALL_PIPE_X 61
+#define PPME_SYSCALL_SETSID_X 275
+#define PPME_SYSCALL_CAPSET_X 353
+#define PPME_SYSCALL_PIPE2_X 393
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setsid_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_SETSID_X, 1, current_tid()))
+		return 0;
+	p_u64(&b, ret); /* the new session id, or -errno */
+	submit(&b);
+	return 0;
+}
+
+/* pipe/pipe2: res, the two fds written to the user array, the pipe's inode (0 on failure), pipe2's flags. */
+static __always_inline int emit_pipe(struct pt_regs *regs, long ret, __u16 type, int with_flags)
+{
+	struct builder b;
+	if (!begin(&b, type, with_flags ? 5 : 4, current_tid()))
+		return 0;
+	int fds[2] = {-1, -1};
+	__u64 ino = 0;
+	if (ret == 0 && bpf_probe_read_user(fds, sizeof(fds), (const void *)regs->di) == 0) {
+		struct file *file = fd_file(fds[0]);
+		if (file)
+			ino = BPF_CORE_READ(file, f_inode, i_ino);
+	}
+	p_u64(&b, ret);
+	p_u64(&b, (__s64)fds[0]);
+	p_u64(&b, (__s64)fds[1]);
+	p_u64(&b, ino);
+	if (with_flags) {
+		__u32 f = (__u32)regs->si, flags = 0;
+		if (f & 04000) flags |= 1 << 6;    /* O_NONBLOCK → PPM_O_NONBLOCK */
+		if (f & 040000) flags |= 1 << 9;   /* O_DIRECT → PPM_O_DIRECT */
+		if (f & 02000000) flags |= 1 << 12;/* O_CLOEXEC → PPM_O_CLOEXEC */
+		p_u32(&b, flags);
+	}
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(pipe_x, struct pt_regs *regs, long ret)
+{
+	return emit_pipe(regs, ret, PPME_SYSCALL_PIPE_X, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(pipe2_x, struct pt_regs *regs, long ret)
+{
+	return emit_pipe(regs, ret, PPME_SYSCALL_PIPE2_X, 1);
+}
+
+/* capset: res and the three capability sets of the task's credentials after the call (raw kernel bits, as execve). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(capset_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CAPSET_X, 4, current_tid()))
+		return 0;
+	const struct cred *cred = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), cred);
+	__u64 capi = 0, capp = 0, cape = 0;
+	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
+	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
+	p_u64(&b, ret);
+	p_u64(&b, capi);
+	p_u64(&b, capp);
+	p_u64(&b, cape);
+	submit(&b);
+	return 0;
+}

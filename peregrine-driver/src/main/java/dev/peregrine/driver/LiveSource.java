@@ -52,7 +52,7 @@ public final class LiveSource implements CaptureSource {
      */
     public static final Set<String> STATE_SYSCALLS = Set.of("openat", "close", "clone", "clone3", "fork", "vfork",
             "execve", "open", "creat", "dup", "dup2", "dup3", "socket", "accept", "accept4", "bind", "chdir", "fchdir",
-            "setuid", "setgid", "setresuid", "setresgid", "memfd_create");
+            "setuid", "setgid", "setresuid", "setresgid", "memfd_create", "setsid", "pipe", "pipe2", "capset");
 
     /** A syscall the driver captures at exit: its x86_64 number and the program the dispatcher tail-calls. */
     public record SyscallProgram(int number, String program) {
@@ -451,6 +451,10 @@ public final class LiveSource implements CaptureSource {
         m.put("chmod", new SyscallProgram(90, "chmod_x"));
         m.put("fchmodat", new SyscallProgram(268, "fchmodat_x"));
         m.put("fchmod", new SyscallProgram(91, "fchmod_x"));
+        m.put("setsid", new SyscallProgram(112, "setsid_x"));
+        m.put("pipe", new SyscallProgram(22, "pipe_x"));
+        m.put("pipe2", new SyscallProgram(293, "pipe2_x"));
+        m.put("capset", new SyscallProgram(126, "capset_x"));
         return java.util.Collections.unmodifiableMap(m);
     }
 }

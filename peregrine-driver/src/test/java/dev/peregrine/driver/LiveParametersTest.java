@@ -25,11 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The parameters the driver fills beyond the first slices (root, BTF and the compiled object needed; skipped
- * otherwise): memory counters, exe inode times, pid-namespace ids of clone, unix socket tuples, drop reasons.
+ * otherwise): memory counters, exe inode times, pid-namespace ids of clone, unix socket tuples, setsid, pipe2 and
+ * capset events, drop reasons.
  */
 class LiveParametersTest {
     /* Event codes (EventTable) and flags (Falco's ppm_events_public.h). */
     private static final int CONNECT_X = 23;
+    private static final int SETSID_X = 275;
+    private static final int CAPSET_X = 353;
+    private static final int PIPE2_X = 393;
     private static final Set<Integer> ACCEPT_EXITS = Set.of(247, 389);
     private static final int EXECVE_19_X = 293;
     private static final int PROCEXIT_1_E = 186;
@@ -142,6 +146,49 @@ class LiveParametersTest {
     }
 
     @Test
+    void sessionPipeCapset_python_eventsCarryTheResultsThePythonProcessSaw() throws Exception {
+        assumeTrue(python3() != null, "python3 not installed");
+        // pipe2 (os.pipe uses O_CLOEXEC), a forked child calling setsid, capset of the current sets (capget first).
+        String script = String.join("\n",
+                "import ctypes, os",
+                "r, w = os.pipe()",
+                "ino = os.fstat(r).st_ino",
+                "c = os.fork()",
+                "if c == 0:",
+                "    os.setsid(); os._exit(0)",
+                "os.waitpid(c, 0)",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "hdr = (ctypes.c_uint32 * 2)(0x20080522, 0)",
+                "data = (ctypes.c_uint32 * 6)()",
+                "assert libc.syscall(125, hdr, data) == 0",
+                "assert libc.syscall(126, hdr, data) == 0",
+                "eff, perm, inh = [data[i] | (data[i + 3] << 32) for i in range(3)]",
+                "print(os.getpid(), r, w, ino, c, inh, perm, eff)");
+        Process p = new ProcessBuilder(python3(), "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        long[] v = Arrays.stream(out.split(" ")).mapToLong(Long::parseLong).toArray();
+        long pid = v[0];
+        List<Event> seen = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS);
+        // The interpreter (and a pyenv shim before it) make pipes of their own: the script's is the one with its inode.
+        Event pipe = seen.stream().filter(e -> e.type() == PIPE2_X && e.tid() == pid && LiveEvents.s64(e, 3) == v[3])
+                .findFirst().orElseThrow();
+        assertThat(LiveEvents.s64(pipe, 0)).as("res").isZero();
+        assertThat(LiveEvents.s64(pipe, 1)).as("fd1").isEqualTo(v[1]);
+        assertThat(LiveEvents.s64(pipe, 2)).as("fd2").isEqualTo(v[2]);
+        assertThat(LiveEvents.u32(pipe, 4)).as("flags: PPM_O_CLOEXEC").isEqualTo(1L << 12);
+        long child = v[4];
+        Event setsid = seen.stream().filter(e -> e.type() == SETSID_X && e.tid() == child).findFirst().orElseThrow();
+        assertThat(LiveEvents.s64(setsid, 0)).as("the new session is the child's").isEqualTo(child);
+        Event capset = seen.stream().filter(e -> e.type() == CAPSET_X && e.tid() == pid).findFirst().orElseThrow();
+        assertThat(LiveEvents.s64(capset, 0)).as("res").isZero();
+        assertThat(LiveEvents.s64(capset, 1)).as("cap_inheritable").isEqualTo(v[5]);
+        assertThat(LiveEvents.s64(capset, 2)).as("cap_permitted").isEqualTo(v[6]);
+        assertThat(LiveEvents.s64(capset, 3)).as("cap_effective").isEqualTo(v[7]);
+    }
+
+    @Test
     void drops_byReason_zeroOnAnIdleDriverAndSumToTheTotal() {
         long[] total = source.drops();
         long[] ringFull = source.drops(LiveSource.DropReason.RING_FULL);
@@ -162,6 +209,17 @@ class LiveParametersTest {
         }
         String p = new String(b, 17, b.length - 18, StandardCharsets.UTF_8);
         return b[b.length - 1] == 0 && p.equals(path.toString());
+    }
+
+    /** {@return the python3 executable on the PATH, or null} */
+    private static String python3() {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(d, "python3");
+            if (!d.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
     }
 
     private static ByteBuffer tuple(Event e, int i) {
