@@ -290,6 +290,24 @@ int BPF_PROG(sys_exit_dispatch, struct pt_regs *regs, long ret)
 
 /* ---------------------------------------------------------------------------------------------- files */
 
+/* dev and ino of the file behind fd (zero when none); dev as Falco encodes it (new_encode_dev: minor low byte,
+ * major, minor high bits). */
+static __always_inline void p_dev_ino(struct builder *b, long fd)
+{
+	__u32 dev = 0;
+	__u64 ino = 0;
+	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
+	if (file) {
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		ino = BPF_CORE_READ(inode, i_ino);
+		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
+		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+	}
+	p_u32(b, dev);
+	p_u64(b, ino);
+}
+
 static __always_inline __u32 open_flags_to_ppm(__u32 f)
 {
 	__u32 r = 0;
@@ -325,21 +343,7 @@ int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 	p_user_str(&b, (const void *)regs->si);
 	p_u32(&b, open_flags_to_ppm(flags));
 	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->r10 & 07777 : 0);
-	__u32 dev = 0;
-	__u64 ino = 0;
-	if (ret >= 0) {
-		struct file *file = fd_file(ret);
-		if (file) {
-			struct inode *inode = BPF_CORE_READ(file, f_inode);
-			ino = BPF_CORE_READ(inode, i_ino);
-			dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
-			/* Falco encodes dev as new_encode_dev: minor low byte, major, minor high bits. */
-			__u32 major = kdev >> 20, minor = kdev & 0xfffff;
-			dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
-		}
-	}
-	p_u32(&b, dev);
-	p_u64(&b, ino);
+	p_dev_ino(&b, ret);
 	submit(&b);
 	return 0;
 }
@@ -682,6 +686,18 @@ static __always_inline __u64 timespec_ns(struct timespec64 t)
 		timespec_ns(t_);                                                                                  \
 	})
 
+/* The inheritable, permitted and effective capability sets of cred (raw kernel bits, 64 bits since Linux 6.3). */
+static __always_inline void p_caps(struct builder *b, const struct cred *cred)
+{
+	__u64 capi = 0, capp = 0, cape = 0;
+	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
+	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
+	p_u64(b, capi);
+	p_u64(b, capp);
+	p_u64(b, cape);
+}
+
 #define PPM_EXE_WRITABLE (1 << 0)
 #define PPM_EXE_FROM_MEMFD (1 << 2)
 
@@ -753,13 +769,7 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 			exe_flags |= PPM_EXE_FROM_MEMFD;
 	}
 	p_u32(b, exe_flags);
-	__u64 capi = 0, capp = 0, cape = 0;
-	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
-	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
-	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
-	p_u64(b, capi);
-	p_u64(b, capp);
-	p_u64(b, cape);
+	p_caps(b, cred);
 	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
 	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
 	p_u64(b, INODE_TIME_NS(exe_inode, ctime));
@@ -1382,23 +1392,6 @@ int BPF_PROG(setresgid_x, struct pt_regs *regs, long ret)
 	return emit_set_res_id(regs, ret, PPME_SYSCALL_SETRESGID_X);
 }
 
-/* dev and ino of the file behind fd (zero when none), dev encoded as openat_x does. */
-static __always_inline void p_dev_ino(struct builder *b, long fd)
-{
-	__u32 dev = 0;
-	__u64 ino = 0;
-	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
-	if (file) {
-		struct inode *inode = BPF_CORE_READ(file, f_inode);
-		ino = BPF_CORE_READ(inode, i_ino);
-		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
-		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
-		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
-	}
-	p_u32(b, dev);
-	p_u64(b, ino);
-}
-
 SEC("tp_btf/sys_exit")
 int BPF_PROG(open_x, struct pt_regs *regs, long ret)
 {
@@ -1569,15 +1562,8 @@ int BPF_PROG(capset_x, struct pt_regs *regs, long ret)
 	struct builder b;
 	if (!begin(&b, PPME_SYSCALL_CAPSET_X, 4, current_tid()))
 		return 0;
-	const struct cred *cred = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), cred);
-	__u64 capi = 0, capp = 0, cape = 0;
-	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
-	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
-	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
 	p_u64(&b, ret);
-	p_u64(&b, capi);
-	p_u64(&b, capp);
-	p_u64(&b, cape);
+	p_caps(&b, BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), cred));
 	submit(&b);
 	return 0;
 }
