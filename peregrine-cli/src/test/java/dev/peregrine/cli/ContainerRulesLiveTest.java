@@ -64,6 +64,7 @@ class ContainerRulesLiveTest {
     private static final StringWriter out = new StringWriter();
     private static final StringWriter err = new StringWriter();
     private static CompletableFuture<Integer> engine;
+    private static Process podmanService;
 
     @BeforeAll
     static void startContainerAndEngine() throws Exception {
@@ -78,6 +79,17 @@ class ContainerRulesLiveTest {
 
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofVirtual().start(ContainerRulesLiveTest::drainConnections);
+
+        // The engine asks Podman's API socket for metadata (name, image, pod labels); start the service when absent.
+        Path sock = Path.of("/run/podman/podman.sock");
+        if (!Files.exists(sock)) {
+            Files.createDirectories(sock.getParent());
+            podmanService = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + sock)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            for (int i = 0; i < 200 && !Files.exists(sock); i++) {
+                Thread.sleep(50);
+            }
+        }
 
         containerName = "peregrine-live-" + ProcessHandle.current().pid();
         Result run = exec(120, "podman", "--runtime", "runc", "run", "-d", "--rm", "--network", "host",
@@ -115,6 +127,10 @@ class ContainerRulesLiveTest {
             server.close();
             acceptor.join(5_000);
         }
+        if (podmanService != null) {
+            podmanService.destroy();
+            podmanService.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -124,7 +140,7 @@ class ContainerRulesLiveTest {
         JsonNode alert = awaitAlert("Terminal shell in container",
                 a -> field(a, "proc.cmdline").contains("terminal-marker"));
 
-        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertContainer(alert);
         assertThat(field(alert, "proc.name")).isEqualTo("bash");
         assertThat(alert.get("priority").asText()).isEqualTo("Notice");
     }
@@ -136,7 +152,7 @@ class ContainerRulesLiveTest {
         JsonNode alert = awaitAlert("Drop and execute new binary in container",
                 a -> field(a, "proc.exepath").equals("/tmp/dropped-marker"));
 
-        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertContainer(alert);
         assertThat(alert.get("priority").asText()).isEqualTo("Critical");
     }
 
@@ -147,7 +163,7 @@ class ContainerRulesLiveTest {
         JsonNode alert = awaitAlert("Netcat Remote Code Execution in Container",
                 a -> field(a, "proc.cmdline").contains(" -e /bin/true"));
 
-        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertContainer(alert);
         assertThat(field(alert, "proc.name")).isEqualTo("nc");
     }
 
@@ -159,7 +175,7 @@ class ContainerRulesLiveTest {
         JsonNode alert = awaitAlert("Redirect STDOUT/STDIN to Network Connection in Container",
                 a -> field(a, "proc.cmdline").contains("container-redirect-marker"));
 
-        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertContainer(alert);
         assertThat(field(alert, "fd.type")).isEqualTo("ipv4");
         assertThat(field(alert, "fd.rport")).isEqualTo(Integer.toString(server.getLocalPort()));
     }
@@ -187,7 +203,7 @@ class ContainerRulesLiveTest {
         JsonNode alert = awaitAlert("Read sensitive file untrusted", a -> field(a, "proc.name").equals("cat")
                 && !field(a, "container.id").equals("host"));
 
-        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertContainer(alert);
     }
 
     @Test
@@ -252,6 +268,16 @@ class ContainerRulesLiveTest {
             }
         }
         return alerts;
+    }
+
+    /** The alert is about the test container: its id, and its metadata from Podman (name, image, pod labels). */
+    private static void assertContainer(JsonNode alert) {
+        assertThat(field(alert, "container.id")).isEqualTo(shortId);
+        assertThat(field(alert, "container.name")).isEqualTo(containerName);
+        assertThat(field(alert, "container.image.repository")).isEqualTo("localhost/peregrine-test");
+        assertThat(field(alert, "container.image.tag")).isEqualTo("bookworm");
+        assertThat(field(alert, "k8s.pod.name")).isEqualTo(POD_NAME);
+        assertThat(field(alert, "k8s.ns.name")).isEqualTo(POD_NAMESPACE);
     }
 
     private static String field(JsonNode alert, String name) {
