@@ -20,6 +20,7 @@ import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.time.ZoneId;
@@ -167,12 +168,13 @@ public final class LiveDetection {
         requireNonNull(stop, "stop is null");
         LiveSource.Options options = options();
         LiveSource source = LiveSource.open(options);
-        try {
+        try (MetadataResolver containers = MetadataResolver.defaults()) {
             synchronized (sourceLock) {
                 running = source;
             }
             String hostname = formatter.options().hostname();
             StateEngine state = new StateEngine();
+            state.setContainerMetadata(containers, c -> { });
             SyscallEvent event = SyscallEvent.over(state, hostname, ZoneId.systemDefault());
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
