@@ -27,6 +27,8 @@ import java.util.Iterator;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A client of one CRI runtime's {@code runtime.v1.RuntimeService} over its unix socket (containerd's, CRI-O's):
@@ -64,6 +66,18 @@ public final class CriClient implements AutoCloseable {
             }
         }
     };
+
+    /**
+     * Netty's bootstrap warns, on every connection, that unix sockets have no SO_KEEPALIVE (which gRPC always asks
+     * for); kept here so that the level set once is not lost with a collected logger.
+     */
+    private static final Logger BOOTSTRAP_LOG = quiet("io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(Level.SEVERE);
+        return l;
+    }
 
     private static final class Loop {
         /** One epoll event loop for every CRI client of the process (daemon thread). */

@@ -170,6 +170,27 @@ class ContainerdCriLiveTest {
         }
     }
 
+    /**
+     * With {@code -Dperegrine.cri.record=DIR}, writes containerd's answers about the test pod (the fixtures of
+     * {@code CriEndpointTest}) to DIR.
+     */
+    @Test
+    void record_containerdAnswers_whenAsked() throws Exception {
+        assumeTrue(skipReason == null, skipReason);
+        String into = System.getProperty("peregrine.cri.record");
+        assumeTrue(into != null, "-Dperegrine.cri.record=DIR not given");
+        Path out = Path.of(into);
+        Files.createDirectories(out);
+        Files.write(out.resolve("containerd-version.bin"), client.call("Version", CriMessages.versionRequest(),
+                CriPods.TIMEOUT));
+        Files.write(out.resolve("containerd-list-containers.bin"), client.call("ListContainers",
+                CriMessages.listContainersRequest(containerId.substring(0, 12)), CriPods.TIMEOUT));
+        Files.write(out.resolve("containerd-container-status.bin"), client.call("ContainerStatus",
+                CriMessages.containerStatusRequest(containerId, true), CriPods.TIMEOUT));
+        Files.write(out.resolve("containerd-pod-sandbox-status.bin"), client.call("PodSandboxStatus",
+                CriMessages.podSandboxStatusRequest(sandboxId, true), CriPods.TIMEOUT));
+    }
+
     @Test
     void lookup_podSandboxOwnId_podSandboxWithPodMetadata() throws Exception {
         assumeTrue(skipReason == null, skipReason);
