@@ -90,6 +90,11 @@ stop)
   fi
   { grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$dir"
+  # the pods' cgroup parent (CriPods/ContainerdCriLiveTest: /peregrine-cri-test), empty once the pods are gone
+  for c in /sys/fs/cgroup/*/peregrine-cri-test /sys/fs/cgroup/peregrine-cri-test; do
+    [[ -d $c ]] && { find "$c" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; rmdir "$c" 2>/dev/null; }
+  done
+  true
   ;;
 *)
   echo "usage: containerd-cri-test.sh start DIR | stop DIR PID" >&2
