@@ -69,9 +69,10 @@ public final class CriClient implements AutoCloseable {
 
     /**
      * Netty's bootstrap warns, on every connection, that unix sockets have no SO_KEEPALIVE (which gRPC always asks
-     * for); kept here so that the level set once is not lost with a collected logger.
+     * for); the level is set on the package's logger (Netty names its loggers after the concrete bootstrap class),
+     * kept here so that it is not lost with a collected logger.
      */
-    private static final Logger BOOTSTRAP_LOG = quiet("io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+    private static final Logger BOOTSTRAP_LOG = quiet("io.grpc.netty.shaded.io.netty.bootstrap");
 
     private static Logger quiet(String name) {
         Logger l = Logger.getLogger(name);

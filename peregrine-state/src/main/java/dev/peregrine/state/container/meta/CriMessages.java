@@ -2,12 +2,7 @@ package dev.peregrine.state.container.meta;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +17,9 @@ public final class CriMessages {
     /* Implementation notes: field numbers are those of runtime.v1's api.proto (facts of the interface). protoc and
      * generated classes would bring a code generator into the build (the protoc-gen-grpc-java binary of the gRPC
      * version in use is not even published for every platform) for six messages read and four written; decoding
-     * by field number with protobuf-java's CodedInputStream keeps the whole CRI surface in this one file. Maps are
+     * by field number with ProtoWire keeps the whole CRI surface in this one file. Maps are
      * repeated entry messages (key = 1, value = 2). Decoding errors surface as IOException
-     * (InvalidProtocolBufferException) to the caller, which treats the endpoint as not answering. */
+     * to the caller, which treats the endpoint as not answering. */
 
     /** {@code NamespaceMode.NODE}: the pod shares the host's namespace. */
     public static final int NAMESPACE_MODE_NODE = 2;
@@ -93,7 +88,7 @@ public final class CriMessages {
 
     /** {@return {@code ListContainersRequest{filter: {id: idOrPrefix}}}} */
     public static byte[] listContainersRequest(String idOrPrefix) {
-        return message(out -> out.writeBytes(1, com.google.protobuf.ByteString.copyFrom(
+        return message(out -> out.writeBytes(1, (
                 message(f -> f.writeString(1, idOrPrefix)))));
     }
 
@@ -116,20 +111,14 @@ public final class CriMessages {
     /** Writes the fields of one message. */
     @FunctionalInterface
     public interface Fields {
-        void write(CodedOutputStream out) throws IOException;
+        void write(ProtoWire.Writer out);
     }
 
     /** {@return the bytes of a message whose fields {@code fields} writes} */
     public static byte[] message(Fields fields) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            fields.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
+        ProtoWire.Writer out = new ProtoWire.Writer();
+        fields.write(out);
+        return out.toByteArray();
     }
 
     /** {@return a map entry message (key = 1, value = 2), as maps are encoded} */
@@ -145,13 +134,13 @@ public final class CriMessages {
     /** {@return the decoded {@code VersionResponse}} */
     public static Version version(byte[] bytes) throws IOException {
         String[] f = {"", "", "", ""};
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
         for (int tag; (tag = in.readTag()) != 0;) {
-            int field = WireFormat.getTagFieldNumber(tag);
-            if (field >= 1 && field <= 4 && wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                f[field - 1] = in.readStringRequireUtf8();
+            int field = ProtoWire.field(tag);
+            if (field >= 1 && field <= 4 && ProtoWire.wireType(tag) == ProtoWire.LENGTH_DELIMITED) {
+                f[field - 1] = in.readString();
             } else {
-                in.skipField(tag);
+                in.skip(tag);
             }
         }
         return new Version(f[0], f[1], f[2], f[3]);
@@ -160,22 +149,22 @@ public final class CriMessages {
     /** {@return the containers of a {@code ListContainersResponse}} */
     public static List<ContainerRef> containers(byte[] bytes) throws IOException {
         List<ContainerRef> out = new ArrayList<>();
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
         for (int tag; (tag = in.readTag()) != 0;) {
-            if (WireFormat.getTagFieldNumber(tag) == 1 && wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                CodedInputStream c = CodedInputStream.newInstance(in.readByteArray());
+            if (ProtoWire.field(tag) == 1 && ProtoWire.wireType(tag) == ProtoWire.LENGTH_DELIMITED) {
+                ProtoWire.Reader c = new ProtoWire.Reader(in.readBytes());
                 String id = "";
                 String sandbox = "";
                 for (int t; (t = c.readTag()) != 0;) {
-                    switch (WireFormat.getTagFieldNumber(t)) {
-                        case 1 -> id = c.readStringRequireUtf8();
-                        case 2 -> sandbox = c.readStringRequireUtf8();
-                        default -> c.skipField(t);
+                    switch (ProtoWire.field(t)) {
+                        case 1 -> id = c.readString();
+                        case 2 -> sandbox = c.readString();
+                        default -> c.skip(t);
                     }
                 }
                 out.add(new ContainerRef(id, sandbox));
             } else {
-                in.skipField(tag);
+                in.skip(tag);
             }
         }
         return out;
@@ -185,12 +174,12 @@ public final class CriMessages {
     public static ContainerStatus containerStatus(byte[] bytes) throws IOException {
         byte[] status = null;
         Map<String, String> info = new LinkedHashMap<>();
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
         for (int tag; (tag = in.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> status = in.readByteArray();
+            switch (ProtoWire.field(tag)) {
+                case 1 -> status = in.readBytes();
                 case 2 -> readEntry(in, info);
-                default -> in.skipField(tag);
+                default -> in.skip(tag);
             }
         }
         if (status == null) {
@@ -207,21 +196,21 @@ public final class CriMessages {
         Map<String, String> annotations = new LinkedHashMap<>();
         List<Mount> mounts = new ArrayList<>();
         long uid = 0;
-        CodedInputStream s = CodedInputStream.newInstance(status);
+        ProtoWire.Reader s = new ProtoWire.Reader(status);
         for (int tag; (tag = s.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> id = s.readStringRequireUtf8();
-                case 2 -> name = lastString(s.readByteArray(), 1);
-                case 4 -> created = s.readInt64();
-                case 5 -> started = s.readInt64();
-                case 8 -> image = lastString(s.readByteArray(), 1);
-                case 9 -> imageRef = s.readStringRequireUtf8();
+            switch (ProtoWire.field(tag)) {
+                case 1 -> id = s.readString();
+                case 2 -> name = lastString(s.readBytes(), 1);
+                case 4 -> created = s.readVarint();
+                case 5 -> started = s.readVarint();
+                case 8 -> image = lastString(s.readBytes(), 1);
+                case 9 -> imageRef = s.readString();
                 case 12 -> readEntry(s, labels);
                 case 13 -> readEntry(s, annotations);
-                case 14 -> mounts.add(mount(s.readByteArray()));
-                case 17 -> imageId = s.readStringRequireUtf8();
-                case 18 -> uid = uid(s.readByteArray());
-                default -> s.skipField(tag);
+                case 14 -> mounts.add(mount(s.readBytes()));
+                case 17 -> imageId = s.readString();
+                case 18 -> uid = uid(s.readBytes());
+                default -> s.skip(tag);
             }
         }
         return new ContainerStatus(id, name, created, started, image, imageRef, imageId, labels, annotations, mounts,
@@ -232,12 +221,12 @@ public final class CriMessages {
     public static PodSandboxStatus podSandboxStatus(byte[] bytes) throws IOException {
         byte[] status = null;
         Map<String, String> info = new LinkedHashMap<>();
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
         for (int tag; (tag = in.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> status = in.readByteArray();
+            switch (ProtoWire.field(tag)) {
+                case 1 -> status = in.readBytes();
                 case 2 -> readEntry(in, info);
-                default -> in.skipField(tag);
+                default -> in.skip(tag);
             }
         }
         return status == null ? null : podSandbox(status, info);
@@ -250,38 +239,38 @@ public final class CriMessages {
         int[] modes = {0, 0, 0};
         Map<String, String> labels = new LinkedHashMap<>();
         Map<String, String> annotations = new LinkedHashMap<>();
-        CodedInputStream s = CodedInputStream.newInstance(status);
+        ProtoWire.Reader s = new ProtoWire.Reader(status);
         for (int tag; (tag = s.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> id = s.readStringRequireUtf8();
+            switch (ProtoWire.field(tag)) {
+                case 1 -> id = s.readString();
                 case 2 -> {
-                    CodedInputStream m = CodedInputStream.newInstance(s.readByteArray());
+                    ProtoWire.Reader m = new ProtoWire.Reader(s.readBytes());
                     for (int t; (t = m.readTag()) != 0;) {
-                        int f = WireFormat.getTagFieldNumber(t);
-                        if (f >= 1 && f <= 3 && wireType(t) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                            meta[f - 1] = m.readStringRequireUtf8();
+                        int f = ProtoWire.field(t);
+                        if (f >= 1 && f <= 3 && ProtoWire.wireType(t) == ProtoWire.LENGTH_DELIMITED) {
+                            meta[f - 1] = m.readString();
                         } else {
-                            m.skipField(t);
+                            m.skip(t);
                         }
                     }
                 }
-                case 5 -> ip = lastString(s.readByteArray(), 1);
+                case 5 -> ip = lastString(s.readBytes(), 1);
                 case 6 -> {
                     // LinuxPodSandboxStatus{namespaces = 1: Namespace{options = 2: NamespaceOption{1, 2, 3}}}
-                    byte[] options = lastField(lastField(s.readByteArray(), 1), 2);
-                    CodedInputStream o = CodedInputStream.newInstance(options);
+                    byte[] options = lastField(lastField(s.readBytes(), 1), 2);
+                    ProtoWire.Reader o = new ProtoWire.Reader(options);
                     for (int t; (t = o.readTag()) != 0;) {
-                        int f = WireFormat.getTagFieldNumber(t);
-                        if (f >= 1 && f <= 3 && wireType(t) == WireFormat.WIRETYPE_VARINT) {
-                            modes[f - 1] = o.readEnum();
+                        int f = ProtoWire.field(t);
+                        if (f >= 1 && f <= 3 && ProtoWire.wireType(t) == ProtoWire.VARINT) {
+                            modes[f - 1] = o.readInt32();
                         } else {
-                            o.skipField(t);
+                            o.skip(t);
                         }
                     }
                 }
                 case 7 -> readEntry(s, labels);
                 case 8 -> readEntry(s, annotations);
-                default -> s.skipField(tag);
+                default -> s.skip(tag);
             }
         }
         // PodSandboxMetadata: name = 1, uid = 2, namespace = 3
@@ -293,12 +282,12 @@ public final class CriMessages {
     public static ContainerEvent containerEvent(byte[] bytes) throws IOException {
         String id = "";
         int type = -1;
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
         for (int tag; (tag = in.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> id = in.readStringRequireUtf8();
-                case 2 -> type = in.readEnum();
-                default -> in.skipField(tag);
+            switch (ProtoWire.field(tag)) {
+                case 1 -> id = in.readString();
+                case 2 -> type = in.readInt32();
+                default -> in.skip(tag);
             }
         }
         return new ContainerEvent(id, type);
@@ -309,14 +298,14 @@ public final class CriMessages {
         String host = "";
         boolean readonly = false;
         int propagation = 0;
-        CodedInputStream m = CodedInputStream.newInstance(bytes);
+        ProtoWire.Reader m = new ProtoWire.Reader(bytes);
         for (int t; (t = m.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(t)) {
-                case 1 -> container = m.readStringRequireUtf8();
-                case 2 -> host = m.readStringRequireUtf8();
+            switch (ProtoWire.field(t)) {
+                case 1 -> container = m.readString();
+                case 2 -> host = m.readString();
                 case 3 -> readonly = m.readBool();
-                case 5 -> propagation = m.readEnum();
-                default -> m.skipField(t);
+                case 5 -> propagation = m.readInt32();
+                default -> m.skip(t);
             }
         }
         return new Mount(container, host, readonly, propagation);
@@ -324,25 +313,25 @@ public final class CriMessages {
 
     /** ContainerUser{linux = 1: LinuxContainerUser{uid = 1}}. */
     private static long uid(byte[] user) throws IOException {
-        CodedInputStream l = CodedInputStream.newInstance(lastField(user, 1));
+        ProtoWire.Reader l = new ProtoWire.Reader(lastField(user, 1));
         for (int t; (t = l.readTag()) != 0;) {
-            if (WireFormat.getTagFieldNumber(t) == 1 && wireType(t) == WireFormat.WIRETYPE_VARINT) {
-                return l.readInt64();
+            if (ProtoWire.field(t) == 1 && ProtoWire.wireType(t) == ProtoWire.VARINT) {
+                return l.readVarint();
             }
-            l.skipField(t);
+            l.skip(t);
         }
         return 0;
     }
 
-    private static void readEntry(CodedInputStream in, Map<String, String> into) throws IOException {
-        CodedInputStream e = CodedInputStream.newInstance(in.readByteArray());
+    private static void readEntry(ProtoWire.Reader in, Map<String, String> into) throws IOException {
+        ProtoWire.Reader e = new ProtoWire.Reader(in.readBytes());
         String key = "";
         String value = "";
         for (int t; (t = e.readTag()) != 0;) {
-            switch (WireFormat.getTagFieldNumber(t)) {
-                case 1 -> key = e.readStringRequireUtf8();
-                case 2 -> value = e.readStringRequireUtf8();
-                default -> e.skipField(t);
+            switch (ProtoWire.field(t)) {
+                case 1 -> key = e.readString();
+                case 2 -> value = e.readString();
+                default -> e.skip(t);
             }
         }
         into.put(key, value);
@@ -356,18 +345,15 @@ public final class CriMessages {
     /** {@return the last occurrence of a length-delimited field of a message (protobuf's last-one-wins), or none} */
     private static byte[] lastField(byte[] message, int field) throws IOException {
         byte[] found = new byte[0];
-        CodedInputStream in = CodedInputStream.newInstance(message);
+        ProtoWire.Reader in = new ProtoWire.Reader(message);
         for (int t; (t = in.readTag()) != 0;) {
-            if (WireFormat.getTagFieldNumber(t) == field && wireType(t) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                found = in.readByteArray();
+            if (ProtoWire.field(t) == field && ProtoWire.wireType(t) == ProtoWire.LENGTH_DELIMITED) {
+                found = in.readBytes();
             } else {
-                in.skipField(t);
+                in.skip(t);
             }
         }
         return found;
     }
 
-    private static int wireType(int tag) {
-        return tag & ((1 << 3) - 1);
-    }
 }

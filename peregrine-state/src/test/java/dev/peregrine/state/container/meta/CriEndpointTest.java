@@ -2,7 +2,6 @@ package dev.peregrine.state.container.meta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.peregrine.state.container.ContainerInfo;
 import dev.peregrine.state.container.ContainerRuntime;
 import java.io.IOException;
@@ -92,8 +91,8 @@ class CriEndpointTest {
             out.writeBytes(1, bytes(message(st -> {
                 st.writeString(1, CRIO_ID);
                 st.writeBytes(2, bytes(message(m -> m.writeString(1, "nginx"))));
-                st.writeInt64(4, 1_700_000_000_000_000_000L);
-                st.writeInt64(5, 1_700_000_001_000_000_000L);
+                st.writeVarint(4, 1_700_000_000_000_000_000L);
+                st.writeVarint(5, 1_700_000_001_000_000_000L);
                 st.writeBytes(8, bytes(message(i -> i.writeString(1, "docker.io/library/nginx:1.25"))));
                 st.writeString(9, "docker.io/library/nginx@" + NGINX_DIGEST);
                 st.writeBytes(12, bytes(CriMessages.mapEntry("io.kubernetes.container.name", "nginx")));
@@ -102,14 +101,14 @@ class CriEndpointTest {
                     m.writeString(1, "/var/log/nginx");
                     m.writeString(2, "/var/lib/kubelet/pods/x/volumes/logs");
                     m.writeBool(3, true);
-                    m.writeEnum(5, 1);
+                    m.writeVarint(5, 1);
                 })));
                 st.writeBytes(14, bytes(message(m -> {
                     m.writeString(1, "/data");
                     m.writeString(2, "/srv/data");
-                    m.writeEnum(5, 2);
+                    m.writeVarint(5, 2);
                 })));
-                st.writeBytes(18, bytes(message(u -> u.writeBytes(1, bytes(message(l -> l.writeInt64(1, 101)))))));
+                st.writeBytes(18, bytes(message(u -> u.writeBytes(1, bytes(message(l -> l.writeVarint(1, 101)))))));
             })));
             out.writeBytes(2, bytes(CriMessages.mapEntry("info", """
                     {"sandboxID":"%s","pid":4242,"runtimeSpec":{"annotations":{
@@ -126,7 +125,7 @@ class CriEndpointTest {
                 })));
                 st.writeBytes(5, bytes(message(n -> n.writeString(1, "10.85.0.7"))));
                 st.writeBytes(6, bytes(message(l -> l.writeBytes(1, bytes(message(ns -> ns.writeBytes(2,
-                        bytes(message(o -> o.writeEnum(2, CriMessages.NAMESPACE_MODE_NODE))))))))));
+                        bytes(message(o -> o.writeVarint(2, CriMessages.NAMESPACE_MODE_NODE))))))))));
                 st.writeBytes(7, bytes(CriMessages.mapEntry("app", "web")));
             })));
             out.writeBytes(2, bytes(CriMessages.mapEntry("info", """
@@ -185,7 +184,7 @@ class CriEndpointTest {
         containerd().forEach((k, v) -> unary.put(k, req -> v));
         byte[] created = message(e -> {
             e.writeString(1, CONTAINERD_ID);
-            e.writeEnum(2, CriMessages.ContainerEvent.CREATED);
+            e.writeVarint(2, CriMessages.ContainerEvent.CREATED);
         });
         try (FakeCriServer s = new FakeCriServer(dir.resolve("containerd.sock"), unary, List.of(),
                 List.of(created));
@@ -251,7 +250,7 @@ class CriEndpointTest {
         return CriMessages.message(fields);
     }
 
-    static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
+    static byte[] bytes(byte[] b) {
+        return b;
     }
 }

@@ -1,8 +1,5 @@
 package dev.peregrine.state.container.meta;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +30,7 @@ final class CriPods {
                 m.writeString(1, pod.name());
                 m.writeString(2, pod.uid());
                 m.writeString(3, pod.namespace());
-                m.writeUInt32(4, 0);
+                m.writeVarint(4, 0);
             })));
             for (Map.Entry<String, String> e : pod.labels().entrySet()) {
                 out.writeBytes(6, bytes(CriMessages.mapEntry(e.getKey(), e.getValue())));
@@ -45,8 +42,8 @@ final class CriPods {
         });
     }
 
-    private static ByteString hostNetwork() {
-        return bytes(CriMessages.message(ns -> ns.writeEnum(1, NODE)));
+    private static byte[] hostNetwork() {
+        return bytes(CriMessages.message(ns -> ns.writeVarint(1, NODE)));
     }
 
     String runPodSandbox(Pod pod) throws IOException {
@@ -86,17 +83,17 @@ final class CriPods {
         client.call("RemovePodSandbox", CriMessages.message(out -> out.writeString(1, id)), TIMEOUT);
     }
 
-    private static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
+    private static byte[] bytes(byte[] b) {
+        return b;
     }
 
     private static String string(byte[] message, int field) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(message);
+        ProtoWire.Reader in = new ProtoWire.Reader(message);
         for (int t; (t = in.readTag()) != 0;) {
-            if (WireFormat.getTagFieldNumber(t) == field) {
-                return in.readStringRequireUtf8();
+            if (ProtoWire.field(t) == field) {
+                return in.readString();
             }
-            in.skipField(t);
+            in.skip(t);
         }
         return "";
     }
