@@ -172,16 +172,8 @@ public final class CriMessages {
 
     /** {@return the decoded {@code ContainerStatusResponse}, or null when it has no status} */
     public static ContainerStatus containerStatus(byte[] bytes) throws IOException {
-        byte[] status = null;
         Map<String, String> info = new LinkedHashMap<>();
-        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
-        for (int tag; (tag = in.readTag()) != 0;) {
-            switch (ProtoWire.field(tag)) {
-                case 1 -> status = in.readBytes();
-                case 2 -> readEntry(in, info);
-                default -> in.skip(tag);
-            }
-        }
+        byte[] status = statusAndInfo(bytes, info);
         if (status == null) {
             return null;
         }
@@ -219,16 +211,8 @@ public final class CriMessages {
 
     /** {@return the decoded {@code PodSandboxStatusResponse}, or null when it has no status} */
     public static PodSandboxStatus podSandboxStatus(byte[] bytes) throws IOException {
-        byte[] status = null;
         Map<String, String> info = new LinkedHashMap<>();
-        ProtoWire.Reader in = new ProtoWire.Reader(bytes);
-        for (int tag; (tag = in.readTag()) != 0;) {
-            switch (ProtoWire.field(tag)) {
-                case 1 -> status = in.readBytes();
-                case 2 -> readEntry(in, info);
-                default -> in.skip(tag);
-            }
-        }
+        byte[] status = statusAndInfo(bytes, info);
         return status == null ? null : podSandbox(status, info);
     }
 
@@ -291,6 +275,20 @@ public final class CriMessages {
             }
         }
         return new ContainerEvent(id, type);
+    }
+
+    /** Both status responses: {@code status = 1} (returned, null when absent) and {@code map info = 2}. */
+    private static byte[] statusAndInfo(byte[] response, Map<String, String> info) throws IOException {
+        byte[] status = null;
+        ProtoWire.Reader in = new ProtoWire.Reader(response);
+        for (int tag; (tag = in.readTag()) != 0;) {
+            switch (ProtoWire.field(tag)) {
+                case 1 -> status = in.readBytes();
+                case 2 -> readEntry(in, info);
+                default -> in.skip(tag);
+            }
+        }
+        return status;
     }
 
     private static Mount mount(byte[] bytes) throws IOException {

@@ -122,7 +122,8 @@ class ContainerdCriLiveTest {
         return out;
     }
 
-    private static ContainerInfo await(MetadataResolver r) throws InterruptedException {
+    /** {@return the resolver's first answer, or null after 20 s} */
+    static ContainerInfo await(MetadataResolver r) throws InterruptedException {
         ContainerInfo c = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (c == null && System.nanoTime() < deadline) {

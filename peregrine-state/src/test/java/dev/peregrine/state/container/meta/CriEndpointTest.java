@@ -190,12 +190,7 @@ class CriEndpointTest {
                 List.of(created));
              MetadataResolver r = resolver(s.path(), ContainerRuntime.CONTAINERD, Duration.ofSeconds(10))
                      .watchEvents()) {
-            ContainerInfo c = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (c == null && System.nanoTime() < deadline) {
-                c = r.poll();
-                Thread.sleep(10);
-            }
+            ContainerInfo c = ContainerdCriLiveTest.await(r);
             assertThat(c).as("resolved from the event stream; stats %s", r.stats()).isNotNull();
             assertThat(c.fullId()).isEqualTo(CONTAINERD_ID);
             assertThat(c.podName()).isEqualTo("shop-7d9f");
