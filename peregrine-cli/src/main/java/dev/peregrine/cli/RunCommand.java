@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code peregrine run}: live detection ({@link LiveDetection}) with the bundled ruleset unless {@code -r} is given,
  * until SIGINT/SIGTERM or {@code --duration} (counted from the end of set-up); prints a summary. Container metadata
- * is looked up from Podman's and Docker's sockets in the background ({@code MetadataResolver}); alerts before an
+ * is looked up from the runtimes' sockets (Podman, Docker, CRI) in the background ({@code MetadataResolver}); alerts before an
  * answer show {@code <NA>} for it.
  */
 @Command(name = "run", description = {

@@ -30,11 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * only offers the id to a bounded queue (a full queue drops it and counts the drop), virtual threads ask the
  * runtimes' sockets with a deadline, and {@link #poll} hands the answers back to the event thread.
  *
- * <p>Runtimes: Podman (libpod API) and Docker (Engine API) over their unix sockets. A container is asked of the
- * endpoint of its own runtime first, then of the others (Podman also serves the Docker API, and a Docker-managed
- * cgroup may belong to either). Containers of runtimes no endpoint serves (containerd and CRI-O, whose CRI gRPC API
- * is not implemented; LXC, libvirt-lxc, BPM) get generic metadata at once, their id and type only, as Falco's
- * container plugin does for the engines it cannot query.
+ * <p>Runtimes: Podman (libpod API) and Docker (Engine API) over their unix sockets, containerd and CRI-O over
+ * their CRI gRPC sockets ({@code runtime.v1.RuntimeService}, {@link CriClient}). A container is asked of the
+ * endpoints of its own runtime first (every CRI endpoint for a CRI-managed container), then of the others (Podman
+ * also serves the Docker API, and a cgroupfs Kubernetes cgroup looks like Docker's). Containers of runtimes no
+ * configured endpoint serves (containerd and CRI-O without a CRI endpoint, LXC, libvirt-lxc, BPM) get generic
+ * metadata at once, their id and type only, as Falco's container plugin does for the engines it cannot query.
  *
  * <p>With {@link #watchEvents()}, the resolver also follows each runtime's event stream and looks a container up
  * as soon as it is created or started, so that its metadata is usually known before its first process runs (as
@@ -55,6 +56,12 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     public static final Path PODMAN_SOCKET = Path.of("/run/podman/podman.sock");
     /** Default socket of the Docker Engine API. */
     public static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+    /** Default CRI socket of containerd (also the one Docker's containerd uses, usually without the CRI plugin). */
+    public static final Path CONTAINERD_SOCKET = Path.of("/run/containerd/containerd.sock");
+    /** containerd's CRI socket under k3s. */
+    public static final Path K3S_CONTAINERD_SOCKET = Path.of("/run/k3s/containerd/containerd.sock");
+    /** Default CRI socket of CRI-O. */
+    public static final Path CRIO_SOCKET = Path.of("/run/crio/crio.sock");
     /** Requests waiting at most; beyond that new ids are dropped (a host starts far fewer containers at once). */
     public static final int QUEUE_CAPACITY = 1024;
     /** Concurrent lookups (virtual threads). */
@@ -76,7 +83,12 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
         /** Podman's libpod REST API ({@code /v4.0.0/libpod/containers/{id}/json}). */
         LIBPOD,
         /** Docker's Engine API ({@code /containers/{id}/json}), also served by Podman. */
-        DOCKER
+        DOCKER,
+        /**
+         * The CRI's {@code runtime.v1.RuntimeService} over gRPC (containerd, CRI-O): {@code ListContainers},
+         * {@code ContainerStatus} (verbose), {@code PodSandboxStatus} (verbose), {@code GetContainerEvents}.
+         */
+        CRI
     }
 
     /**
@@ -84,7 +96,8 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
      *
      * @param socket the unix socket
      * @param api what it speaks
-     * @param runtime the runtime whose containers it knows best
+     * @param runtime the runtime whose containers it knows best (for {@link Api#CRI}: the one expected there;
+     *     the runtime's own {@code Version} answer decides the {@code container.type} of what it returns)
      */
     public record Endpoint(Path socket, Api api, ContainerRuntime runtime) {
         public Endpoint {
@@ -102,7 +115,8 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
      * @param resolved containers resolved
      * @param failed lookups that no endpoint answered with the container (not found, unreachable, bad answer)
      * @param timedOut exchanges abandoned at the deadline
-     * @param unsupported ids of runtimes no endpoint serves (containerd, CRI-O): given generic metadata
+     * @param unsupported ids of runtimes no endpoint serves (e.g. containerd without a CRI endpoint): given generic
+     *     metadata
      * @param runtimeEvents container create/start events received from the runtimes' event streams
      */
     public record Stats(long requested, long dropped, long resolved, long failed, long timedOut, long unsupported,
@@ -124,6 +138,10 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     private final ScheduledExecutorService watchdog;
     private final UnixHttp http;
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
+    private final Map<Endpoint, CriClient> criClients = new ConcurrentHashMap<>();
+    /** The runtime each CRI endpoint said it is ({@code Version}), asked once per endpoint. */
+    private final Map<Endpoint, ContainerRuntime> criRuntimes = new ConcurrentHashMap<>();
+    private final boolean criConfigured;
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong resolved = new AtomicLong();
@@ -142,6 +160,7 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     public MetadataResolver(List<Endpoint> endpoints, Duration timeout) {
         this.endpoints = List.copyOf(endpoints);
         this.timeout = requireNonNull(timeout, "timeout is null");
+        this.criConfigured = this.endpoints.stream().anyMatch(e -> e.api() == Api.CRI);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "peregrine-container-meta-watchdog");
             t.setDaemon(true);
@@ -154,12 +173,15 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     }
 
     /**
-     * {@return a resolver for the runtimes' default sockets, Podman's ({@link #PODMAN_SOCKET}) and Docker's, that
-     * watches their event streams}
+     * {@return a resolver for the runtimes' default sockets, Podman's ({@link #PODMAN_SOCKET}), Docker's,
+     * containerd's (also k3s's) and CRI-O's, that watches their event streams}
      */
     public static MetadataResolver defaults() {
         return new MetadataResolver(List.of(new Endpoint(PODMAN_SOCKET, Api.LIBPOD, ContainerRuntime.PODMAN),
-                new Endpoint(DOCKER_SOCKET, Api.DOCKER, ContainerRuntime.DOCKER)), DEFAULT_TIMEOUT).watchEvents();
+                new Endpoint(DOCKER_SOCKET, Api.DOCKER, ContainerRuntime.DOCKER),
+                new Endpoint(CONTAINERD_SOCKET, Api.CRI, ContainerRuntime.CONTAINERD),
+                new Endpoint(K3S_CONTAINERD_SOCKET, Api.CRI, ContainerRuntime.CONTAINERD),
+                new Endpoint(CRIO_SOCKET, Api.CRI, ContainerRuntime.CRIO)), DEFAULT_TIMEOUT).watchEvents();
     }
 
     /**
@@ -181,12 +203,18 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
         String target = switch (e.api()) {
             case LIBPOD -> "/v4.0.0/libpod/events?stream=true&filters=" + CONTAINER_EVENTS_FILTER;
             case DOCKER -> "/events?filters=" + CONTAINER_EVENTS_FILTER;
+            case CRI -> "GetContainerEvents";
         };
         while (!closed) {
             if (Files.exists(e.socket())) {
                 try {
-                    http.stream(e.socket(), target, timeout, line -> onRuntimeEvent(e, line));
-                } catch (IOException ex) {
+                    if (e.api() == Api.CRI) {
+                        // containerd before 1.7 answers UNIMPLEMENTED: asked again after the pause like a gone socket
+                        criClient(e).stream(target, new byte[0], bytes -> onCriEvent(e, bytes));
+                    } else {
+                        http.stream(e.socket(), target, timeout, line -> onRuntimeEvent(e, line));
+                    }
+                } catch (IOException | IllegalStateException ex) {
                     // the runtime went away or refused: try again after the pause
                 }
             }
@@ -222,6 +250,29 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
             case "remove" -> forget(shortId);
             default -> {
                 // other actions (init, died, attach, ...) change no metadata Peregrine keeps
+            }
+        }
+    }
+
+    private void onCriEvent(Endpoint e, byte[] bytes) {
+        CriMessages.ContainerEvent ev;
+        try {
+            ev = CriMessages.containerEvent(bytes);
+        } catch (IOException ex) {
+            return; // undecodable: skip it
+        }
+        if (ev.containerId().length() < SHORT_ID_LENGTH) {
+            return;
+        }
+        String shortId = ev.containerId().substring(0, SHORT_ID_LENGTH);
+        switch (ev.type()) {
+            case CriMessages.ContainerEvent.CREATED, CriMessages.ContainerEvent.STARTED -> {
+                runtimeEvents.incrementAndGet();
+                request(shortId, e.runtime());
+            }
+            case CriMessages.ContainerEvent.DELETED -> forget(shortId);
+            default -> {
+                // stopped: the metadata stays until the init process exits
             }
         }
     }
@@ -292,33 +343,108 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
         return null;
     }
 
-    private static boolean servable(ContainerRuntime runtime) {
+    private boolean servable(ContainerRuntime runtime) {
         return switch (runtime) {
             case DOCKER, PODMAN, UNKNOWN -> true;
-            case LXC, LIBVIRT_LXC, MESOS, RKT, CUSTOM, CRI, CONTAINERD, CRIO, BPM, STATIC, HOST -> false;
+            case CRI, CONTAINERD, CRIO -> criConfigured;
+            case LXC, LIBVIRT_LXC, MESOS, RKT, CUSTOM, BPM, STATIC, HOST -> false;
         };
     }
 
     private List<Endpoint> ordered(ContainerRuntime runtime) {
         List<Endpoint> out = new ArrayList<>();
         for (Endpoint e : endpoints) {
-            if (e.runtime() == runtime) {
+            if (serves(e, runtime)) {
                 out.add(e);
             }
         }
         for (Endpoint e : endpoints) {
-            if (e.runtime() != runtime) {
+            if (!serves(e, runtime)) {
                 out.add(e);
             }
         }
         return out;
     }
 
+    /** Whether an endpoint is among the first asked about a container of that runtime. */
+    private static boolean serves(Endpoint e, ContainerRuntime runtime) {
+        return e.runtime() == runtime || e.api() == Api.CRI && switch (runtime) {
+            case CRI, CONTAINERD, CRIO -> true;
+            case DOCKER, PODMAN, UNKNOWN, LXC, LIBVIRT_LXC, MESOS, RKT, CUSTOM, BPM, STATIC, HOST -> false;
+        };
+    }
+
+    private CriClient criClient(Endpoint e) {
+        if (closed) {
+            throw new IllegalStateException("resolver closed");
+        }
+        return criClients.computeIfAbsent(e, x -> new CriClient(x.socket()));
+    }
+
+    /**
+     * Asks a CRI runtime as the plugin does: {@code ListContainers} filtered by the (short) id for the full id and
+     * the pod sandbox, then the verbose {@code ContainerStatus} and {@code PodSandboxStatus}. An id no container has
+     * may be a pod sandbox's own (its pause process): then the sandbox is asked directly.
+     */
+    private ContainerInfo inspectCri(Endpoint e, String id) throws IOException {
+        CriClient client;
+        try {
+            client = criClient(e);
+        } catch (IllegalStateException ex) {
+            throw new IOException(ex.getMessage(), ex);
+        }
+        ContainerRuntime runtime = criRuntimes.get(e);
+        if (runtime == null) {
+            CriMessages.Version v = CriMessages.version(client.call("Version", CriMessages.versionRequest(),
+                    timeout));
+            runtime = CriParser.runtime(v.runtimeName());
+            criRuntimes.put(e, runtime);
+        }
+        List<CriMessages.ContainerRef> refs = CriMessages.containers(client.call("ListContainers",
+                CriMessages.listContainersRequest(id), timeout));
+        if (refs.isEmpty()) {
+            try {
+                CriMessages.PodSandboxStatus sandbox = CriMessages.podSandboxStatus(client.call("PodSandboxStatus",
+                        CriMessages.podSandboxStatusRequest(id, true), timeout));
+                return sandbox == null || sandbox.id().isEmpty() ? null : CriParser.sandbox(sandbox, runtime);
+            } catch (CriClient.NotFoundException ex) {
+                return null;
+            }
+        }
+        CriMessages.ContainerRef ref = refs.getFirst();
+        CriMessages.ContainerStatus status;
+        try {
+            status = CriMessages.containerStatus(client.call("ContainerStatus",
+                    CriMessages.containerStatusRequest(ref.id(), true), timeout));
+        } catch (CriClient.NotFoundException ex) {
+            return null; // removed in between
+        }
+        if (status == null) {
+            return null;
+        }
+        CriMessages.PodSandboxStatus sandbox = null;
+        if (!ref.podSandboxId().isEmpty()) {
+            try {
+                sandbox = CriMessages.podSandboxStatus(client.call("PodSandboxStatus",
+                        CriMessages.podSandboxStatusRequest(ref.podSandboxId(), true), timeout));
+            } catch (SocketTimeoutException ex) {
+                throw ex;
+            } catch (IOException ex) {
+                // the plugin goes on without the sandbox: no pod labels, IP or host namespaces
+            }
+        }
+        return CriParser.container(status, sandbox, runtime).info();
+    }
+
     private ContainerInfo inspect(Endpoint e, String id) throws IOException {
         String path = switch (e.api()) {
             case LIBPOD -> "/v4.0.0/libpod/containers/" + id + "/json";
             case DOCKER -> "/containers/" + id + "/json";
+            case CRI -> null;
         };
+        if (path == null) {
+            return inspectCri(e, id);
+        }
         UnixHttp.Response r = http.get(e.socket(), path, timeout);
         if (r.status() != 200) {
             return null;
@@ -326,6 +452,7 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
         JsonNode doc = JSON.readTree(r.body());
         ContainerInfo info = switch (e.api()) {
             case LIBPOD -> InspectParser.podman(doc);
+            case CRI -> throw new IllegalStateException("CRI endpoints are asked over gRPC");
             case DOCKER -> {
                 JsonNode image = null;
                 String imageId = doc.path("Image").asText("");
@@ -381,5 +508,6 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
             w.interrupt();
         }
         watchdog.shutdownNow();
+        criClients.values().forEach(CriClient::close);
     }
 }
