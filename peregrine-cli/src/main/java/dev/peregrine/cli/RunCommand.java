@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code peregrine run}: live detection ({@link LiveDetection}) with the bundled ruleset unless {@code -r} is given,
  * until SIGINT/SIGTERM or {@code --duration} (counted from the end of set-up); prints a summary. Container metadata
- * is looked up from the runtimes' sockets (Podman, Docker, CRI) in the background ({@code MetadataResolver}); alerts before an
- * answer show {@code <NA>} for it.
+ * is looked up from the runtimes' sockets (Podman, Docker, CRI) in the background ({@code MetadataResolver});
+ * alerts before an answer show {@code <NA>} for it.
  */
 @Command(name = "run", description = {
     "Live detection with the eBPF driver (root): the bundled ruleset unless -r is given. Stops on SIGINT/SIGTERM",
