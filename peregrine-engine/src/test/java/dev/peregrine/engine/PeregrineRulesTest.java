@@ -2,13 +2,10 @@ package dev.peregrine.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.peregrine.capture.CaptureProblem;
-import dev.peregrine.capture.CaptureSource;
 import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.event.EventBuilder;
-import dev.peregrine.event.EventView;
 import dev.peregrine.event.params.ParamTables;
 import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.fields.SyscallEvent;
@@ -23,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +41,7 @@ class PeregrineRulesTest {
     private static final SyscallBinding BINDING = new SyscallBinding();
     private static final Ruleset RULES = load();
 
-    private final List<EventView> events = new ArrayList<>();
+    private final List<byte[]> events = new ArrayList<>();
     private long ts = T0;
 
     private static Ruleset load() {
@@ -67,7 +63,7 @@ class PeregrineRulesTest {
     }
 
     private void add(EventBuilder e) {
-        events.add(e.view());
+        events.add(e.bytes());
     }
 
     private List<CollectedAlert> run() {
@@ -82,8 +78,8 @@ class PeregrineRulesTest {
                 thread(MAVEN, BASH, "java", "/usr/lib/jvm/bin/java", List.of("MAVEN_PROJECTBASEDIR=/work/app")),
                 thread(DPKG, BASH, "dpkg", "/usr/bin/dpkg", List.of()))));
         CollectingSink sink = new CollectingSink();
-        new ReplayPipeline("test-host", ZoneOffset.UTC).detect(new ListSource(events), state, event, RULES, sink,
-                () -> false);
+        new ReplayPipeline("test-host", ZoneOffset.UTC).detect(new StalledContainerRuntimeTest.MemorySource(events),
+                state, event, RULES, sink, () -> false);
         return sink.alerts();
     }
 
@@ -257,44 +253,5 @@ class PeregrineRulesTest {
         assertThat(ourNames).hasSize(12);
 
         assertThat(fired(run())).doesNotContainAnyElementsOf(ourNames);
-    }
-
-    /** Events from memory, as a capture source. */
-    private static final class ListSource implements CaptureSource {
-        private final List<EventView> events;
-        private int next;
-        private EventView current;
-
-        ListSource(List<EventView> events) {
-            this.events = events;
-        }
-
-        @Override
-        public Next next() {
-            if (next >= events.size()) {
-                return Next.EOF;
-            }
-            current = events.get(next++);
-            return Next.EVENT;
-        }
-
-        @Override
-        public EventView event() {
-            return current;
-        }
-
-        @Override
-        public Optional<CaptureProblem> problem() {
-            return Optional.empty();
-        }
-
-        @Override
-        public long eventCount() {
-            return next;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
