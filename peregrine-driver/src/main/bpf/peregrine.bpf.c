@@ -519,6 +519,111 @@ static __always_inline void p_cwd(struct builder *b, struct task_struct *task)
 	p_path(b, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), 0, PATH_MAX_DEPTH);
 }
 
+/* ---------------------------------------------------------------------------------------------- cgroups */
+
+/* Deepest cgroup path kept, in components below the hierarchy's root; a deeper path keeps its last components. */
+#define CGROUP_MAX_DEPTH 8
+/* Longest cgroup path component kept ("libpod-<64 hex>.scope" is 77 bytes). */
+#define CGROUP_NAME_MAX 128
+/* Longest controller name read ("cpuacct"). */
+#define CGROUP_SUBSYS_NAME_MAX 16
+
+/*
+ * Write position of the cgroups parameter being assembled. Kept in map memory rather than in a register: the
+ * verifier does not track values loaded from a map, so the many possible lengths of the path components do not
+ * multiply the states it explores (on the stack or in registers they made execve exceed its budget, E2BIG).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroups_cursor SEC(".maps");
+
+/* kernfs_node before Linux 6.15 named its parent pointer "parent" (now "__parent"). */
+struct kernfs_node___pre_6_15 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___pre_6_15 *)kn, parent);
+}
+
+/*
+ * Appends "controller=/path" and its NUL at *cur for the task's cgroup of one controller (subsystem id id), the
+ * path in the controller's hierarchy as /proc/PID/cgroup shows it. Writes nothing when the task has no such
+ * controller state.
+ */
+static __always_inline void put_cgroup(struct builder *b, __u32 *cur, struct task_struct *task, __u32 id)
+{
+	struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[id & 15]);
+	if (!css)
+		return;
+	long n = bpf_probe_read_kernel_str(&b->buf[*cur & SCRATCH_MASK], CGROUP_SUBSYS_NAME_MAX,
+					   BPF_CORE_READ(css, ss, name));
+	if (n <= 1)
+		return;
+	*cur += n - 1;
+	b->buf[*cur & SCRATCH_MASK] = '=';
+	*cur += 1;
+	__u32 path_start = *cur;
+	const char *names[CGROUP_MAX_DEPTH] = {};
+	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < CGROUP_MAX_DEPTH; i++) {
+		if (!kn)
+			break;
+		names[i] = BPF_CORE_READ(kn, name);
+		kn = kernfs_parent(kn);
+	}
+	/* From the top: '/' then the name; the root's name is empty, and a '/' before an empty name is taken back. */
+#pragma clang loop unroll(disable)
+	for (int i = CGROUP_MAX_DEPTH - 1; i >= 0; i--) {
+		const char *name = names[i & (CGROUP_MAX_DEPTH - 1)];
+		if (!name)
+			continue;
+		b->buf[*cur & SCRATCH_MASK] = '/';
+		n = bpf_probe_read_kernel_str(&b->buf[(*cur + 1) & SCRATCH_MASK], CGROUP_NAME_MAX, name);
+		if (n > 1)
+			*cur += n;
+	}
+	if (*cur == path_start) {
+		b->buf[*cur & SCRATCH_MASK] = '/';
+		*cur += 1;
+	}
+	b->buf[*cur & SCRATCH_MASK] = 0;
+	*cur += 1;
+}
+
+/*
+ * The cgroups parameter of execve and clone exits, as Falco's drivers fill it: one "controller=/path" string per
+ * controller among cpuset, cpu, cpuacct, io and memory (the ones its container engines read), NUL-separated.
+ */
+static __always_inline void p_cgroups(struct builder *b, struct task_struct *task)
+{
+	__u32 zero = 0;
+	__u32 *cur = bpf_map_lookup_elem(&cgroups_cursor, &zero);
+	if (!cur) {
+		p_empty(b);
+		return;
+	}
+	*cur = b->off;
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuacct_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, cpuacct_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, io_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, io_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		put_cgroup(b, cur, task, bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id));
+	put_len(b, (*cur - b->off) & (SCRATCH_HALF - 1));
+}
+
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
 {
 	/* exe and args from the argv area of the (possibly new) mm. */
@@ -541,11 +646,14 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_u32(b, 0);                       /* vm_rss: percpu counters, not in this slice */
 	p_u32(b, 0);                       /* vm_swap */
 	p_kernel_str(b, BPF_CORE_READ(task, comm));
-	p_empty(b); /* cgroups */
+	p_cgroups(b, task);
 }
 
 #define PPM_EXE_WRITABLE (1 << 0)
+#define PPM_EXE_UPPER_LAYER (1 << 1)
 #define PPM_EXE_FROM_MEMFD (1 << 2)
+#define PPM_EXE_LOWER_LAYER (1 << 3)
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /*
  * Whether the task could write its executable: read-only superblock or immutable inode → no; owner → yes; else the
@@ -578,6 +686,23 @@ static __always_inline int exe_from_memfd(struct file *exe)
 	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(d, d_name.name)) != sizeof(name))
 		return 0;
 	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':';
+}
+
+/*
+ * PPM_EXE_UPPER_LAYER or PPM_EXE_LOWER_LAYER for an executable on overlayfs (0 elsewhere). An overlay inode is the
+ * VFS inode embedded in struct ovl_inode, directly followed by the upper dentry pointer: a file with an upper
+ * dentry that has an inode was written (copied up or created) in the container's own layer.
+ */
+static __always_inline __u32 exe_overlay_layer(struct file *exe)
+{
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	if (BPF_CORE_READ(d, d_sb, s_magic) != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	char *inode = (char *)BPF_CORE_READ(d, d_inode);
+	struct dentry *upper = NULL;
+	if (!inode || bpf_probe_read_kernel(&upper, sizeof(upper), inode + bpf_core_type_size(struct inode)) != 0 || !upper)
+		return PPM_EXE_LOWER_LAYER;
+	return BPF_CORE_READ(upper, d_inode, i_ino) != 0 ? PPM_EXE_UPPER_LAYER : PPM_EXE_LOWER_LAYER;
 }
 
 /*
@@ -657,6 +782,7 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 			exe_flags |= PPM_EXE_WRITABLE;
 		if (exe_from_memfd(exe_file))
 			exe_flags |= PPM_EXE_FROM_MEMFD;
+		exe_flags |= exe_overlay_layer(exe_file);
 	}
 	p_u32(b, exe_flags);
 	__u64 capi = 0, capp = 0, cape = 0;
@@ -783,6 +909,74 @@ int BPF_PROG(clone3_x, struct pt_regs *regs, long ret)
 	return emit_clone(regs, ret, PPME_SYSCALL_CLONE3_X, clone_flags_to_ppm(flags));
 }
 
+/* ---------------------------------------------------------------------------------------------- reaper */
+
+/* Most threads of a group looked at for a live one, and most ancestors walked for a subreaper. */
+#define REAPER_MAX_THREADS 32
+#define REAPER_MAX_ANCESTORS 64
+#define PF_EXITING 0x00000004
+
+/*
+ * The tid of the first live (not exiting) thread of task's group, in the group's order (the leader first), as the
+ * kernel's find_alive_thread; 0 when none, -1 when more threads than the bound were exiting. An exiting task has
+ * PF_EXITING set by the time sched_process_exit fires.
+ */
+static __always_inline __s64 live_thread_of(struct task_struct *task)
+{
+	if (!bpf_core_field_exists(task->thread_node))
+		return -1;
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+	struct list_head *head = &signal->thread_head;
+	struct list_head *next = BPF_CORE_READ(head, next);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < REAPER_MAX_THREADS; i++) {
+		if (next == head)
+			return 0;
+		struct task_struct *t = (void *)((char *)next - bpf_core_field_offset(struct task_struct, thread_node));
+		if (!(BPF_CORE_READ(t, flags) & PF_EXITING))
+			return BPF_CORE_READ(t, pid);
+		next = BPF_CORE_READ(t, thread_node.next);
+	}
+	return -1;
+}
+
+/*
+ * reaper_tid of procexit: the thread the kernel will give the exiting task's children to (its find_new_reaper): a
+ * live thread of its own group, else the nearest child-subreaper ancestor in the same pid namespace, else the init
+ * of its pid namespace. 0 when the namespace's init itself exits, -1 when a bound stopped the search (user space
+ * then searches its own table, as libsinsp).
+ */
+static __always_inline __s64 reaper_tid(struct task_struct *father)
+{
+	__s64 tid = live_thread_of(father);
+	if (tid != 0)
+		return tid;
+	struct pid *pid = BPF_CORE_READ(father, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level & 31].ns);
+	struct task_struct *ns_init = BPF_CORE_READ(ns, child_reaper);
+	if (ns_init == father)
+		return 0;
+	__s64 init_tid = BPF_CORE_READ(ns_init, pid);
+	struct signal_struct *signal = BPF_CORE_READ(father, signal);
+	if (!BPF_CORE_READ_BITFIELD_PROBED(signal, has_child_subreaper))
+		return init_tid;
+	struct task_struct *at = BPF_CORE_READ(father, real_parent);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < REAPER_MAX_ANCESTORS; i++) {
+		if (BPF_CORE_READ(at, thread_pid, level) != level || at == ns_init)
+			return init_tid;
+		signal = BPF_CORE_READ(at, signal);
+		if (BPF_CORE_READ_BITFIELD_PROBED(signal, is_child_subreaper)) {
+			tid = live_thread_of(at);
+			if (tid != 0)
+				return tid;
+		}
+		at = BPF_CORE_READ(at, real_parent);
+	}
+	return -1;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_exit, struct task_struct *p)
 {
@@ -794,7 +988,7 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	p_u64(&b, (code >> 8) & 0xff);
 	p_u8(&b, code & 0x7f);
 	p_u8(&b, (code & 0x80) ? 1 : 0);
-	p_u64(&b, 0); /* reaper_tid: not in this slice */
+	p_u64(&b, reaper_tid(p));
 	submit(&b);
 	return 0;
 }

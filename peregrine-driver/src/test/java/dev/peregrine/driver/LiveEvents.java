@@ -4,6 +4,7 @@ import dev.peregrine.capture.CaptureSource.Next;
 import dev.peregrine.event.Event;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -32,6 +33,20 @@ final class LiveEvents {
 
     static String str(Event e, int i) {
         return e.param(i).asString();
+    }
+
+    /** The NUL-terminated strings of a parameter (cgroups, args, env). */
+    static List<String> strs(Event e, int i) {
+        byte[] b = e.param(i).bytes();
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int j = 0; j < b.length; j++) {
+            if (b[j] == 0) {
+                out.add(new String(b, start, j - start, StandardCharsets.UTF_8));
+                start = j + 1;
+            }
+        }
+        return out;
     }
 
     static long s64(Event e, int i) {

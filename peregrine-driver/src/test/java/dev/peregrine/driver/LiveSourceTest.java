@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Offset;
@@ -44,6 +46,11 @@ class LiveSourceTest {
     private static final long PPM_EXE_WRITABLE = 1 << 0;
     private static final long PPM_EXE_FROM_MEMFD = 1 << 2;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    /** Parameter index of cgroups in execve (19) and clone (20) exits. */
+    private static final int CGROUPS = 14;
+    /** The controllers the driver reports, in its order (Falco's drivers report the same five). */
+    private static final List<String> CGROUP_CONTROLLERS = List.of("cpuset", "cpu", "cpuacct", "io", "memory");
 
     private static LiveSource source;
 
@@ -93,6 +100,8 @@ class LiveSourceTest {
 
     @Test
     void exec_binTrue_execveCloneAndProcexitEvents() throws Exception {
+        List<String> cgroups = expectedCgroups(ProcessHandle.current().pid());
+        assertThat(cgroups).as("controllers of this kernel").isNotEmpty();
         Path cwd = dir.toRealPath();
         Process p = new ProcessBuilder("/bin/true", "live-arg").directory(cwd.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -103,6 +112,7 @@ class LiveSourceTest {
             assertThat(LiveEvents.s64(e, 0)).as("clone res in the parent").isEqualTo(pid);
             // The JDK starts processes with posix_spawn (or vfork): CLONE_VM | CLONE_VFORK.
             assertThat(LiveEvents.u32(e, 15) & PPM_CL_CLONE_VM_VFORK).as("flags").isEqualTo(PPM_CL_CLONE_VM_VFORK);
+            assertThat(LiveEvents.strs(e, CGROUPS)).as("cgroups: the JVM's").isEqualTo(cgroups);
         });
         assertThat(seen).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EXECVE_19_X);
@@ -113,6 +123,7 @@ class LiveSourceTest {
             assertThat(LiveEvents.str(e, 2)).as("args").isEqualTo("live-arg");
             assertThat(LiveEvents.s64(e, 4)).as("pid").isEqualTo(pid);
             assertThat(LiveEvents.str(e, 6)).as("cwd").isEqualTo(cwd.toString());
+            assertThat(LiveEvents.strs(e, CGROUPS)).as("cgroups: inherited").isEqualTo(cgroups);
             // The JDK does not start a new process group for its children: the JVM's group is inherited.
             long jvmGroup = pgidOf(ProcessHandle.current().pid());
             assertThat(LiveEvents.s64(e, 28)).as("pgid").isEqualTo(jvmGroup);
@@ -168,10 +179,8 @@ class LiveSourceTest {
     }
 
     @Test
-    @SuppressWarnings("restricted")
     void exec_fromMemfd_execveFlagsSayFromMemfd() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle memfdCreate = linker.downcallHandle(linker.defaultLookup().find("memfd_create").orElseThrow(),
+        MethodHandle memfdCreate = libc("memfd_create",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         int fd;
         try (Arena arena = Arena.ofConfined()) {
@@ -324,9 +333,71 @@ class LiveSourceTest {
     }
 
     @Test
+    void procexit_parentOfARunningChildUnderASubreaper_reaperTidIsTheSubreaper() throws Throwable {
+        MethodHandle prctl = libc("prctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
+        long jvm = ProcessHandle.current().pid();
+        Process sh;
+        // This JVM becomes a child subreaper: the sleep the shell leaves behind is given to it, not to init.
+        assertThat((int) prctl.invokeExact(PR_SET_CHILD_SUBREAPER, 1L)).isZero();
+        try {
+            sh = new ProcessBuilder("/bin/sh", "-c", "/bin/sleep 1 & exit 0").start();
+            assertThat(sh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            assertThat((int) prctl.invokeExact(PR_SET_CHILD_SUBREAPER, 0L)).isZero();
+        }
+        long pid = sh.pid();
+        Event exit = LiveEvents.readUntil(source, e -> e.type() == PROCEXIT_1_E && e.tid() == pid, WAIT_NANOS)
+                .getLast();
+        // The kernel gives orphans to the first live thread of the subreaper's group: the JVM's main thread.
+        assertThat(LiveEvents.s64(exit, 4)).as("reaper_tid").isEqualTo(jvm);
+    }
+
+    @Test
     void drops_afterLightLoad_countedPerCpuAndZero() {
         long[] drops = source.drops();
         assertThat(drops).hasSizeGreaterThanOrEqualTo(source.ringCount());
         assertThat(source.malformedCount()).isZero();
+    }
+
+    /** {@return a downcall to the C library's function {@code name}} */
+    @SuppressWarnings("restricted")
+    private static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);
+    }
+
+    /**
+     * {@return "controller=path" for each of the five controllers this kernel has (/proc/cgroups), with the path of
+     * its v1 hierarchy in /proc/PID/cgroup, or the unified (v2) path when it is not mounted in v1; v1 names the io
+     * controller blkio}
+     */
+    private static List<String> expectedCgroups(long pid) throws Exception {
+        Map<String, String> v1 = new HashMap<>();
+        String v2 = null;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f[1].isEmpty()) {
+                v2 = f[2];
+            }
+            for (String c : f[1].split(",")) {
+                v1.put(c.equals("blkio") ? "io" : c, f[2]);
+            }
+        }
+        List<String> kernel = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/cgroups"))) {
+            if (!line.startsWith("#")) {
+                String name = line.split("\\s+")[0];
+                kernel.add(name.equals("blkio") ? "io" : name);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : CGROUP_CONTROLLERS) {
+            String path = v1.getOrDefault(c, v2);
+            if (kernel.contains(c) && path != null) {
+                out.add(c + "=" + path);
+            }
+        }
+        return out;
     }
 }

@@ -32,6 +32,7 @@ import java.net.Inet4Address;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -117,6 +118,10 @@ public final class StateEngine {
     private final ThreadTable threads;
     private final UserTable users;
     private final ContainerTable containers = new ContainerTable();
+    private Set<CgroupContainerId.Engine> containerEngines = CgroupContainerId.Engine.ALL;
+    /** The last cgroups resolved and their container (null: the host), reused while they repeat. */
+    private List<String> lastCgroups = List.of();
+    private CgroupContainerId.Match lastContainerMatch;
     private final Wire wire = new Wire();
     private final EventView enterView;
     private final byte[] ip6a = new byte[FdState.IPV6_BYTES];
@@ -197,6 +202,17 @@ public final class StateEngine {
     /** {@return the containers} */
     public ContainerTable containers() {
         return containers;
+    }
+
+    /**
+     * Chooses the cgroup matchers that tell containers from the host (all by default, as Falco's container plugin);
+     * live, {@link CgroupContainerId#forHost} leaves out those that cannot apply there. Threads already known keep
+     * their container until their next clone or execve.
+     */
+    public void setContainerEngines(Set<CgroupContainerId.Engine> engines) {
+        containerEngines = Set.copyOf(requireNonNull(engines, "engines is null"));
+        lastCgroups = List.of();
+        lastContainerMatch = null;
     }
 
     /** {@return the machine the capture came from, or null before its block} */
@@ -1834,7 +1850,17 @@ public final class StateEngine {
     }
 
     private void assignContainer(ThreadState t) {
-        CgroupContainerId.Match m = CgroupContainerId.resolve(t.cgroups());
+        List<String> cgroups = t.cgroups();
+        CgroupContainerId.Match m;
+        if (cgroups.equals(lastCgroups)) {
+            // Clones and execs come in runs from the same cgroups: reuse the answer, and share the list.
+            m = lastContainerMatch;
+            t.setCgroups(lastCgroups);
+        } else {
+            m = CgroupContainerId.resolve(cgroups, containerEngines);
+            lastCgroups = cgroups;
+            lastContainerMatch = m;
+        }
         if (m == null) {
             t.setContainerId("");
         } else {

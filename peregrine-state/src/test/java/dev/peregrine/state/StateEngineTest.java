@@ -11,6 +11,7 @@ import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.event.EventBuilder;
+import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.thread.ThreadState;
 import java.net.Inet4Address;
@@ -219,6 +220,33 @@ class StateEngineTest {
         ThreadState t = engine.thread(300);
         assertThat(t.containerId()).isEqualTo("3ad7b26ded6d");
         assertThat(engine.containers().get("3ad7b26ded6d")).isNotNull();
+    }
+
+    @Test
+    void onEvent_cloneOfContainerProcess_childInheritsContainerFromCloneCgroups() {
+        String id = "4b83db62ee21ac22b247294c27f46de148926924b1ae77a7fceb61ba0302344f";
+        engine.onEvent(clone(10, BASH, 300, BASH, INIT, "bash", 0).view());
+        engine.onEvent(execveBase(20, 300, "sh", "/bin/sh", List.of())
+                .strs("cpu=/libpod_parent/libpod-" + id, "memory=/libpod_parent/libpod-" + id).strs().view());
+        assertThat(engine.thread(300).containerId()).isEqualTo("4b83db62ee21");
+
+        engine.onEvent(execveBase(30, 300, "sh", "/bin/sh", List.of()).strs("cpu=/", "memory=/").strs().view());
+        assertThat(engine.thread(300).containerId()).as("moved back to the host's cgroups").isEmpty();
+    }
+
+    @Test
+    void setContainerEngines_withoutContainerd_supervisorCgroupIsHost() {
+        List<String> supervised = List.of("cpu=/", "memory=/process_api/4063a1a79a6d7f8b6b285a5a98f91e1f");
+        engine.onEvent(clone(10, BASH, 300, BASH, INIT, "bash", 0).view());
+        engine.onEvent(execveBase(20, 300, "sh", "/bin/sh", List.of()).strs(supervised.toArray(String[]::new))
+                .strs().view());
+        assertThat(engine.thread(300).containerId()).as("Falco's containerd matcher").isEqualTo("4063a1a79a6d");
+
+        engine.setContainerEngines(java.util.EnumSet.of(CgroupContainerId.Engine.PODMAN,
+                CgroupContainerId.Engine.DOCKER, CgroupContainerId.Engine.CRI));
+        engine.onEvent(execveBase(30, 300, "sh", "/bin/sh", List.of()).strs(supervised.toArray(String[]::new))
+                .strs().view());
+        assertThat(engine.thread(300).containerId()).isEmpty();
     }
 
     // ------------------------------------------------------------------ files

@@ -20,8 +20,10 @@ import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -173,6 +175,7 @@ public final class LiveDetection {
             }
             String hostname = formatter.options().hostname();
             StateEngine state = new StateEngine();
+            state.setContainerEngines(CgroupContainerId.forHost(Path.of("/")));
             SyscallEvent event = SyscallEvent.over(state, hostname, ZoneId.systemDefault());
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();

@@ -11,6 +11,9 @@ import dev.peregrine.capture.ThreadInfo;
 import dev.peregrine.capture.UserInfo;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.CgroupContainerId;
+import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.container.ContainerRuntime;
 import dev.peregrine.state.thread.ThreadState;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -304,6 +307,31 @@ class ProcScannerTest {
 
         assertThat(blocks).extracting(b -> b.getClass().getSimpleName())
                 .containsExactly("Interfaces", "Users", "Processes", "Fds", "Fds");
+    }
+
+    @Test
+    void scanInto_processInPodmanCgroup_containerIdFromProcCgroupOthersHost() throws IOException {
+        String id = "4b83db62ee21ac22b247294c27f46de148926924b1ae77a7fceb61ba0302344f";
+        // As this CI host shows a runc container started by podman (cgroup v1, cgroupfs manager).
+        Files.writeString(proc.resolve("400/cgroup"), """
+                9:name=systemd:/libpod_parent/libpod-%1$s
+                4:memory:/libpod_parent/libpod-%1$s
+                3:cpuset:/libpod_parent/libpod-%1$s
+                2:cpuacct:/libpod_parent/libpod-%1$s
+                1:cpu:/libpod_parent/libpod-%1$s
+                0::/libpod_parent/libpod-%1$s
+                """.formatted(id));
+        StateEngine engine = new StateEngine();
+        // As live: no containerd socket on this host, so /user.slice/app is not read as containerd's container "app".
+        engine.setContainerEngines(CgroupContainerId.forHost(host));
+
+        new ProcScanner(proc, host, false).scanInto(engine);
+
+        assertThat(engine.thread(400).containerId()).isEqualTo("4b83db62ee21");
+        assertThat(engine.container(engine.thread(400)))
+                .isEqualTo(ContainerInfo.bare("4b83db62ee21", ContainerRuntime.PODMAN));
+        assertThat(engine.thread(100).containerId()).as("cgroups /app and /user.slice/app: the host").isEmpty();
+        assertThat(engine.container(engine.thread(100))).isNull();
     }
 
     @Test
