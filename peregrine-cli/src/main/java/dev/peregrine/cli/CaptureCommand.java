@@ -10,6 +10,10 @@ import dev.peregrine.driver.LiveSource;
 import dev.peregrine.event.Event;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
+import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.container.ContainerJsonEvent;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.io.IOException;
@@ -32,6 +36,11 @@ import picocli.CommandLine.Spec;
  * description and the initial state from a {@code /proc} scan, then every event the eBPF driver captures, until SIGINT/SIGTERM, {@code --duration} or
  * {@code --events}. The file is read by {@code peregrine replay}, Falco and {@code sysdig -r}; {@code --sysdig-compat}
  * writes exit-only events as the enter + exit pairs that older sysdig releases (0.29.3) expect.
+ *
+ * <p>Containers: a state engine follows the threads' cgroups, and the metadata of each container seen (looked up
+ * from Podman's and Docker's API sockets in the background) is written as a container event
+ * ({@code PPME_CONTAINER_JSON_2_E}) before the first event after it was resolved, so a replay of the capture shows
+ * the same {@code container.*} and {@code k8s.*} fields as the live run.
  */
 @Command(name = "capture", description = {
     "Write a live capture (root) with the eBPF driver: /proc initial state, then every captured event. Stops on",
@@ -48,6 +57,7 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
     /** Bytes per kibibyte (the unit of /proc/meminfo). */
     private static final long KIB = 1024;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
     /** {@code PPME_SYSCALL_EXECVE_19_X}; its enter event {@code PPME_SYSCALL_EXECVE_19_E} is the code before. */
     private static final int EXECVE_EXIT_CODE = execveExitCode();
     /** Index of the execve exit's {@code filename} parameter. */
@@ -72,7 +82,8 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Double duration;
 
-    @Option(names = "--events", paramLabel = "N", description = "Stop after this many events.")
+    @Option(names = "--events", paramLabel = "N", description = "Stop after this many events (container events"
+            + " included).")
     Long maxEvents;
 
     @Option(names = {"-z", "--gzip"}, description = "Gzip-compress the file (as sysdig -z).")
@@ -124,6 +135,14 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                 List.of(x.param(EXECVE_EXIT_FILENAME))), 0);
     }
 
+    private static void writeContainer(ScapFileWriter writer, ContainerInfo c, long tsNanos) {
+        try {
+            writer.writeEvent(ContainerJsonEvent.of(c, tsNanos), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -150,8 +169,10 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         ScapFileWriter.Layout layout = sysdigCompat ? ScapFileWriter.Layout.SYSDIG_0_29
                 : ScapFileWriter.Layout.CURRENT;
-        try (LiveSource source = LiveSource.open(LiveSource.Options.defaults())) {
+        try (LiveSource source = LiveSource.open(LiveSource.Options.defaults());
+             MetadataResolver resolver = MetadataResolver.defaults()) {
             long written;
+            long[] containerEvents = new long[1];
             try (ScapFileWriter writer = ScapFileWriter.create(file, gzip, layout)) {
                 machineInfo().ifPresent(info -> {
                     try {
@@ -160,21 +181,33 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                         throw new UncheckedIOException(e);
                     }
                 });
+                StateEngine state = new StateEngine();
+                long[] lastTs = {System.currentTimeMillis() * NANOS_PER_MILLI};
+                state.setContainerMetadata(resolver, c -> {
+                    writeContainer(writer, c, lastTs[0]);
+                    containerEvents[0]++;
+                });
                 ProcScan scan = new ProcScanner().scan();
                 for (ScapBlock b : scan.blocks()) {
                     writer.write(b);
+                    state.onBlock(b);
                 }
                 err.printf("peregrine: capturing to %s; %d processes from /proc%n", file, scan.threads().size());
                 err.flush();
                 written = 0;
                 // --duration counts from here: loading the driver and the scan can take seconds on a busy machine.
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
-                while (written < eventLimit && !stop.get() && System.nanoTime() < deadline) {
+                while (written + containerEvents[0] < eventLimit && !stop.get() && System.nanoTime() < deadline) {
                     CaptureSource.Next next = source.next();
                     if (next == CaptureSource.Next.EOF) {
                         break;
                     }
                     if (next == CaptureSource.Next.EVENT) {
+                        lastTs[0] = source.event().ts();
+                        state.onEvent(source.event()); // writes the containers resolved since the last event
+                        if (written + containerEvents[0] >= eventLimit) {
+                            break;
+                        }
                         if (sysdigCompat) {
                             writeExecveEnter(writer, source.event());
                         }
@@ -187,8 +220,12 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
             for (long d : source.drops()) {
                 drops += d;
             }
-            err.printf("peregrine: %d events, %d dropped in the kernel, %d bytes written to %s%n", written, drops,
-                    Files.size(file), file);
+            err.printf("peregrine: %d events, %d dropped in the kernel, %d bytes written to %s%n",
+                    written + containerEvents[0], drops, Files.size(file), file);
+            if (containerEvents[0] > 0) {
+                err.printf("peregrine: %d of them container events (metadata from the container runtimes)%n",
+                        containerEvents[0]);
+            }
             err.flush();
             return 0;
         } catch (BpfException e) {

@@ -21,8 +21,16 @@ import java.util.List;
  * What the detecting subcommands ({@code replay}, {@code run}) share: the configuration from Falco's defaults plus
  * {@code -o} overrides (no config file), the rules (the bundled ruleset unless {@code -r} is given) compiled against
  * the syscall extractors, and the alert formatter.
+ *
+ * <p>Like Falco's shipped {@code falco.yaml}, the defaults append the suggested fields to every syscall alert
+ * ({@code append_output: [{suggested_output: true}]}: {@code container_id=... container_name=...
+ * container_image_repository=... container_image_tag=... k8s_pod_name=... k8s_ns_name=...});
+ * {@code -o append_output.suggested_output=false} turns that off as it does in Falco.
  */
 record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset ruleset, AlertFormatter formatter) {
+    /** The {@code append_output} entry of Falco's shipped falco.yaml, as an {@code -o} option applied first. */
+    static final String DEFAULT_APPEND_OUTPUT = "append_output[].suggested_output=true";
+
     static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
         return prepareSources(rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules), overrides,
                 json, err);
@@ -31,7 +39,9 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
     /** As {@link #prepare}, with the rules already read. */
     static DetectionSetup prepareSources(List<RulesSource> sources, List<String> overrides, boolean json,
             PrintWriter err) {
-        List<String> options = new ArrayList<>(overrides);
+        List<String> options = new ArrayList<>();
+        options.add(DEFAULT_APPEND_OUTPUT);
+        options.addAll(overrides);
         if (json) {
             options.add("json_output=true");
         }

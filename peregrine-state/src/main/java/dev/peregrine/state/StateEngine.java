@@ -16,6 +16,7 @@ import dev.peregrine.event.params.SocketAddress;
 import dev.peregrine.event.params.SocketTuple;
 import dev.peregrine.state.container.CgroupContainerId;
 import dev.peregrine.state.container.ContainerInfo;
+import dev.peregrine.state.container.ContainerMetadataSource;
 import dev.peregrine.state.container.ContainerRuntime;
 import dev.peregrine.state.container.ContainerTable;
 import dev.peregrine.state.fd.FdState;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -138,6 +140,9 @@ public final class StateEngine {
     private long pendingFd = -1;
     private long events;
     private long containerJsonErrors;
+    private ContainerMetadataSource metadata;
+    private Consumer<ContainerInfo> onMetadata = c -> { };
+    private String pendingContainerRemoval;
 
     /** Creates an engine over the bundled event table, without live user lookups. */
     public StateEngine() {
@@ -254,6 +259,17 @@ public final class StateEngine {
     /** {@return the number of events fed} */
     public long eventCount() {
         return events;
+    }
+
+    /**
+     * Looks container metadata up while events flow (live): each container id seen for the first time from now on is
+     * {@linkplain ContainerMetadataSource#request requested}, and before each event the containers resolved so far
+     * are recorded and passed to {@code onResolved} (e.g. to write them into a capture). With a source set, the exit
+     * of a container's init process (vpid 1) forgets the container, as Falco's container plugin does live.
+     */
+    public void setContainerMetadata(ContainerMetadataSource source, Consumer<ContainerInfo> onResolved) {
+        this.metadata = requireNonNull(source, "source is null");
+        this.onMetadata = requireNonNull(onResolved, "onResolved is null");
     }
 
     /** {@return the number of container events whose JSON could not be read} */
@@ -468,6 +484,10 @@ public final class StateEngine {
      */
     public void onEvent(EventView v) {
         applyPendingRemovals();
+        if (metadata != null) {
+            applyResolvedMetadata();
+        }
+        containers.setDescribed(null);
         events++;
         current = null;
         currentFd = null;
@@ -593,6 +613,18 @@ public final class StateEngine {
             return null;
         }
         return enterView.pointAt(MemorySegment.ofArray(t.storedEnter()), 0, -1);
+    }
+
+    private void applyResolvedMetadata() {
+        if (pendingContainerRemoval != null) {
+            containers.remove(pendingContainerRemoval);
+            metadata.forget(pendingContainerRemoval);
+            pendingContainerRemoval = null;
+        }
+        for (ContainerInfo c = metadata.poll(); c != null; c = metadata.poll()) {
+            containers.put(c);
+            onMetadata.accept(c);
+        }
     }
 
     private void applyPendingRemovals() {
@@ -1490,6 +1522,9 @@ public final class StateEngine {
         }
         t.setDead(true);
         pendingTidRemoval = t.tid();
+        if (metadata != null && t.vpid() == 1 && t.vtid() == 1 && !t.containerId().isEmpty()) {
+            pendingContainerRemoval = t.containerId();
+        }
         pendingReaperTid = has(v, EventKinds.REAPER_TID) ? s64(v, EventKinds.REAPER_TID) : -1;
     }
 
@@ -1865,7 +1900,10 @@ public final class StateEngine {
             t.setContainerId("");
         } else {
             t.setContainerId(m.id());
-            containers.putIfAbsent(m.id(), m.runtime());
+            boolean added = containers.addIfAbsent(m.id(), m.runtime());
+            if (metadata != null && (added || !containers.hasMetadata(m.id()))) {
+                metadata.request(m.id(), m.runtime()); // again while unanswered: the source dedupes and backs off
+            }
         }
     }
 
@@ -1874,7 +1912,7 @@ public final class StateEngine {
     private void parseContainerJson(EventView v) {
         String json = wire.str(v, 0);
         try {
-            containers.putJson(json);
+            containers.setDescribed(containers.putJson(json));
         } catch (IllegalArgumentException e) {
             containerJsonErrors++;
         }
@@ -1892,6 +1930,7 @@ public final class StateEngine {
         }
         try {
             ContainerInfo info = ContainerTable.parseJson(wire.str(v, 2));
+            containers.setDescribed(info);
             if (added) {
                 containers.put(info);
             } else {
@@ -1909,8 +1948,10 @@ public final class StateEngine {
         }
         ContainerInfo bare = ContainerInfo.bare(id,
                 ContainerRuntime.ofCode((int) Wire.u(v, 1)));
-        containers.put(new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "", "", "",
-                "", false, false, false, false, false, "", List.of(), Map.of(), Map.of()));
+        ContainerInfo info = new ContainerInfo(id, "", bare.runtime(), wire.str(v, 2), wire.str(v, 3), "", "", "",
+                "", "", "", false, false, false, false, false, "", List.of(), Map.of(), Map.of());
+        containers.put(info);
+        containers.setDescribed(info);
     }
 
     private void parseUserEvent(EventView v, int type) {

@@ -21,6 +21,7 @@ import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.state.StateEngine;
 import dev.peregrine.state.container.CgroupContainerId;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.nio.file.Path;
@@ -169,6 +170,7 @@ public final class LiveDetection {
         requireNonNull(stop, "stop is null");
         LiveSource.Options options = options();
         LiveSource source = LiveSource.open(options);
+        MetadataResolver containers = MetadataResolver.defaults();
         try {
             synchronized (sourceLock) {
                 running = source;
@@ -176,6 +178,7 @@ public final class LiveDetection {
             String hostname = formatter.options().hostname();
             StateEngine state = new StateEngine();
             state.setContainerEngines(CgroupContainerId.forHost(Path.of("/")));
+            state.setContainerMetadata(containers, c -> { });
             SyscallEvent event = SyscallEvent.over(state, hostname, ZoneId.systemDefault());
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
@@ -197,6 +200,7 @@ public final class LiveDetection {
                 running = null;
                 source.close();
             }
+            containers.close();
         }
     }
 

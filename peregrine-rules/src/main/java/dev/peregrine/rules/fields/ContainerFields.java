@@ -15,13 +15,24 @@ import java.util.regex.Pattern;
  * serves them, from the state engine's container table.
  */
 final class ContainerFields {
-    /* Implementation notes: a thread outside any container has container.id and container.name "host" and
-     * container.type "host" (the plugin's host entry); other fields are then empty, the k8s.* fields without value.
-     * A container whose metadata event was not seen yet has only its id. container.mount.*[KEY] looks a mount up by
-     * index or by a glob over its source path and yields "N/A" when none matches, as the plugin does. */
+    /* Implementation notes (falcosecurity/plugins container, caps/extract/extract.cpp): a thread outside any
+     * container has container.id and container.name "host" and container.type "host" (the plugin's host entry);
+     * other fields are then empty, the k8s.* fields without value. A container whose metadata is not known yet (a
+     * bare entry from cgroups: no container event in the capture, or the live lookup not answered yet) has only
+     * container.id, container.start_ts and container.duration; every other field has no value, which outputs render
+     * as <NA> -- the plugin's behaviour while its lookup is pending. container.start_ts is the start of the thread's
+     * pid namespace init (proc.pidns_init_start_ts), not a runtime answer. container.labels and k8s.pod.labels skip
+     * "annotation." and "io.kubernetes." labels and print "key" alone for an empty value. k8s.pod.label[...],
+     * k8s.pod.labels and k8s.pod.ip read the pod sandbox container's entry when the table has it, else the
+     * container's own pod labels (no fallback to container labels). container.mount.*[KEY] looks a mount up by
+     * index or by a glob over its source path and yields "N/A" when none matches. A container event (JSON, old
+     * layout, or the plugin's async "container"/"container_removed") yields the fields of the container it
+     * describes, as the plugin's m_last_container does, whatever its thread. */
 
     private static final String HOST = "host";
     private static final String NOT_AVAILABLE = "N/A";
+    /** Length of a short container id (and of {@code k8s.pod.sandbox_id}). */
+    private static final int SHORT_ID_LENGTH = 12;
 
     private ContainerFields() {
     }
@@ -31,7 +42,11 @@ final class ContainerFields {
         String arg = field.arg();
         return switch (field.info().name()) {
             case "container.id" -> (e, out) -> {
-                ThreadState t = ev(e).thread();
+                SyscallEvent s = ev(e);
+                if (s.containers().described() != null) {
+                    return str(out, s.containers().described().id());
+                }
+                ThreadState t = s.thread();
                 if (t == null) {
                     return false;
                 }
@@ -60,13 +75,18 @@ final class ContainerFields {
             case "container.mount.mode" -> mount(arg, ContainerInfo.Mount::mode);
             case "container.mount.rdwr" -> mount(arg, m -> Boolean.toString(m.readWrite()));
             case "container.mount.propagation" -> mount(arg, ContainerInfo.Mount::propagation);
-            case "container.label" -> info(c -> c.labels().getOrDefault(arg, ""), "");
+            case "container.label" -> info(c -> c.labels().get(arg), null);
             case "container.labels" -> info(c -> labels(c.labels()), "");
-            // The container table keeps no creation time (container JSON events carry none Peregrine reads yet):
-            // these have no value, so conditions on them are false.
-            case "container.start_ts", "container.duration" -> (e, out) -> false;
-            // Health probes, CNI results and the Kubernetes objects above the pod (replication controller, service,
-            // replica set, deployment, namespace labels) come from metadata the container table does not keep.
+            case "container.start_ts" -> (e, out) -> {
+                ThreadState t = ev(e).thread();
+                return t != null && t.pidnsInitStartTs() != 0 && add(out, t.pidnsInitStartTs());
+            };
+            case "container.duration" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                ThreadState t = s.thread();
+                return t != null && t.pidnsInitStartTs() != 0 && add(out, s.view().ts() - t.pidnsInitStartTs());
+            };
+            // Deprecated in the plugin, which extracts nothing for them; CNI results come only from the CRI API.
             case "container.healthcheck", "container.liveness_probe", "container.readiness_probe",
                  "container.cni.json", "k8s.pod.cni.json", "k8s.ns.id", "k8s.ns.label", "k8s.ns.labels",
                  "k8s.rc.name", "k8s.rc.id", "k8s.rc.label", "k8s.rc.labels", "k8s.svc.name", "k8s.svc.id",
@@ -76,11 +96,14 @@ final class ContainerFields {
             case "k8s.pod.name" -> k8s(ContainerInfo::podName);
             case "k8s.ns.name" -> k8s(ContainerInfo::podNamespace);
             case "k8s.pod.uid", "k8s.pod.id" -> k8s(ContainerInfo::podUid);
-            case "k8s.pod.sandbox_id", "k8s.pod.full_sandbox_id" -> k8s(c -> c.podSandboxId().isEmpty() ? null
-                    : c.podSandboxId());
-            case "k8s.pod.label" -> k8s(c -> c.podSandboxLabels().getOrDefault(arg, c.labels().get(arg)));
-            case "k8s.pod.labels" -> k8s(c -> labels(c.podSandboxLabels()));
-            case "k8s.pod.ip" -> k8s(c -> c.ip().isEmpty() ? null : c.ip());
+            case "k8s.pod.sandbox_id" -> k8s(c -> c.podSandboxId().length() > SHORT_ID_LENGTH
+                    ? c.podSandboxId().substring(0, SHORT_ID_LENGTH) : c.podSandboxId());
+            case "k8s.pod.full_sandbox_id" -> k8s(ContainerInfo::podSandboxId);
+            case "k8s.pod.label" -> pod((c, sandbox) -> sandbox != null && sandbox.podSandboxLabels().containsKey(arg)
+                    ? sandbox.podSandboxLabels().get(arg) : c.podSandboxLabels().get(arg));
+            case "k8s.pod.labels" -> pod((c, sandbox) -> labels(sandbox != null ? sandbox.podSandboxLabels()
+                    : c.podSandboxLabels()));
+            case "k8s.pod.ip" -> pod((c, sandbox) -> sandbox == null ? null : sandbox.ip());
             default -> null;
         };
     }
@@ -88,6 +111,9 @@ final class ContainerFields {
     private static Extractor info(Function<ContainerInfo, String> get, String onHost) {
         return (e, out) -> {
             SyscallEvent s = ev(e);
+            if (s.containers().described() != null) {
+                return str(out, get.apply(s.containers().described()));
+            }
             ThreadState t = s.thread();
             if (t == null) {
                 return false;
@@ -95,9 +121,21 @@ final class ContainerFields {
             if (t.containerId().isEmpty()) {
                 return str(out, onHost);
             }
-            ContainerInfo c = s.container();
+            ContainerInfo c = resolved(s);
             return c != null && str(out, get.apply(c));
         };
+    }
+
+    /**
+     * {@return the container a container event describes, else the event thread's container when its metadata is
+     * known, else null (host, unknown, lookup pending)}
+     */
+    private static ContainerInfo resolved(SyscallEvent s) {
+        if (s.containers().described() != null) {
+            return s.containers().described();
+        }
+        ContainerInfo c = s.container();
+        return c != null && s.containers().hasMetadata(c.id()) ? c : null;
     }
 
     private interface ContainerTest {
@@ -107,6 +145,9 @@ final class ContainerFields {
     private static Extractor flag(ContainerTest test) {
         return (e, out) -> {
             SyscallEvent s = ev(e);
+            if (s.containers().described() != null) {
+                return add(out, test.test(s.containers().described()) ? 1 : 0);
+            }
             ThreadState t = s.thread();
             if (t == null) {
                 return false;
@@ -114,15 +155,40 @@ final class ContainerFields {
             if (t.containerId().isEmpty()) {
                 return add(out, 0);
             }
-            ContainerInfo c = s.container();
+            ContainerInfo c = resolved(s);
             return c != null && add(out, test.test(c) ? 1 : 0);
         };
     }
 
     private static Extractor k8s(Function<ContainerInfo, String> get) {
         return (e, out) -> {
-            ContainerInfo c = ev(e).container();
+            ContainerInfo c = resolved(ev(e));
             return c != null && str(out, get.apply(c));
+        };
+    }
+
+    private interface PodRead {
+        String read(ContainerInfo c, ContainerInfo sandbox);
+    }
+
+    /** A k8s.pod.* field read from the pod sandbox container's entry (null when the table lacks it) or the own. */
+    private static Extractor pod(PodRead read) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            ContainerInfo c = resolved(s);
+            if (c == null) {
+                return false;
+            }
+            String sandboxId = c.podSandboxId();
+            ContainerInfo sandbox = null;
+            if (!sandboxId.isEmpty()) {
+                String shortId = sandboxId.length() > SHORT_ID_LENGTH ? sandboxId.substring(0, SHORT_ID_LENGTH)
+                        : sandboxId;
+                if (s.containers().hasMetadata(shortId)) {
+                    sandbox = s.containers().get(shortId);
+                }
+            }
+            return str(out, read.read(c, sandbox));
         };
     }
 
@@ -170,10 +236,16 @@ final class ContainerFields {
     private static String labels(Map<String, String> labels) {
         StringBuilder sb = new StringBuilder();
         labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(en -> {
+            if (en.getKey().startsWith("annotation.") || en.getKey().startsWith("io.kubernetes.")) {
+                return;
+            }
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(en.getKey()).append(':').append(en.getValue());
+            sb.append(en.getKey());
+            if (!en.getValue().isEmpty()) {
+                sb.append(':').append(en.getValue());
+            }
         });
         return sb.toString();
     }

@@ -47,13 +47,13 @@ class SyscallBindingTest {
         event = SyscallEvent.over(state, "host-a", ZoneOffset.UTC);
     }
 
-    private void feed(EventBuilder e) {
+    void feed(EventBuilder e) {
         EventView v = e.view();
         state.onEvent(v);
         event.next(v, ++num);
     }
 
-    private Values extract(String name, String arg) {
+    Values extract(String name, String arg) {
         try {
             ResolvedField f = catalog.resolve(name, arg).orElseThrow();
             Values out = new Values();
@@ -67,7 +67,7 @@ class SyscallBindingTest {
         return extract(name, null);
     }
 
-    private String text(String name) {
+    String text(String name) {
         Values v = extract(name);
         if (v == null) {
             return null;

@@ -3,6 +3,8 @@ package dev.peregrine.state.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ContainerTableTest {
@@ -48,5 +50,28 @@ class ContainerTableTest {
         assertThat(t.get("abc").name()).isEqualTo("web");
         t.putIfAbsent("def", ContainerRuntime.PODMAN);
         assertThat(t.get("def").runtime()).isEqualTo(ContainerRuntime.PODMAN);
+    }
+
+    @Test
+    void hasMetadata_bareUntilPut_goneAfterRemove() {
+        ContainerTable t = new ContainerTable();
+        assertThat(t.addIfAbsent("abc", ContainerRuntime.PODMAN)).isTrue();
+        assertThat(t.addIfAbsent("abc", ContainerRuntime.PODMAN)).isFalse();
+        assertThat(t.hasMetadata("abc")).isFalse();
+        t.putJson("{\"container\":{\"id\":\"abc\",\"name\":\"web\"}}");
+        assertThat(t.hasMetadata("abc")).isTrue();
+        t.remove("abc");
+        assertThat(t.hasMetadata("abc")).isFalse();
+        assertThat(t.addIfAbsent("abc", ContainerRuntime.PODMAN)).isTrue();
+    }
+
+    @Test
+    void toJson_everyField_readBackEqual() {
+        ContainerInfo c = new ContainerInfo("08f4f082eca2", "08f4f082eca2" + "0".repeat(52), ContainerRuntime.PODMAN,
+                "web", "localhost/app:1", "e543", "localhost/app", "1", "sha256:60", "10.88.0.4", "app", true, true,
+                false, true, false, "63060edc2d3a",
+                List.of(new ContainerInfo.Mount("/srv", "/data", "z", true, "rprivate")),
+                Map.of("io.kubernetes.pod.name", "p1", "a\"b", "x\ny"), Map.of("app", "nginx"));
+        assertThat(ContainerTable.parseJson(ContainerTable.toJson(c))).isEqualTo(c);
     }
 }
