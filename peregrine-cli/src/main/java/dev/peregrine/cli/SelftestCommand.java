@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peregrine.cli.live.LiveDetection;
+import dev.peregrine.cli.selftest.ContainerScenarios;
 import dev.peregrine.cli.selftest.HostScenarios;
 import dev.peregrine.cli.selftest.Scenario;
 import dev.peregrine.cli.selftest.Selftest;
@@ -57,15 +58,21 @@ final class SelftestCommand implements Callable<Integer> {
                 BundledRules.byName(BundledRules.PEREGRINE).orElseThrow()), List.of("rule_matching=all"), false, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(), true);
-        try (HostScenarios host = HostScenarios.create()) {
+        try (HostScenarios host = HostScenarios.create();
+             ContainerScenarios containers = ContainerScenarios.create()) {
             List<Scenario> scenarios = new ArrayList<>(host.scenarios());
+            boolean wantContainers = only.isEmpty() || containers.scenarios().stream()
+                    .anyMatch(s -> only.contains(s.rule()));
+            if (wantContainers) {
+                containers.prepare();
+            }
+            scenarios.addAll(containers.scenarios());
             Set<String> covered = new TreeSet<>();
             scenarios.forEach(s -> covered.add(s.rule()));
             for (Rule r : setup.ruleset().enabledRules()) {
                 if (!covered.contains(r.name())) {
-                    scenarios.add(new Scenario(r.name(), "a scenario inside a container", Scenario.Step.none(),
-                            Scenario.Step.none(), List.of(),
-                            "needs a container scenario (container rule; not part of this selftest yet)", null));
+                    scenarios.add(new Scenario(r.name(), "no scenario", Scenario.Step.none(),
+                            Scenario.Step.none(), List.of(), "no selftest scenario for this rule", null));
                 }
             }
             if (!only.isEmpty()) {
