@@ -150,7 +150,8 @@ public final class ContainerScenarios implements AutoCloseable {
         List<Scenario> out = new ArrayList<>();
         out.add(scenario("Terminal shell in container", "podman exec -t: sh -c true with a terminal",
                 () -> exec(List.of("-t"), "/bin/sh", "-c", "true"), "proc.name", "proc.tty"));
-        out.add(new Scenario("Contact K8S API Server From Container", "connect to the Kubernetes API service",
+        out.add(new Scenario("Contact K8S API Server From Container",
+                "in a Podman container: connect to the Kubernetes API service",
                 Scenario.Step.none(), Scenario.Step.none(), List.of(),
                 "its k8s_api_server macro tests fd.sip.name (\"kubernetes.default.svc.cluster.local\"), the server"
                         + " name from libsinsp's DNS resolution, which Peregrine does not do (the field has no value)",
