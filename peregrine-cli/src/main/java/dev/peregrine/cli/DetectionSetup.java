@@ -32,7 +32,7 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
     static final String DEFAULT_APPEND_OUTPUT = "append_output[].suggested_output=true";
 
     static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
-        return prepareSources(rules.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(rules), overrides,
+        return prepareSources(rules.isEmpty() ? BundledRules.defaults() : RulesFiles.read(rules), overrides,
                 json, err);
     }
 

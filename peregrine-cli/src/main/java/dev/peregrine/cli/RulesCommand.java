@@ -195,7 +195,7 @@ final class RulesCommand implements Runnable {
                     | File | Loaded | Content |
                     |---|---|---|
                     | `falco_rules.yaml` | by default | Falco's stable rules |
-                    | `peregrine_rules.yaml` | with `-r peregrine_rules.yaml` | Peregrine's rules: build machines, supply chain, file and network hygiene |
+                    | `peregrine_rules.yaml` | by default (after `falco_rules.yaml`) | Peregrine's rules: build machines, supply chain, file and network hygiene |
                     | `falco-incubating_rules.yaml` | with `-r falco-incubating_rules.yaml` | Falco's incubating rules |
                     | `falco-sandbox_rules.yaml` | with `-r falco-sandbox_rules.yaml` | Falco's sandbox rules |
                     | `k8s_audit_rules.yaml` | with `-r k8s_audit_rules.yaml` | Kubernetes audit log rules (k8s_audit source) |
@@ -222,9 +222,9 @@ final class RulesCommand implements Runnable {
                     new RulesDoc.Section(BundledRules.stable(), "Falco's stable rules (`falco_rules.yaml`, default)",
                             "Loaded by default. Container rules need the container fields (see the containers docs).",
                             true),
-                    new RulesDoc.Section(peregrine, "Peregrine's rules (`peregrine_rules.yaml`)",
-                            "Self-contained: every macro and list is prefixed `peregrine_`, so the file loads alone or "
-                                    + "next to Falco's.", true),
+                    new RulesDoc.Section(peregrine, "Peregrine's rules (`peregrine_rules.yaml`, default)",
+                            "Loaded by default, after Falco's stable rules. Self-contained: every macro and list is "
+                                    + "prefixed `peregrine_`, so the file also loads alone.", true),
                     new RulesDoc.Section(BundledRules.byName(BundledRules.INCUBATING).orElseThrow(),
                             "Falco's incubating rules (`falco-incubating_rules.yaml`)",
                             "Opt-in. One row per rule; `peregrine rules list --json falco-incubating_rules.yaml` "

@@ -54,8 +54,7 @@ final class SelftestCommand implements Callable<Integer> {
         LiveDetection.unavailableReason().ifPresent(reason -> {
             throw new UserError("the selftest needs live capture, which is not available: " + reason, 1);
         });
-        DetectionSetup setup = DetectionSetup.prepareSources(List.of(BundledRules.stable(),
-                BundledRules.byName(BundledRules.PEREGRINE).orElseThrow()), List.of("rule_matching=all"), false, err);
+        DetectionSetup setup = DetectionSetup.prepareSources(BundledRules.defaults(), List.of("rule_matching=all"), false, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(), true);
         try (HostScenarios host = HostScenarios.create();

@@ -1,0 +1,207 @@
+package dev.peregrine.cli.selftest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.peregrine.cli.FalcoLogger;
+import dev.peregrine.cli.config.FalcoConfig;
+import dev.peregrine.cli.live.LiveDetection;
+import dev.peregrine.outputs.channel.AlertSink;
+import dev.peregrine.outputs.format.AlertFormatOptions;
+import dev.peregrine.outputs.format.AlertFormatter;
+import dev.peregrine.outputs.format.AppendOutput;
+import dev.peregrine.outputs.format.FormattedAlert;
+import dev.peregrine.rules.fields.SyscallBinding;
+import dev.peregrine.rules.load.BundledRules;
+import dev.peregrine.rules.load.LoadOptions;
+import dev.peregrine.rules.load.LoadOutcome;
+import dev.peregrine.rules.load.Priority;
+import dev.peregrine.rules.load.RulesLoader;
+import dev.peregrine.rules.load.Ruleset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * False positives of the default ruleset (Falco's stable rules and Peregrine's, as {@code peregrine run} loads them
+ * without {@code -r}): a benign workload under the live engine must raise no alert at Notice or above. The
+ * workload is what a build machine does all day: a shallow git clone of this repository, an offline Maven compile of
+ * one module of the clone, git status/log/diff/commit in a scratch repository, and package manager queries (dpkg -l,
+ * apt-cache policy, dpkg -S). Root and the eBPF driver are needed; skipped otherwise.
+ */
+class BenignWorkloadTest {
+    /* Implementation notes: the machine runs other things while this test runs (other test suites trigger rules on
+     * purpose), so an alert counts only when the process it is about belongs to the workload: the workload runs in
+     * a session of its own (setsid makes its shell a session leader, so every process of the workload has
+     * proc.sid = that shell's pid), and an append_output entry adds proc.sid to every alert's fields. The engine
+     * starts first and the workload afterwards, so every workload process is seen from its clone on. */
+
+    private static final long WORKLOAD_TIMEOUT_SECONDS = 240;
+    /** Seconds after the workload's end during which its last events are still judged. */
+    private static final long SETTLE_MILLIS = 2_000;
+
+    @Test
+    void defaultRules_benignBuildGitAndPackageQueries_noNoticeOrHigherAlert(@TempDir Path dir) throws Exception {
+        assumeTrue(LiveDetection.unavailableReason().isEmpty(),
+                () -> "live capture unavailable: " + LiveDetection.unavailableReason().orElse(""));
+        Path root = projectRoot();
+        assumeTrue(root != null, "project root (pom.xml with peregrine-event) not found");
+        for (String tool : List.of("setsid", "git", "mvn", "dpkg", "apt-cache", "bash")) {
+            assumeTrue(onPath(tool), tool + " is not installed");
+        }
+        SyscallBinding binding = new SyscallBinding();
+        LoadOutcome outcome = RulesLoader.load(BundledRules.defaults(), LoadOptions.defaults().withBinding(binding));
+        assertThat(outcome.successful()).as(outcome.toJson()).isTrue();
+        Ruleset ruleset = outcome.ruleset().orElseThrow();
+        AppendOutput session = new AppendOutput("", Set.of(), "", "", false, Map.of(), Set.of("proc.sid"));
+        AlertFormatter formatter = AlertFormatter.create(ruleset, new AlertFormatOptions(false, true, true, false,
+                true, false, "fp-host", List.of(AppendOutput.suggested(), session)));
+        StringWriter logText = new StringWriter();
+        FalcoLogger log = new FalcoLogger(new PrintWriter(logText, true), Clock.systemUTC(), ZoneId.of("UTC"));
+        FalcoConfig.SyscallEventDrops drops = new FalcoConfig.SyscallEventDrops(Set.of("ignore"), .1, .03333, 1,
+                false);
+        List<FormattedAlert> alerts = new ArrayList<>();
+        AlertSink sink = new AlertSink() {
+            @Override
+            public void emit(FormattedAlert alert) {
+                synchronized (alerts) {
+                    alerts.add(alert);
+                }
+            }
+
+            @Override
+            public void flush() {
+                // kept in memory
+            }
+
+            @Override
+            public void close() {
+                // kept in memory
+            }
+        };
+        LiveDetection live = new LiveDetection(ruleset, formatter, sink, drops, log);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch ready = new CountDownLatch(1);
+        CompletableFuture<LiveDetection.Summary> done = new CompletableFuture<>();
+        Thread engine = new Thread(() -> {
+            try {
+                done.complete(live.run(stop::get, (rules, syscalls, processes) -> ready.countDown()));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+                ready.countDown();
+            }
+        }, "fp-engine");
+        engine.setDaemon(true);
+        engine.start();
+
+        long sessionId;
+        String workloadOutput;
+        try {
+            assertThat(ready.await(120, TimeUnit.SECONDS)).as("engine started").isTrue();
+            assertThat(done.isCompletedExceptionally()).as("engine failed at start").isFalse();
+            Path script = dir.resolve("workload.sh");
+            Files.writeString(script, workload(root, dir));
+            Path out = dir.resolve("workload.out");
+            Process p = new ProcessBuilder("setsid", "bash", script.toString()).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            sessionId = p.pid();
+            boolean ended = p.waitFor(WORKLOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            workloadOutput = Files.readString(out, StandardCharsets.UTF_8);
+            assertThat(ended).as("workload ended in time: %s", workloadOutput).isTrue();
+            assertThat(p.exitValue()).as("workload exit: %s", workloadOutput).isZero();
+            Thread.sleep(SETTLE_MILLIS);
+        } finally {
+            stop.set(true);
+            done.orTimeout(60, TimeUnit.SECONDS).join();
+            deleteTree(dir.resolve("clone"));
+        }
+
+        List<String> ours;
+        synchronized (alerts) {
+            ours = alerts.stream()
+                    .filter(a -> a.priority().atLeast(Priority.NOTICE))
+                    .filter(a -> Long.toString(sessionId).equals(a.fields().get("proc.sid")))
+                    .map(a -> a.rule() + ": " + a.output())
+                    .toList();
+        }
+        assertThat(workloadOutput).contains("BUILD-OK", "GIT-OK", "PKG-OK");
+        assertThat(ours).as("Notice-or-higher alerts of the workload (session %d)", sessionId).isEmpty();
+    }
+
+    /** The workload as a bash script; each part prints a marker when it succeeded. */
+    private static String workload(Path root, Path dir) {
+        return """
+                set -euo pipefail
+                git clone -q --depth 1 "file://%1$s" %2$s/clone
+                cd %2$s/clone
+                mvn -o -q -B -pl peregrine-event compile
+                echo BUILD-OK
+                mkdir %2$s/scratch && cd %2$s/scratch
+                git init -q
+                git config user.email fp@example.invalid
+                git config user.name "FP Test"
+                echo one > file.txt
+                git add file.txt
+                git commit -q -m first
+                echo two >> file.txt
+                git status --short > /dev/null
+                git diff > /dev/null
+                git commit -q -am second
+                git log --oneline > /dev/null
+                echo GIT-OK
+                dpkg -l > /dev/null
+                apt-cache policy bash > /dev/null
+                dpkg -S /bin/ls > /dev/null
+                echo PKG-OK
+                """.formatted(root, dir);
+    }
+
+    private static Path projectRoot() {
+        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("peregrine-event"))
+                    && Files.exists(d.resolve(".git"))) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String d : (System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/usr/bin").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
