@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code peregrine selftest}: proves that the bundled rules detect what they describe on this machine. Runs live
- * detection with Falco's stable rules and Peregrine's rules, performs a safe, reversible action per rule, and
- * reports for each rule whether its alert came (with the alert's key fields) or not. Exit code 0 only when every
- * runnable scenario was detected.
+ * detection with the default ruleset (Falco's stable rules and Peregrine's), performs a safe, reversible action per
+ * rule — on the host ({@link HostScenarios}) or inside a Podman container built from host binaries
+ * ({@link ContainerScenarios}) — and reports for each rule whether its alert came (with the alert's key fields) or
+ * not. Exit code 0 only when every runnable scenario was detected. See docs/selftest.md.
  */
 @Command(name = "selftest", description = {
     "Live proof of detection (root): performs a safe, reversible action for each bundled rule (Falco's stable",

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.peregrine.cli.FalcoLogger;
 import dev.peregrine.cli.config.FalcoConfig;
 import dev.peregrine.cli.live.LiveDetection;
-import dev.peregrine.outputs.channel.AlertSink;
 import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
 import dev.peregrine.outputs.format.AppendOutput;
@@ -24,17 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +57,7 @@ class BenignWorkloadTest {
     private static final long SETTLE_MILLIS = 2_000;
 
     @Test
-    void defaultRules_benignBuildGitAndPackageQueries_noNoticeOrHigherAlert(@TempDir Path dir) throws Exception {
+    void defaultRules_benignBuildGitAndPackageQueries_noNoticeOrHigherAlert(@TempDir Path dir) throws Throwable {
         assumeTrue(LiveDetection.unavailableReason().isEmpty(),
                 () -> "live capture unavailable: " + LiveDetection.unavailableReason().orElse(""));
         Path root = projectRoot();
@@ -85,87 +81,50 @@ class BenignWorkloadTest {
         FalcoLogger log = new FalcoLogger(new PrintWriter(logText, true), Clock.systemUTC(), ZoneId.of("UTC"));
         FalcoConfig.SyscallEventDrops drops = new FalcoConfig.SyscallEventDrops(Set.of("ignore"), .1, .03333, 1,
                 false);
-        List<FormattedAlert> alerts = new ArrayList<>();
-        AlertSink sink = new AlertSink() {
-            @Override
-            public void emit(FormattedAlert alert) {
-                synchronized (alerts) {
-                    alerts.add(alert);
-                }
-            }
+        long[] pids = new long[2];
+        String[] output = new String[1];
+        List<FormattedAlert> all = Selftest.observe(sink -> new LiveDetection(ruleset, formatter, sink, drops, log),
+                () -> {
+                    try {
+                        Path script = dir.resolve("workload.sh");
+                        Files.writeString(script, workload(root, dir));
+                        Path out = dir.resolve("workload.out");
+                        ProcessBuilder workload = new ProcessBuilder("bash", script.toString())
+                                .directory(dir.toFile());
+                        // the build needs this JDK (Java 25), whatever JAVA_HOME the test runner had
+                        workload.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                        Process p = workload.redirectErrorStream(true).redirectOutput(out.toFile())
+                                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+                        pids[0] = p.pid();
+                        boolean ended = p.waitFor(WORKLOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        if (!ended) {
+                            p.destroyForcibly();
+                        }
+                        output[0] = Files.readString(out, StandardCharsets.UTF_8);
+                        System.out.println("workload output:\n" + output[0]);
+                        assertThat(ended).as("workload ended in time: %s", output[0]).isTrue();
+                        assertThat(p.exitValue()).as("workload exit: %s", output[0]).isZero();
+                        // The control: a process doing what a rule reports must be attributed, else the count
+                        // below proves nothing.
+                        Process control = new ProcessBuilder("bash", "-c", "bash -c 'cat /etc/shadow; true'; true")
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        pids[1] = control.pid();
+                        assertThat(control.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    } finally {
+                        deleteTree(dir.resolve("clone"));
+                    }
+                }, Duration.ofMillis(SETTLE_MILLIS));
+        long rootPid = pids[0];
+        long controlPid = pids[1];
+        String workloadOutput = output[0];
 
-            @Override
-            public void flush() {
-                // kept in memory
-            }
-
-            @Override
-            public void close() {
-                // kept in memory
-            }
-        };
-        LiveDetection live = new LiveDetection(ruleset, formatter, sink, drops, log);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch ready = new CountDownLatch(1);
-        CompletableFuture<LiveDetection.Summary> done = new CompletableFuture<>();
-        Thread engine = new Thread(() -> {
-            try {
-                done.complete(live.run(stop::get, (rules, syscalls, processes) -> ready.countDown()));
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-                ready.countDown();
-            }
-        }, "fp-engine");
-        engine.setDaemon(true);
-        engine.start();
-
-        long rootPid;
-        long controlPid;
-        String workloadOutput;
-        try {
-            assertThat(ready.await(120, TimeUnit.SECONDS)).as("engine started").isTrue();
-            assertThat(done.isCompletedExceptionally()).as("engine failed at start").isFalse();
-            Path script = dir.resolve("workload.sh");
-            Files.writeString(script, workload(root, dir));
-            Path out = dir.resolve("workload.out");
-            ProcessBuilder workload = new ProcessBuilder("bash", script.toString()).directory(dir.toFile());
-            // the build needs this JDK (Java 25), whatever JAVA_HOME the test runner had
-            workload.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Process p = workload
-                    .redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-            rootPid = p.pid();
-            boolean ended = p.waitFor(WORKLOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            workloadOutput = Files.readString(out, StandardCharsets.UTF_8);
-            assertThat(ended).as("workload ended in time: %s", workloadOutput).isTrue();
-            assertThat(p.exitValue()).as("workload exit: %s", workloadOutput).isZero();
-            System.out.println("workload output:\n" + workloadOutput);
-            // The control: a process doing what a rule reports must be attributed, else the count above proves nothing.
-            Process control = new ProcessBuilder("bash", "-c", "bash -c 'cat /etc/shadow; true'; true").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            controlPid = control.pid();
-            assertThat(control.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(SETTLE_MILLIS);
-        } finally {
-            stop.set(true);
-            done.orTimeout(60, TimeUnit.SECONDS).join();
-            deleteTree(dir.resolve("clone"));
-        }
-
-        List<FormattedAlert> all;
-        synchronized (alerts) {
-            all = List.copyOf(alerts);
-        }
         List<String> ours = all.stream()
                 .filter(a -> descendsFrom(a, rootPid))
                 .map(a -> a.priority().falcoName() + " " + a.rule() + ": " + a.output())
                 .toList();
         // Shown in the test's output: what the workload raised at any priority (tuning starts from here).
         ours.forEach(a -> System.out.println("workload alert: " + a));
-        assertThat(all).as("the control session's alert carries its session id")
+        assertThat(all).as("the control process's alert is attributed to it")
                 .anySatisfy(a -> {
                     assertThat(a.rule()).isEqualTo("Read sensitive file untrusted");
                     assertThat(descendsFrom(a, controlPid)).isTrue();
