@@ -80,10 +80,18 @@ struct {
 	__type(value, __u32);
 } syscall_progs SEC(".maps");
 
-/* Events lost because the CPU's ring was full (or missing), per CPU. */
+/*
+ * Events lost, per CPU: key DROP_ALL counts every loss (what LiveSource.drops() reports), the other keys the loss
+ * by reason (LiveSource.DropReason, same order).
+ */
+#define DROP_ALL 0
+#define DROP_RING_FULL 1      /* bpf_ringbuf_output refused: the CPU's ring had no room */
+#define DROP_TOO_LARGE 2      /* the event outgrew the scratch buffer, or the CPU has no ring */
+#define DROP_KEYS 3
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, DROP_KEYS);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -109,13 +117,17 @@ struct {
 	__array(values, struct ring);
 } rings SEC(".maps");
 
-/* Key 0: nanoseconds to add to the boot clock to get the epoch clock (set by user space). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} settings SEC(".maps");
+/*
+ * Settings user space writes once after load (the ".bss" map, one value holding this struct): read as plain
+ * globals, with no map lookup per event.
+ */
+struct settings {
+	/* Nanoseconds to add to the boot clock to get the epoch clock. */
+	__u64 boot_to_epoch_ns;
+	/* Bytes of unread data in a ring past which a record wakes the reader (half a ring); 0 = never. */
+	__u64 wake_threshold;
+};
+struct settings settings;
 
 /* Bytes of the path being assembled right to left, and the deepest walk from a dentry to the root. */
 #define PATH_BUF 4096
@@ -146,8 +158,7 @@ static __always_inline int begin(struct builder *b, __u16 type, __u32 nparams, _
 	b->buf = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!b->buf)
 		return 0;
-	__u64 *boot_to_epoch = bpf_map_lookup_elem(&settings, &zero);
-	*(__u64 *)&b->buf[0] = bpf_ktime_get_boot_ns() + (boot_to_epoch ? *boot_to_epoch : 0);
+	*(__u64 *)&b->buf[0] = bpf_ktime_get_boot_ns() + settings.boot_to_epoch_ns;
 	*(__u64 *)&b->buf[8] = tid;
 	*(__u16 *)&b->buf[20] = type;
 	*(__u32 *)&b->buf[22] = nparams;
@@ -219,27 +230,39 @@ static __always_inline void p_user_area(struct builder *b, unsigned long start, 
 	put_len(b, len);
 }
 
+/* Counts a dropped event: in total, per reason, and per event type (for Falco's drop categories). */
+static __always_inline void count_drop(__u32 reason, __u16 event_type)
+{
+	__u32 all = DROP_ALL;
+	__u64 *d = bpf_map_lookup_elem(&drops, &all);
+	if (d)
+		*d += 1;
+	d = bpf_map_lookup_elem(&drops, &reason);
+	if (d)
+		*d += 1;
+	__u32 type = event_type & (DROP_TYPES - 1);
+	d = bpf_map_lookup_elem(&drops_by_type, &type);
+	if (d)
+		*d += 1;
+}
+
 static __always_inline void submit(struct builder *b)
 {
 	__u32 len = b->off;
 	*(__u32 *)&b->buf[16] = len;
 	__u32 cpu = bpf_get_smp_processor_id();
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
-	/* No wake-up per record (it costs an irq_work each time the reader has caught up); the reader polls with a
-	 * short backoff, and is woken early only when the ring is more than half full. */
-	__u64 flags = BPF_RB_NO_WAKEUP;
-	if (ring && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 2)
-		flags = BPF_RB_FORCE_WAKEUP;
-	if (len > SCRATCH_HALF || !ring || bpf_ringbuf_output(ring, b->buf, len & SCRATCH_MASK, flags) != 0) {
-		__u32 zero = 0;
-		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
-		if (d)
-			*d += 1;
-		__u32 type = *(__u16 *)&b->buf[20] & (DROP_TYPES - 1);
-		__u64 *t = bpf_map_lookup_elem(&drops_by_type, &type);
-		if (t)
-			*t += 1;
+	if (len > SCRATCH_HALF || !ring) {
+		count_drop(DROP_TOO_LARGE, *(__u16 *)&b->buf[20]);
+		return;
 	}
+	/* No wake-up per record (it costs an irq_work each time the reader has caught up); the reader polls with a
+	 * short backoff, and is woken early only when the ring is more than half full (one query helper call). */
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (settings.wake_threshold && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > settings.wake_threshold)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(ring, b->buf, len & SCRATCH_MASK, flags) != 0)
+		count_drop(DROP_RING_FULL, *(__u16 *)&b->buf[20]);
 }
 
 static __always_inline __u64 current_tid(void)
@@ -247,15 +270,18 @@ static __always_inline __u64 current_tid(void)
 	return bpf_get_current_pid_tgid() & 0xffffffff;
 }
 
-/* The current task's open file for fd, or NULL. */
+/*
+ * The current task's open file for fd, or NULL. The task pointer is a BTF-typed one, so the walk to the fd table
+ * is plain loads (the verifier turns them into fault-tolerant ones) instead of a probe-read helper call per field;
+ * only the array slot, which the verifier cannot type, is probe-read.
+ */
 static __always_inline struct file *fd_file(long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
-	if (fd < 0 || fd >= max_fds)
+	struct fdtable *fdt = task->files->fdt;
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds = fdt->fd;
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xfffff]);
 	return file;
@@ -277,6 +303,24 @@ int BPF_PROG(sys_exit_dispatch, struct pt_regs *regs, long ret)
 }
 
 /* ---------------------------------------------------------------------------------------------- files */
+
+/* dev and ino of the file behind fd (zero when none); dev as Falco encodes it (new_encode_dev: minor low byte,
+ * major, minor high bits). */
+static __always_inline void p_dev_ino(struct builder *b, long fd)
+{
+	__u32 dev = 0;
+	__u64 ino = 0;
+	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
+	if (file) {
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		ino = BPF_CORE_READ(inode, i_ino);
+		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
+		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+	}
+	p_u32(b, dev);
+	p_u64(b, ino);
+}
 
 static __always_inline __u32 open_flags_to_ppm(__u32 f)
 {
@@ -325,21 +369,7 @@ int BPF_PROG(openat_x, struct pt_regs *regs, long ret)
 	p_user_str(&b, (const void *)regs->si);
 	p_u32(&b, open_flags_to_ppm(flags) | created_flag(flags, ret));
 	p_u32(&b, (flags & (0100 | 020200000)) ? (__u32)regs->r10 & 07777 : 0);
-	__u32 dev = 0;
-	__u64 ino = 0;
-	if (ret >= 0) {
-		struct file *file = fd_file(ret);
-		if (file) {
-			struct inode *inode = BPF_CORE_READ(file, f_inode);
-			ino = BPF_CORE_READ(inode, i_ino);
-			dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
-			/* Falco encodes dev as new_encode_dev: minor low byte, major, minor high bits. */
-			__u32 major = kdev >> 20, minor = kdev & 0xfffff;
-			dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
-		}
-	}
-	p_u32(&b, dev);
-	p_u64(&b, ino);
+	p_dev_ino(&b, ret);
 	submit(&b);
 	return 0;
 }
@@ -394,11 +424,50 @@ static __always_inline void p_sockaddr(struct builder *b, const void *uaddr, __u
 	}
 }
 
+/* Bytes of sun_path in struct sockaddr_un. */
+#define UNIX_PATH_MAX 108
+
 /*
- * Writes a PT_SOCKTUPLE of an IPv4 or IPv6 socket fd, empty for other families: local -> remote for a connection
- * this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them.
+ * Writes a unix socket path (a pathname, or an abstract name without its leading NUL) at dst as a NUL-terminated
+ * string; returns its length with the NUL. user: whether src is a user-space address.
  */
-static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
+static __always_inline long put_unix_path(__u8 *dst, const char *src, int user)
+{
+	char first = 0;
+	long n = 0;
+	if (src) {
+		if (user)
+			bpf_probe_read_user(&first, 1, src);
+		else
+			bpf_probe_read_kernel(&first, 1, src);
+		if (first == 0)
+			src++;
+		n = user ? bpf_probe_read_user_str(dst, UNIX_PATH_MAX, src) : bpf_probe_read_kernel_str(dst, UNIX_PATH_MAX, src);
+	}
+	if (n <= 0) {
+		dst[0] = 0;
+		n = 1;
+	}
+	return n & 0x7f;
+}
+
+/* The sun_path of a bound unix socket, or NULL when it has no address. */
+static __always_inline const char *unix_sock_path(struct unix_sock *us)
+{
+	struct unix_address *ua = BPF_CORE_READ(us, addr);
+	if (!ua)
+		return NULL;
+	return (const char *)ua + bpf_core_field_offset(struct unix_address, name) + 2 /* sun_family */;
+}
+
+/*
+ * Writes a PT_SOCKTUPLE of a socket fd, empty for families other than IPv4, IPv6 and unix: local -> remote for a
+ * connection this side opened (connect), remote -> local for an inbound one (accept), as Falco orders them. A unix
+ * tuple is Falco's: the two kernel socket addresses (peer then local for connect, local then peer for accept) and
+ * the path of the far side for connect (of the local socket for accept); uaddr, the sockaddr connect was given,
+ * names the path when the socket has no peer.
+ */
+static __always_inline void p_socktuple(struct builder *b, long fd, int inbound, const void *uaddr)
 {
 	struct file *file = fd_file(fd);
 	if (!file) {
@@ -425,6 +494,18 @@ static __always_inline void p_socktuple(struct builder *b, long fd, int inbound)
 		bpf_core_read(&dst[re & 31], 16, &sk->__sk_common.skc_v6_daddr);
 		*(__u16 *)&dst[(re + 16) & 63] = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		put_len(b, 37);
+	} else if (family == 1 /* AF_UNIX */) {
+		struct unix_sock *local = (struct unix_sock *)sk;
+		struct unix_sock *peer = (struct unix_sock *)BPF_CORE_READ(local, peer);
+		dst[0] = PPM_AF_UNIX;
+		*(__u64 *)&dst[1] = inbound ? (__u64)local : (__u64)peer;
+		*(__u64 *)&dst[9] = inbound ? (__u64)peer : (__u64)local;
+		long n;
+		if (!inbound && !peer && uaddr)
+			n = put_unix_path(&dst[17], (const char *)uaddr + 2, 1);
+		else
+			n = put_unix_path(&dst[17], unix_sock_path(inbound ? local : peer), 0);
+		put_len(b, 17 + n);
 	} else {
 		p_empty(b);
 	}
@@ -437,7 +518,7 @@ int BPF_PROG(connect_x, struct pt_regs *regs, long ret)
 	if (!begin(&b, PPME_SOCKET_CONNECT_X, 4, current_tid()))
 		return 0;
 	p_u64(&b, ret);
-	p_socktuple(&b, (__s64)(int)regs->di, 0);
+	p_socktuple(&b, (__s64)(int)regs->di, 0, (const void *)regs->si);
 	p_u64(&b, (__s64)(int)regs->di);
 	p_sockaddr(&b, (const void *)regs->si, (__u32)regs->dx);
 	submit(&b);
@@ -624,6 +705,57 @@ static __always_inline void p_cgroups(struct builder *b, struct task_struct *tas
 	put_len(b, (*cur - b->off) & (SCRATCH_HALF - 1));
 }
 
+/* ---------------------------------------------------------------------------------------------- task facts */
+
+/* Before Linux 6.2 the RSS counters were atomics in struct mm_rss_stat; since, an array of percpu_counter. */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
+#define MM_FILEPAGES 0
+#define MM_ANONPAGES 1
+#define MM_SWAPENTS 2
+#define MM_SHMEMPAGES 3
+
+/* An RSS counter of an mm in pages: the counter's global value (per-CPU deltas not folded in, as /proc shows). */
+static __always_inline __s64 mm_counter(struct mm_struct *mm, int member)
+{
+	__s64 v = 0;
+	if (!mm)
+		return 0;
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
+		struct mm_struct___pre62 *old = (void *)mm;
+		BPF_CORE_READ_INTO(&v, old, rss_stat.count[member & 3].counter);
+	} else {
+		BPF_CORE_READ_INTO(&v, mm, rss_stat[member & 3].count);
+	}
+	return v < 0 ? 0 : v;
+}
+
+/* Pages of 4 KiB to KiB, as /proc/PID/status reports them (x86_64 pages). */
+#define PAGES_TO_KIB(p) ((__u32)((p) << 2))
+
+/* The number of pid as its own (innermost) pid namespace sees it: what getpid() returns inside a container. */
+static __always_inline __s64 pid_vnr(struct pid *pid)
+{
+	if (!pid)
+		return 0;
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+	return up.nr;
+}
+
+/* The pid namespace level of the task (0 in the initial namespace). */
+static __always_inline unsigned int task_pidns_level(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, thread_pid, level);
+}
+
 static __always_inline void p_proc_common(struct builder *b, struct task_struct *task)
 {
 	/* exe and args from the argv area of the (possibly new) mm. */
@@ -641,12 +773,60 @@ static __always_inline void p_proc_common(struct builder *b, struct task_struct 
 	p_u64(b, BPF_CORE_READ(task, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
 	p_u64(b, BPF_CORE_READ(task, maj_flt));
 	p_u64(b, BPF_CORE_READ(task, min_flt));
-	__u64 total_vm = BPF_CORE_READ(mm, total_vm);
-	p_u32(b, (__u32)(total_vm << 2)); /* pages of 4 KiB to KiB */
-	p_u32(b, 0);                       /* vm_rss: percpu counters, not in this slice */
-	p_u32(b, 0);                       /* vm_swap */
+	p_u32(b, PAGES_TO_KIB(BPF_CORE_READ(mm, total_vm)));
+	p_u32(b, PAGES_TO_KIB(mm_counter(mm, MM_FILEPAGES) + mm_counter(mm, MM_ANONPAGES) +
+			      mm_counter(mm, MM_SHMEMPAGES)));
+	p_u32(b, PAGES_TO_KIB(mm_counter(mm, MM_SWAPENTS)));
 	p_kernel_str(b, BPF_CORE_READ(task, comm));
 	p_cgroups(b, task);
+}
+
+/* Inode times before Linux 6.6 (struct timespec64 i_ctime/i_mtime), 6.6-6.10 (__i_ctime), and since 6.11 (split
+ * seconds and nanoseconds fields, the layout of this build's vmlinux.h). */
+struct inode___pre66 {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 timespec_ns(struct timespec64 t)
+{
+	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/*
+ * An inode's time in epoch nanoseconds (x: ctime or mtime), 0 when unknown. Since 6.13 the top bit of the
+ * nanoseconds field can flag a queried ctime (multigrain timestamps): masked, it is never part of a valid value.
+ */
+#define INODE_TIME_NS(inode, x)                                                                                  \
+	({                                                                                                        \
+		struct timespec64 t_ = {};                                                                        \
+		if (!(inode)) {                                                                                   \
+		} else if (bpf_core_field_exists(((struct inode___pre66 *)0)->i_##x)) {                          \
+			BPF_CORE_READ_INTO(&t_, (struct inode___pre66 *)(inode), i_##x);                          \
+		} else if (bpf_core_field_exists(((struct inode___v66 *)0)->__i_##x)) {                          \
+			BPF_CORE_READ_INTO(&t_, (struct inode___v66 *)(inode), __i_##x);                          \
+		} else {                                                                                          \
+			BPF_CORE_READ_INTO(&t_.tv_sec, (inode), i_##x##_sec);                                     \
+			t_.tv_nsec = BPF_CORE_READ((inode), i_##x##_nsec) & ~(1U << 31);                          \
+		}                                                                                                 \
+		timespec_ns(t_);                                                                                  \
+	})
+
+/* The inheritable, permitted and effective capability sets of cred (raw kernel bits, 64 bits since Linux 6.3). */
+static __always_inline void p_caps(struct builder *b, const struct cred *cred)
+{
+	__u64 capi = 0, capp = 0, cape = 0;
+	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
+	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
+	p_u64(b, capi);
+	p_u64(b, capp);
+	p_u64(b, cape);
 }
 
 #define PPM_EXE_WRITABLE (1 << 0)
@@ -710,50 +890,6 @@ static __always_inline __u32 exe_overlay_layer(struct file *exe)
  * trusted_exepath (a constant at each call: a failed execve leaves the old image, and a second path walk in the
  * same program makes it too large for the verifier, so the failure event leaves it empty).
  */
-/* Inode change and modification times as nanoseconds since the epoch. The fields moved twice: i_ctime/i_mtime
- * (timespec64) before 6.6/6.7, __i_ctime/__i_mtime until 6.10, i_ctime_sec/_nsec since 6.11; CO-RE picks the one
- * the running kernel has. */
-struct inode___timespec_old {
-	struct timespec64 i_ctime;
-	struct timespec64 i_mtime;
-} __attribute__((preserve_access_index));
-
-struct inode___timespec_mid {
-	struct timespec64 __i_ctime;
-	struct timespec64 __i_mtime;
-} __attribute__((preserve_access_index));
-
-static __always_inline __u64 timespec_ns(struct timespec64 t)
-{
-	return (__u64)t.tv_sec * 1000000000ULL + (__u64)t.tv_nsec;
-}
-
-static __always_inline __u64 inode_ctime_ns(struct inode *inode)
-{
-	if (!inode)
-		return 0;
-	if (bpf_core_field_exists(inode->i_ctime_sec))
-		return (__u64)BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_ctime_nsec);
-	struct inode___timespec_mid *mid = (void *)inode;
-	if (bpf_core_field_exists(mid->__i_ctime))
-		return timespec_ns(BPF_CORE_READ(mid, __i_ctime));
-	struct inode___timespec_old *old = (void *)inode;
-	return timespec_ns(BPF_CORE_READ(old, i_ctime));
-}
-
-static __always_inline __u64 inode_mtime_ns(struct inode *inode)
-{
-	if (!inode)
-		return 0;
-	if (bpf_core_field_exists(inode->i_mtime_sec))
-		return (__u64)BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_mtime_nsec);
-	struct inode___timespec_mid *mid = (void *)inode;
-	if (bpf_core_field_exists(mid->__i_mtime))
-		return timespec_ns(BPF_CORE_READ(mid, __i_mtime));
-	struct inode___timespec_old *old = (void *)inode;
-	return timespec_ns(BPF_CORE_READ(old, i_mtime));
-}
-
 static __always_inline void emit_execve(struct builder *b, long res, struct task_struct *task, int with_exepath)
 {
 	p_u64(b, res);
@@ -769,10 +905,10 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 		tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
 	}
 	p_u32(b, tty_nr);
-	/* Process group in the initial namespace; vpgid (in the task's namespace) is the same number until pid
-	 * namespaces are resolved. */
-	__s64 pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
-	p_u64(b, pgid);                                   /* vpgid */
+	/* Process group in the initial namespace, and as the task's own pid namespace sees it (vpgid). */
+	struct pid *pgrp = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
+	__s64 pgid = BPF_CORE_READ(pgrp, numbers[0].nr);
+	p_u64(b, pid_vnr(pgrp));
 	p_u32(b, BPF_CORE_READ(task, loginuid.val));
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	struct file *exe_file = BPF_CORE_READ(mm, exe_file);
@@ -785,17 +921,11 @@ static __always_inline void emit_execve(struct builder *b, long res, struct task
 		exe_flags |= exe_overlay_layer(exe_file);
 	}
 	p_u32(b, exe_flags);
-	__u64 capi = 0, capp = 0, cape = 0;
-	bpf_probe_read_kernel(&capi, 8, &cred->cap_inheritable);
-	bpf_probe_read_kernel(&capp, 8, &cred->cap_permitted);
-	bpf_probe_read_kernel(&cape, 8, &cred->cap_effective);
-	p_u64(b, capi);
-	p_u64(b, capp);
-	p_u64(b, cape);
+	p_caps(b, cred);
 	struct inode *exe_inode = BPF_CORE_READ(mm, exe_file, f_inode);
 	p_u64(b, BPF_CORE_READ(exe_inode, i_ino));
-	p_u64(b, inode_ctime_ns(exe_inode)); /* exe_ino_ctime */
-	p_u64(b, inode_mtime_ns(exe_inode)); /* exe_ino_mtime */
+	p_u64(b, INODE_TIME_NS(exe_inode, ctime));
+	p_u64(b, INODE_TIME_NS(exe_inode, mtime));
 	p_u32(b, BPF_CORE_READ(cred, euid.val));
 	/* trusted_exepath: the path of the image the kernel mapped (symlinks resolved), as Falco's d_path. */
 	if (with_exepath && exe_file)
@@ -834,6 +964,8 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	return 0;
 }
 
+#define PPM_CL_CHILD_IN_PIDNS (1 << 29)
+
 /* Linux CLONE_* flags to Falco's PPM_CL_* flags (the creation flags only; the state flags are user space's). */
 static __always_inline __u32 clone_flags_to_ppm(__u64 f)
 {
@@ -871,13 +1003,22 @@ static __always_inline int emit_clone(struct pt_regs *regs, long ret, __u16 type
 	struct task_struct *task = bpf_get_current_task_btf();
 	p_u64(&b, ret);
 	p_proc_common(&b, task);
+	/* The new thread is in a pid namespace other than the initial one: the caller is in one, or it asked for a
+	 * new one for its children (the second test only means something in the parent). */
+	struct pid *thread_pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = task_pidns_level(task);
+	struct pid_namespace *own_ns = NULL;
+	bpf_core_read(&own_ns, sizeof(own_ns), &thread_pid->numbers[level & 31].ns);
+	if (level != 0 || BPF_CORE_READ(task, nsproxy, pid_ns_for_children) != own_ns)
+		flags |= PPM_CL_CHILD_IN_PIDNS;
 	p_u32(&b, flags);
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	p_u32(&b, BPF_CORE_READ(cred, euid.val));
 	p_u32(&b, BPF_CORE_READ(cred, egid.val));
-	p_u64(&b, BPF_CORE_READ(task, pid));  /* vtid: namespaces not resolved in this slice */
-	p_u64(&b, BPF_CORE_READ(task, tgid)); /* vpid */
-	p_u64(&b, 0);                          /* pidns_init_start_ts */
+	p_u64(&b, pid_vnr(thread_pid));
+	p_u64(&b, pid_vnr(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID])));
+	/* pidns_init_start_ts: start of the namespace's init process, in the child only (as Falco). */
+	p_u64(&b, ret == 0 ? BPF_CORE_READ(own_ns, child_reaper, start_time) : 0);
 	submit(&b);
 	return 0;
 }
@@ -1325,7 +1466,7 @@ static __always_inline int emit_accept(struct pt_regs *regs, long ret, __u16 typ
 	__u32 len = 0, max = 0;
 	__u8 pct = 0;
 	if (ret >= 0) {
-		p_socktuple(&b, ret, 1);
+		p_socktuple(&b, ret, 1, NULL);
 		struct file *lf = fd_file(arg_fd(regs->di));
 		if (lf) {
 			struct socket *ls = BPF_CORE_READ(lf, private_data);
@@ -1469,23 +1610,6 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(setresgid_x, struct pt_regs *regs, long ret)
 {
 	return emit_set_res_id(regs, ret, PPME_SYSCALL_SETRESGID_X);
-}
-
-/* dev and ino of the file behind fd (zero when none), dev encoded as openat_x does. */
-static __always_inline void p_dev_ino(struct builder *b, long fd)
-{
-	__u32 dev = 0;
-	__u64 ino = 0;
-	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
-	if (file) {
-		struct inode *inode = BPF_CORE_READ(file, f_inode);
-		ino = BPF_CORE_READ(inode, i_ino);
-		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
-		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
-		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
-	}
-	p_u32(b, dev);
-	p_u64(b, ino);
 }
 
 SEC("tp_btf/sys_exit")
@@ -1737,7 +1861,7 @@ static __always_inline int emit_send(struct pt_regs *regs, long ret, __u16 type,
 		p_empty(&b);
 	p_u64(&b, fd);
 	p_u32(&b, with_data ? (__u32)regs->dx : (__u32)(ret > 0 ? ret : 0));
-	p_socktuple(&b, fd, 0);
+	p_socktuple(&b, fd, 0, with_data ? (const void *)regs->r8 : NULL);
 	submit(&b);
 	return 0;
 }
@@ -1752,4 +1876,75 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sendmsg_x, struct pt_regs *regs, long ret)
 {
 	return emit_send(regs, ret, PPME_SOCKET_SENDMSG_X, 0);
+}
+
+/* ------------------------------------------------------------------------------- session, pipes, capabilities */
+
+#define PPME_SYSCALL_PIPE_X 61
+#define PPME_SYSCALL_SETSID_X 275
+#define PPME_SYSCALL_CAPSET_X 353
+#define PPME_SYSCALL_PIPE2_X 393
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(setsid_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_SETSID_X, 1, current_tid()))
+		return 0;
+	p_u64(&b, ret); /* the new session id, or -errno */
+	submit(&b);
+	return 0;
+}
+
+/* pipe/pipe2: res, the two fds written to the user array, the pipe's inode (0 on failure), pipe2's flags. */
+static __always_inline int emit_pipe(struct pt_regs *regs, long ret, __u16 type, int with_flags)
+{
+	struct builder b;
+	if (!begin(&b, type, with_flags ? 5 : 4, current_tid()))
+		return 0;
+	int fds[2] = {-1, -1};
+	__u64 ino = 0;
+	if (ret == 0 && bpf_probe_read_user(fds, sizeof(fds), (const void *)regs->di) == 0) {
+		struct file *file = fd_file(fds[0]);
+		if (file)
+			ino = BPF_CORE_READ(file, f_inode, i_ino);
+	}
+	p_u64(&b, ret);
+	p_u64(&b, (__s64)fds[0]);
+	p_u64(&b, (__s64)fds[1]);
+	p_u64(&b, ino);
+	if (with_flags) {
+		__u32 f = (__u32)regs->si, flags = 0;
+		if (f & 04000) flags |= 1 << 6;    /* O_NONBLOCK → PPM_O_NONBLOCK */
+		if (f & 040000) flags |= 1 << 9;   /* O_DIRECT → PPM_O_DIRECT */
+		if (f & 02000000) flags |= 1 << 12;/* O_CLOEXEC → PPM_O_CLOEXEC */
+		p_u32(&b, flags);
+	}
+	submit(&b);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(pipe_x, struct pt_regs *regs, long ret)
+{
+	return emit_pipe(regs, ret, PPME_SYSCALL_PIPE_X, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(pipe2_x, struct pt_regs *regs, long ret)
+{
+	return emit_pipe(regs, ret, PPME_SYSCALL_PIPE2_X, 1);
+}
+
+/* capset: res and the three capability sets of the task's credentials after the call (raw kernel bits, as execve). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(capset_x, struct pt_regs *regs, long ret)
+{
+	struct builder b;
+	if (!begin(&b, PPME_SYSCALL_CAPSET_X, 4, current_tid()))
+		return 0;
+	p_u64(&b, ret);
+	p_caps(&b, BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), cred));
+	submit(&b);
+	return 0;
 }

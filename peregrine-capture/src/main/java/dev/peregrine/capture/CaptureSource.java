@@ -39,6 +39,15 @@ public interface CaptureSource extends AutoCloseable {
     /** {@return the number of events delivered so far} */
     long eventCount();
 
+    /**
+     * {@return how many events the source left out, unread by the consumer, because nobody needed them (a capture
+     * file told which events its consumer wants)} The number of an event is then {@link #eventCount()} plus this.
+     * 0 for sources that deliver every event.
+     */
+    default long eventsLeftOut() {
+        return 0;
+    }
+
     /** Releases the source; the view is no longer valid. Closing twice is harmless. */
     @Override
     void close();

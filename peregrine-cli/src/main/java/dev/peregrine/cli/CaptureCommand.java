@@ -5,6 +5,7 @@ import dev.peregrine.capture.MachineInfo;
 import dev.peregrine.capture.scap.BlockType;
 import dev.peregrine.capture.scap.ScapBlock;
 import dev.peregrine.capture.scap.ScapFileWriter;
+import dev.peregrine.cli.live.ShutdownSignal;
 import dev.peregrine.driver.BpfException;
 import dev.peregrine.driver.LiveSource;
 import dev.peregrine.event.Event;
@@ -23,9 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,14 +44,13 @@ import picocli.CommandLine.Spec;
     "Write a live capture (root) with the eBPF driver: /proc initial state, then every captured event. Stops on",
     "SIGINT/SIGTERM, after --duration seconds or after --events events, and prints a summary."})
 final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
-    /* Implementation notes: same order and shutdown pattern as RunCommand: the driver is opened before the /proc
-     * scan so that a process started during the scan is seen by at least one of them; the JVM's shutdown hook only
-     * sets the stop flag and waits for the loop, which sees it within a poll interval (the source returns TIMEOUT),
+    /* Implementation notes: same order and shutdown pattern as live detection: the driver is opened before the
+     * /proc scan so that a process started during the scan is seen by at least one of them; ShutdownSignal's hook
+     * waits for the loop, which sees the signal within a poll interval (the source returns TIMEOUT),
      * then the writer is closed (gzip trailer, buffers flushed) before the JVM exits. The byte count is the file's
      * size after closing, i.e. what is on disk (compressed with --gzip). */
 
     /** Longest wait of the shutdown hook for the capture loop to finish. */
-    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
     /** Bytes per kibibyte (the unit of /proc/meminfo). */
     private static final long KIB = 1024;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -156,21 +153,11 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError("live capture is not available: " + reason, 1);
         });
         long eventLimit = maxEvents == null ? Long.MAX_VALUE : maxEvents;
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "peregrine-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         ScapFileWriter.Layout layout = sysdigCompat ? ScapFileWriter.Layout.SYSDIG_0_29
                 : ScapFileWriter.Layout.CURRENT;
-        try (LiveSource source = LiveSource.open(LiveSource.Options.defaults());
-             MetadataResolver resolver = MetadataResolver.defaults()) {
+        try (ShutdownSignal signal = ShutdownSignal.install();
+                LiveSource source = LiveSource.open(LiveSource.Options.defaults());
+                MetadataResolver resolver = MetadataResolver.defaults()) {
             long written;
             long[] containerEvents = new long[1];
             try (ScapFileWriter writer = ScapFileWriter.create(file, gzip, layout)) {
@@ -197,7 +184,8 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
                 written = 0;
                 // --duration counts from here: loading the driver and the scan can take seconds on a busy machine.
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + (long) (duration * 1e9);
-                while (written + containerEvents[0] < eventLimit && !stop.get() && System.nanoTime() < deadline) {
+                while (written + containerEvents[0] < eventLimit && !signal.received()
+                        && System.nanoTime() < deadline) {
                     CaptureSource.Next next = source.next();
                     if (next == CaptureSource.Next.EOF) {
                         break;
@@ -232,13 +220,6 @@ final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError(e.getMessage(), 1);
         } catch (IOException | UncheckedIOException e) {
             throw new UserError("cannot write " + file + ": " + e.getMessage(), 1);
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for done
-            }
         }
     }
 }

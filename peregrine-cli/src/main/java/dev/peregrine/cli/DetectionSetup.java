@@ -13,13 +13,14 @@ import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.load.Ruleset;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the detecting subcommands ({@code replay}, {@code run}) share: the configuration from Falco's defaults plus
- * {@code -o} overrides (no config file), the rules (the bundled ruleset unless {@code -r} is given) compiled against
+ * What the detecting subcommands ({@code replay}, {@code run}, {@code selftest}) share: the configuration from
+ * Falco's defaults (or a {@code falco.yaml}) plus {@code -o} overrides, the rules (the bundled ruleset unless {@code -r} is given) compiled against
  * the syscall extractors, and the alert formatter.
  *
  * <p>Like Falco's shipped {@code falco.yaml}, the defaults append the suggested fields to every syscall alert
@@ -32,25 +33,49 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
     static final String DEFAULT_APPEND_OUTPUT = "append_output[].suggested_output=true";
 
     static DetectionSetup prepare(List<Path> rules, List<String> overrides, boolean json, PrintWriter err) {
-        return prepareSources(rules.isEmpty() ? BundledRules.defaults() : RulesFiles.read(rules), overrides,
-                json, err);
+        return prepare(null, rules, overrides, json, err);
     }
 
-    /** As {@link #prepare}, with the rules already read. */
+    /**
+     * As {@link #prepare(List, List, boolean, PrintWriter)} with a {@code falco.yaml} ({@code configFile}, null for
+     * Falco's defaults): without {@code -r}, its {@code rules_files} that exist are loaded, else the bundled ruleset.
+     */
+    static DetectionSetup prepare(Path configFile, List<Path> rules, List<String> overrides, boolean json,
+            PrintWriter err) {
+        FalcoConfig config = loadConfig(configFile, overrides, json);
+        List<Path> files = rules;
+        if (files.isEmpty() && configFile != null) {
+            files = configuredRulesFiles(config);
+        }
+        return build(config, files.isEmpty() ? BundledRules.defaults() : RulesFiles.read(files), err);
+    }
+
+    /** As {@link #prepare(List, List, boolean, PrintWriter)}, with the rules already read. */
     static DetectionSetup prepareSources(List<RulesSource> sources, List<String> overrides, boolean json,
             PrintWriter err) {
+        return build(loadConfig(null, overrides, json), sources, err);
+    }
+
+    private static FalcoConfig loadConfig(Path configFile, List<String> overrides, boolean json) {
         List<String> options = new ArrayList<>();
-        options.add(DEFAULT_APPEND_OUTPUT);
+        if (configFile == null) {
+            options.add(DEFAULT_APPEND_OUTPUT);
+        }
         options.addAll(overrides);
         if (json) {
             options.add("json_output=true");
         }
-        FalcoConfig config;
+        if (configFile != null && (!Files.isReadable(configFile) || Files.isDirectory(configFile))) {
+            throw new UserError("Could not find configuration file at " + configFile, 1);
+        }
         try {
-            config = FalcoConfigLoader.load(null, options, System.getenv(), Path.of("").toAbsolutePath());
+            return FalcoConfigLoader.load(configFile, options, System.getenv(), Path.of("").toAbsolutePath());
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), 1);
         }
+    }
+
+    private static DetectionSetup build(FalcoConfig config, List<RulesSource> sources, PrintWriter err) {
         SyscallBinding binding = new SyscallBinding();
         LoadOutcome outcome = RulesLoader.load(sources, FalcoCommandLine.loadOptions(config, binding));
         if (outcome.ruleset().isEmpty()) {
@@ -64,6 +89,25 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
         AlertFormatter formatter = AlertFormatter.create(ruleset, FalcoCommandLine.formatOptions(config.outputs(),
                 ReplayPipeline.defaultHostname(), config.outputs().appendOutputs()));
         return new DetectionSetup(config, binding, ruleset, formatter);
+    }
+
+    /** The configuration's rules files that exist: files as given, directories as their .yaml/.yml files by name. */
+    private static List<Path> configuredRulesFiles(FalcoConfig config) {
+        List<Path> files = new ArrayList<>();
+        for (String name : config.rules().files()) {
+            Path p = Path.of(name);
+            if (Files.isDirectory(p)) {
+                try (var entries = Files.list(p)) {
+                    entries.filter(Files::isRegularFile).filter(e -> e.toString().endsWith(".yaml")
+                            || e.toString().endsWith(".yml")).sorted().forEach(files::add);
+                } catch (java.io.IOException e) {
+                    throw new UserError("Could not open directory " + name + " for reading", 1);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            }
+        }
+        return files;
     }
 
     /**

@@ -31,6 +31,7 @@ import dev.peregrine.rules.load.LoadOptions;
 import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.RuleSelector;
+import dev.peregrine.rules.load.RulesDescription;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.load.Ruleset;
@@ -67,6 +68,12 @@ final class FalcoCommandLine {
 
     /** Where Falco looks for its configuration when {@code -c} is not given. */
     static final String INSTALL_CONFIG = "/etc/falco/falco.yaml";
+
+    /** Falco's range of {@code buf_size_preset}: 1 (1 MiB) to 10 (512 MiB). */
+    private static final int MIN_BUF_SIZE_PRESET = 1;
+    private static final int MAX_BUF_SIZE_PRESET = 10;
+    /** Preset 1 is 2^20 bytes: bytes = 1 << (19 + preset). */
+    private static final int BUF_SIZE_PRESET_SHIFT = 19;
 
     /** The {@code engine.kind}s that capture live, all served by Peregrine's eBPF driver. */
     static final Set<String> LIVE_KINDS = Set.of("modern_ebpf", "ebpf", "kmod");
@@ -461,26 +468,9 @@ final class FalcoCommandLine {
         return sb.toString();
     }
 
-    /** The {@code info} part of Falco's {@code describe_rule} JSON for the rules. */
+    /** Falco's {@code describe_rule} document ({@link RulesDescription}). */
     private ObjectNode describeJson(Ruleset ruleset, String ruleName) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode rules = root.putArray("rules");
-        for (Rule r : describedRules(ruleset, ruleName)) {
-            ObjectNode info = rules.addObject().putObject("info");
-            info.put("capture", r.capture());
-            info.put("capture_duration", r.captureDuration());
-            info.put("condition", r.conditionText());
-            info.put("description", r.description());
-            info.put("enabled", r.enabledInFile());
-            info.put("name", r.name());
-            info.put("output", r.outputFormat());
-            info.put("priority", r.priority().falcoName());
-            info.put("source", r.source());
-            ArrayNode tags = info.putArray("tags");
-            r.sortedTags().forEach(tags::add);
-        }
-        return root;
+        return RulesDescription.json(ruleset, ruleName);
     }
 
     // ---- outputs and events -----------------------------------------------------------------------------------
@@ -555,6 +545,7 @@ final class FalcoCommandLine {
             throw new Fatal("live capture is not available: " + unavailable.get()
                     + " (or replay a capture: -o engine.kind=replay -o engine.replay.capture_file=FILE)");
         }
+        long ringBytes = syscallBufferBytes(config.engine().bufSizePreset());
         if (!kind.equals("modern_ebpf")) {
             log.info("engine.kind '" + kind + "': Peregrine has no " + (kind.equals("kmod") ? "kernel module"
                     : "legacy eBPF probe") + "; using its CO-RE eBPF driver (as engine.kind=modern_ebpf)");
@@ -562,7 +553,8 @@ final class FalcoCommandLine {
         log.info("Opening 'syscall' source with modern BPF probe.");
         log.info("One ring buffer every '1' CPUs.");
         try {
-            LiveDetection live = new LiveDetection(ruleset, formatter, delivery, config.syscallEventDrops(), log);
+            LiveDetection live = new LiveDetection(ruleset, formatter, delivery, config.syscallEventDrops(), log)
+                    .ringBytes(ringBytes);
             LiveDetection.Summary s = live.runUntilShutdown(
                     o.stopAfterSeconds > 0 ? Double.valueOf(o.stopAfterSeconds) : null,
                     (rules, syscalls, processes) -> log.debug("Live detection with " + rules
@@ -578,6 +570,31 @@ final class FalcoCommandLine {
         } catch (BpfException e) {
             throw new Fatal(e.getMessage());
         }
+    }
+
+    /**
+     * Falco's {@code configure_syscall_buffer_size}: {@code buf_size_preset} 1..10 selects 1 MiB..512 MiB per CPU
+     * ring, which must be a multiple of the page size and more than two pages.
+     */
+    private long syscallBufferBytes(long preset) {
+        if (preset < MIN_BUF_SIZE_PRESET || preset > MAX_BUF_SIZE_PRESET) {
+            throw new Fatal("The 'buf_size_preset' value must be between '" + MIN_BUF_SIZE_PRESET + "' and '"
+                    + MAX_BUF_SIZE_PRESET + "'");
+        }
+        long bytes = 1L << (BUF_SIZE_PRESET_SHIFT + preset);
+        long page = LiveDetection.pageSize();
+        if (bytes % page != 0) {
+            throw new Fatal("The chosen syscall buffer size '" + bytes + "' is not a multiple of your system page"
+                    + " size '" + page + "'. Please configure a greater 'buf_size_preset' value in the Falco"
+                    + " configuration file");
+        }
+        if (bytes / page <= 2) {
+            throw new Fatal("The chosen syscall buffer size '" + bytes + "' is not greater than '2 * " + page
+                    + "' where '" + page + "' is your system page size. Please configure a greater"
+                    + " 'buf_size_preset' value in the Falco configuration file");
+        }
+        log.info("The chosen syscall buffer dimension is: " + bytes + " bytes (" + (bytes >> 20) + " MBs)");
+        return bytes;
     }
 
     /** A warning on stderr also when Falco's log does not go there (delivery problems must not go unseen). */

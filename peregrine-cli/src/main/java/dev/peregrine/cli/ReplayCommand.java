@@ -8,6 +8,8 @@ import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.syntax.ConditionSyntaxException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +67,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--rounds", hidden = true, defaultValue = "1")
     int rounds;
 
+    /** Benchmark aid: prints each round's wall time and the replay thread's CPU time on stderr. */
+    @Option(names = "--round-times", hidden = true)
+    boolean roundTimes;
+
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The .scap file (plain or gzip).")
     Path capture;
 
@@ -112,10 +118,19 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
         ReplayStats last = null;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, false, () -> 0)) {
             for (int r = 0; r < rounds; r++) {
+                long wall = System.nanoTime();
+                long thread = cpu.getCurrentThreadCpuTime();
                 last = ReplayPipeline.withDefaults().replay(capture, setup.ruleset(), setup.binding(),
                         new FormattingSink(setup.formatter(), outputs::emit));
+                if (roundTimes) {
+                    // hidden benchmark aid (bin/bench-replay): wall and replay-thread CPU per round
+                    err.printf("peregrine: round %d: %d ms wall, %d ms replay-thread CPU%n", r + 1,
+                            (System.nanoTime() - wall) / 1_000_000,
+                            (cpu.getCurrentThreadCpuTime() - thread) / 1_000_000);
+                }
             }
         }
         return last;

@@ -2,6 +2,7 @@ package dev.peregrine.cli;
 
 import dev.peregrine.cli.live.LiveDetection;
 import dev.peregrine.driver.BpfException;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code peregrine run}: live detection ({@link LiveDetection}) with the bundled ruleset unless {@code -r} is given,
- * until SIGINT/SIGTERM or {@code --duration}; prints a summary.
+ * until SIGINT/SIGTERM or {@code --duration} (counted from the end of set-up); prints a summary. Container metadata
+ * is looked up from Podman's and Docker's sockets in the background ({@code MetadataResolver}); alerts before an
+ * answer show {@code <NA>} for it.
  */
 @Command(name = "run", description = {
     "Live detection with the eBPF driver (root): the bundled ruleset unless -r is given. Stops on SIGINT/SIGTERM",
@@ -23,11 +26,16 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     /* Implementation notes: the loop, the drop manager and the shutdown handling are LiveDetection's, shared with
      * Falco's command line; this command only prepares the rules and configuration (DetectionSetup: Falco's
-     * defaults plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery service, metrics,
-     * web server), as for replay. */
+     * defaults or -c falco.yaml, plus -o) and prints its own status lines. Alerts go through AlertOutputs (delivery
+     * service, metrics, web server), as for replay. */
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "-c", paramLabel = "FALCO_YAML", description = {
+        "Falco configuration: priority, rule selectors, rule_matching, json_*, syscall_event_drops, logging, and its",
+        "rules_files when no -r is given, and its outputs (delivery)."})
+    Path configFile;
 
     @Option(names = "-r", paramLabel = "RULES", description = "Rules file (repeatable); default: the bundled ruleset.")
     List<Path> rules = new ArrayList<>();
@@ -38,7 +46,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "JSON alerts (json_output=true).")
     boolean json;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds of detection (counted once the driver is attached).")
     Double duration;
 
     @Override
@@ -49,15 +58,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError("live capture is not available: " + reason
                     + " (replay a capture instead: peregrine replay CAPTURE)", 1);
         });
-        DetectionSetup setup = DetectionSetup.prepare(rules, overrides, json, err);
+        DetectionSetup setup = DetectionSetup.prepare(configFile, rules, overrides, json, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(),
                 setup.config().outputs().timeIso8601());
         LiveDetection[] running = new LiveDetection[1];
         try (AlertOutputs outputs = AlertOutputs.start(setup, out, err, true, () -> running[0] == null ? 0
-                : running[0].dropCounters().map(d -> d.total()).orElse(0L))) {
+                : running[0].dropCounters().map(d -> d.total()).orElse(0L));
+                MetadataResolver containers = MetadataResolver.defaults()) {
             LiveDetection live = new LiveDetection(setup.ruleset(), setup.formatter(), outputs.sink(),
-                    setup.config().syscallEventDrops(), log).eventMonitor(outputs.eventCounter());
+                    setup.config().syscallEventDrops(), log).eventMonitor(outputs.eventCounter())
+                    .containerMetadata(containers);
             running[0] = live;
             LiveDetection.Summary s = live.runUntilShutdown(duration, (rules, syscalls, processes) -> {
                 err.printf("peregrine: live detection with %d rules on syscalls %s; %d processes from /proc%n",

@@ -11,6 +11,7 @@ import dev.peregrine.cli.selftest.Selftest;
 import dev.peregrine.driver.BpfException;
 import dev.peregrine.rules.load.BundledRules;
 import dev.peregrine.rules.load.Rule;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,11 +56,13 @@ final class SelftestCommand implements Callable<Integer> {
         LiveDetection.unavailableReason().ifPresent(reason -> {
             throw new UserError("the selftest needs live capture, which is not available: " + reason, 1);
         });
-        DetectionSetup setup = DetectionSetup.prepareSources(BundledRules.defaults(), List.of("rule_matching=all"), false, err);
+        DetectionSetup setup = DetectionSetup.prepareSources(BundledRules.defaults(), List.of("rule_matching=all"),
+                false, err);
         FalcoLogger log = new FalcoLogger(err, Clock.systemUTC(), ZoneId.systemDefault());
         log.configure(setup.config().logging().level(), setup.config().logging().stderr(), true);
         try (HostScenarios host = HostScenarios.create();
-             ContainerScenarios containers = ContainerScenarios.create()) {
+             ContainerScenarios containers = ContainerScenarios.create();
+             MetadataResolver metadata = MetadataResolver.defaults()) {
             List<Scenario> scenarios = new ArrayList<>(host.scenarios());
             boolean wantContainers = only.isEmpty() || containers.scenarios().stream()
                     .anyMatch(s -> only.contains(s.rule()));
@@ -84,7 +87,8 @@ final class SelftestCommand implements Callable<Integer> {
             host.prepareNetwork();
             Selftest selftest = new Selftest(Duration.ofMillis((long) (timeout * 1000)));
             List<Selftest.Result> results = selftest.run(sink -> new LiveDetection(setup.ruleset(),
-                    setup.formatter(), sink, setup.config().syscallEventDrops(), log), scenarios, r -> {
+                    setup.formatter(), sink, setup.config().syscallEventDrops(), log).containerMetadata(metadata),
+                    scenarios, r -> {
                         if (!json) {
                             out.println(line(r));
                             out.flush();

@@ -1,9 +1,11 @@
 package dev.peregrine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peregrine.cli.live.LiveDetection;
 import dev.peregrine.cli.replay.ReplayEngine;
 import dev.peregrine.cli.replay.ReplayRequest;
 import dev.peregrine.rules.compile.EvalContext;
@@ -19,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -224,11 +227,119 @@ class FalcoCommandLineTest {
     }
 
     @Test
-    void liveEngineKind_failsSayingItIsNotAvailable() throws Exception {
+    void engineKindNodriver_failsSayingItIsNotAvailable() throws Exception {
         files();
-        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml", "-o", "log_stderr=false");
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml", "-o", "log_stderr=false",
+                "-o", "engine.kind=nodriver");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("Error: engine.kind 'kmod': live event capture is not available");
+        assertThat(r.err()).contains("Error: engine.kind 'nodriver' is not available in Peregrine; use modern_ebpf");
+    }
+
+    @Test
+    void liveEngineKind_liveUnavailable_clearMessageExit1() throws Exception {
+        assumeTrue(LiveDetection.unavailableReason().isPresent(), "live capture is available here");
+        files();
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml", "-o", "log_stderr=false",
+                "-o", "engine.kind=modern_ebpf");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: live capture is not available: ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void liveEngineKind_simulatedDropsWithExitAction_dropManagerErrorExit1() throws Exception {
+        var reason = LiveDetection.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
+        files();
+        Files.writeString(dir.resolve("falco.yaml"), """
+                stdout_output:
+                  enabled: true
+                log_stderr: true
+                log_syslog: false
+                syscall_event_drops:
+                  actions: [exit]
+                  simulate_drops: true
+                """);
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml",
+                "-o", "engine.kind=modern_ebpf", "-M", "60");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("Falco internal: syscall event drop. 1 system calls dropped in last second.")
+                .contains("Exiting.").contains("   - num times actions taken: 1")
+                .contains("Error: Drop manager internal error");
+    }
+
+    @Test
+    void liveEngineKind_bufSizePresetOutOfRange_falcosError() throws Exception {
+        var reason = LiveDetection.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
+        files();
+        Run r = run(new FiringEngine(), Map.of(), "-c", "falco.yaml", "-r", "rules.yaml", "-o", "log_stderr=false",
+                "-o", "engine.kind=modern_ebpf", "-o", "engine.modern_ebpf.buf_size_preset=11");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Error: The 'buf_size_preset' value must be between '1' and '10'");
+    }
+
+    @Test
+    void liveEngineKind_kmod_runsLiveDetectionWithTheConfiguredOutputs() throws Exception {
+        var reason = LiveDetection.unavailableReason();
+        assumeTrue(reason.isEmpty(), () -> "live capture unavailable: " + reason.orElseThrow());
+        Path marker = dir.toRealPath().resolve("falco-live-marker");
+        Files.writeString(dir.resolve("falco.yaml"), """
+                stdout_output:
+                  enabled: true
+                file_output:
+                  enabled: true
+                  filename: alerts.txt
+                json_output: true
+                log_stderr: true
+                log_syslog: false
+                syscall_event_drops:
+                  actions: [log, alert]
+                engine:
+                  kind: modern_ebpf
+                  kmod:
+                    buf_size_preset: 2
+                """);
+        Files.writeString(dir.resolve("rules.yaml"), """
+                - rule: marker opened
+                  desc: test rule
+                  condition: evt.type in (open, openat) and fd.name = %s
+                  output: "marker opened (file=%%fd.name proc=%%proc.name pid=%%proc.pid)"
+                  priority: WARNING
+                - rule: quiet notice
+                  desc: below the configured priority
+                  condition: evt.type in (open, openat) and fd.name = %s
+                  output: "not shown"
+                  priority: NOTICE
+                """.formatted(marker, marker));
+        CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> run(new FiringEngine(),
+                Map.of("FALCO_HOSTNAME", "live-host"), "-c", "falco.yaml", "-r", "rules.yaml", "-o", "engine.kind=kmod",
+                "-o", "priority=WARNING", "-M", "12"));
+        // The driver needs a moment to attach; keep opening the marker until the run ends.
+        while (!running.isDone()) {
+            Files.writeString(marker, "x");
+            Thread.sleep(200);
+        }
+        Run r = running.get();
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("The chosen syscall buffer dimension is: 2097152 bytes (2 MBs)")
+                .contains("engine.kind 'kmod': Peregrine has no kernel module; using its CO-RE eBPF"
+                + " driver (as engine.kind=modern_ebpf)").contains("Opening 'syscall' source with modern BPF probe.")
+                .contains("Syscall event drop monitoring:").containsPattern("   - event drop detected: [0-9]+ occurrences");
+        // A 2 MiB ring per CPU can overflow on a busy machine: then the drop alert (source internal) is there too.
+        List<JsonNode> alerts = r.jsonLines();
+        assertThat(alerts).filteredOn(a -> a.get("source").asText().equals("internal")).allSatisfy(a -> {
+            assertThat(a.get("rule").asText()).isEqualTo("Falco internal: syscall event drop");
+            assertThat(a.get("output_fields").get("ebpf_enabled").asText()).isEqualTo("1");
+        });
+        assertThat(alerts).filteredOn(a -> !a.get("source").asText().equals("internal")).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.get("rule").asText()).isEqualTo("marker opened");
+            assertThat(a.get("hostname").asText()).isEqualTo("live-host");
+            assertThat(a.get("output_fields").get("fd.name").asText()).isEqualTo(marker.toString());
+            assertThat(a.get("output_fields").get("proc.pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        });
+        assertThat(Files.readString(dir.resolve("alerts.txt"))).contains("\"rule\":\"marker opened\"");
     }
 
     @Test
@@ -260,6 +371,11 @@ class FalcoCommandLineTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.get("rules")).hasSize(2);
         assertThat(doc.get("rules").get(1).get("info").get("priority").asText()).isEqualTo("Notice");
+        assertThat(doc.get("rules").get(1).get("details").get("events").toString())
+                .isEqualTo("[\"asyncevent\",\"connect\"]");
+        assertThat(doc.get("macros")).isEmpty();
+        assertThat(doc.get("lists")).isEmpty();
+        assertThat(doc.get("required_engine_version").asText()).isEqualTo("0.0.0");
     }
 
     @Test

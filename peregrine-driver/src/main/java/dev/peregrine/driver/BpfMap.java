@@ -53,6 +53,18 @@ public final class BpfMap {
         }
     }
 
+    /**
+     * Stores consecutive 64-bit values as one value under a 32-bit key: a struct of u64 fields, such as the single
+     * value of a {@code .bss} map holding an object's global variables.
+     */
+    public void putLongs(int key, long... values) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocateFrom(JAVA_INT, key);
+            MemorySegment v = arena.allocateFrom(JAVA_LONG, values);
+            check(Libbpf.bpfMapUpdateElem(fd(), k, v, 0), "update", key);
+        }
+    }
+
     /** {@return the per-CPU 64-bit values under {@code key} of a per-CPU array, one per possible CPU} */
     public long[] perCpuLongs(int key) {
         int cpus = Libbpf.numPossibleCpus();

@@ -18,6 +18,18 @@ public final class BpfProgram {
         return name;
     }
 
+    /**
+     * Says whether {@link BpfObject#load()} submits this program to the verifier (all are by default); only before
+     * load. A program left out costs neither verification time nor kernel memory, and has no fd.
+     */
+    public void setAutoload(boolean autoload) {
+        int rc = Libbpf.bpfProgramSetAutoload(handle, autoload);
+        if (rc != 0) {
+            throw new BpfException("cannot change autoload of eBPF program " + name + ": "
+                    + BpfException.errnoName(rc), "");
+        }
+    }
+
     /** {@return the program's file descriptor (after load)} */
     public int fd() {
         return Libbpf.bpfProgramFd(handle);

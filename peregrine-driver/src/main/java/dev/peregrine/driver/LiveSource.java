@@ -52,7 +52,7 @@ public final class LiveSource implements CaptureSource {
      */
     public static final Set<String> STATE_SYSCALLS = Set.of("openat", "close", "clone", "clone3", "fork", "vfork",
             "execve", "open", "creat", "dup", "dup2", "dup3", "socket", "accept", "accept4", "bind", "chdir", "fchdir",
-            "setuid", "setgid", "setresuid", "setresgid", "memfd_create");
+            "setuid", "setgid", "setresuid", "setresgid", "memfd_create", "setsid", "pipe", "pipe2", "capset");
 
     /** A syscall the driver captures at exit: its x86_64 number and the program the dispatcher tail-calls. */
     public record SyscallProgram(int number, String program) {
@@ -112,10 +112,13 @@ public final class LiveSource implements CaptureSource {
      * Implementation notes.
      *
      * Merge: each ring's head record is peeked once and its timestamp cached; next() releases the record it
-     * delivered last, re-peeks only that ring, then picks the smallest cached head. A ring that shows nothing is
-     * peeked again on each call (its producer position is one acquire load). This is the same "smallest head"
-     * merge scap does over its per-CPU buffers: events produced on different CPUs within the same instant can still
-     * arrive out of order by a few nanoseconds relative to events not yet committed.
+     * delivered last, re-peeks only that ring, then picks the smallest cached head. Rings are merged by snapshots,
+     * as scap merges its per-CPU buffers: the producer positions of all rings are read together (refresh), then the
+     * records known at that moment are merged by timestamp without reading any producer position again; only when
+     * no ring has a known record left are they all read again. Reading a producer position while its CPU is
+     * writing records costs a cache-line transfer, so re-reading an idle ring's position on every call (as the
+     * first version did) cost the reader more than the merge itself. Events produced on different CPUs within the
+     * same instant can still arrive out of order by the few microseconds of one snapshot.
      *
      * Waiting: the driver writes records without waking the reader (a wake-up per record costs the producing
      * syscall an irq_work), except when a ring is more than half full. So an idle reader sleeps in poll(2) on all
@@ -128,6 +131,8 @@ public final class LiveSource implements CaptureSource {
     private static final String[] ATTACHED = {"sys_exit_dispatch", "sched_exec", "sched_exit"};
     private static final int POLLFD_BYTES = 8;
     private static final int MAX_BACKOFF_MILLIS = 16;
+    /** The event's timestamp, the first field of its header (little-endian u64; records are 8-byte aligned). */
+    private static final ValueLayout.OfLong TS_AT = ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Options options;
     private final BpfObject object;
@@ -212,13 +217,20 @@ public final class LiveSource implements CaptureSource {
         RingBuffer[] rings = new RingBuffer[Math.max(cpus, 0)];
         try {
             object.map("rings").setMaxEntries(cpus);
+            for (Map.Entry<String, SyscallProgram> e : SYSCALLS.entrySet()) {
+                if (!options.syscalls().contains(e.getKey())) {
+                    object.program(e.getValue().program()).setAutoload(false);
+                }
+            }
             object.load();
             BpfMap ringMap = object.map("rings");
             for (int cpu = 0; cpu < cpus; cpu++) {
                 rings[cpu] = RingBuffer.create("pg_ring_" + cpu, options.ringBytes());
                 ringMap.put(cpu, rings[cpu].fd());
             }
-            object.map("settings").putLong(0, epochNanos() - Libbpf.clockNanos(Libbpf.CLOCK_BOOTTIME));
+            // struct settings of the driver (its only global variables): boot_to_epoch_ns, wake_threshold.
+            object.map(".bss").putLongs(0, epochNanos() - Libbpf.clockNanos(Libbpf.CLOCK_BOOTTIME),
+                    options.ringBytes() / 2);
             BpfMap interesting = object.map("interesting");
             BpfMap progs = object.map("syscall_progs");
             for (String name : options.syscalls()) {
@@ -275,8 +287,22 @@ public final class LiveSource implements CaptureSource {
         return Next.EVENT;
     }
 
-    /** Peeks the rings without a cached head, then returns the ring with the oldest head (view pointed), or -1. */
+    /**
+     * Returns the ring with the oldest head among the records known (view pointed), else refreshes every ring's
+     * producer position and tries once more; -1 when no ring has a record.
+     */
     private int pickHead() {
+        int best = pickKnownHead();
+        if (best < 0) {
+            for (RingBuffer r : rings) {
+                r.refresh();
+            }
+            best = pickKnownHead();
+        }
+        return best;
+    }
+
+    private int pickKnownHead() {
         int best = -1;
         long bestTs = Long.MAX_VALUE;
         for (int i = 0; i < rings.length; i++) {
@@ -286,7 +312,7 @@ public final class LiveSource implements CaptureSource {
                     continue;
                 }
                 headOffset[i] = off;
-                headTs[i] = view.pointAt(rings[i].data(), off, i).ts();
+                headTs[i] = rings[i].data().get(TS_AT, off);
             }
             if (Long.compareUnsigned(headTs[i], bestTs) < 0 || best < 0) {
                 best = i;
@@ -302,7 +328,7 @@ public final class LiveSource implements CaptureSource {
     private long peekValid(int i) {
         RingBuffer ring = rings[i];
         while (true) {
-            long off = ring.peek();
+            long off = ring.peekKnown();
             if (off < 0) {
                 return -1;
             }
@@ -329,7 +355,7 @@ public final class LiveSource implements CaptureSource {
         return eventCount;
     }
 
-    /** {@return events the kernel could not write because the CPU's ring was full, per possible CPU} */
+    /** {@return events the kernel could not deliver, whatever the reason, per possible CPU} */
     public long[] drops() {
         return dropsMap.perCpuLongs(0);
     }
@@ -357,6 +383,30 @@ public final class LiveSource implements CaptureSource {
             lastDropTotal = total;
         }
         return new DropCounters(perCpu, lastByType);
+    }
+
+    /** {@return events the kernel could not deliver for {@code reason}, per possible CPU} */
+    public long[] drops(DropReason reason) {
+        requireNonNull(reason, "reason is null");
+        return dropsMap.perCpuLongs(reason.key);
+    }
+
+    /**
+     * Why the kernel lost an event. Falco's counterparts are the {@code n_drops_buffer} and
+     * {@code n_drops_scratch_map} counters of its drop statistics.
+     */
+    public enum DropReason {
+        /** The CPU's ring had no room for the record: the reader did not keep up. */
+        RING_FULL(1),
+        /** The event outgrew the driver's per-event buffer (or the CPU had no ring): a driver limit, not load. */
+        EVENT_TOO_LARGE(2);
+
+        /** Key of the reason's counter in the driver's per-CPU {@code drops} array (key 0 counts every drop). */
+        private final int key;
+
+        DropReason(int key) {
+            this.key = key;
+        }
     }
 
     /** {@return records skipped because they did not hold a well-formed event (a driver bug if not zero)} */
@@ -438,6 +488,10 @@ public final class LiveSource implements CaptureSource {
         m.put("delete_module", new SyscallProgram(176, "delete_module_x"));
         m.put("sendto", new SyscallProgram(44, "sendto_x"));
         m.put("sendmsg", new SyscallProgram(46, "sendmsg_x"));
+        m.put("setsid", new SyscallProgram(112, "setsid_x"));
+        m.put("pipe", new SyscallProgram(22, "pipe_x"));
+        m.put("pipe2", new SyscallProgram(293, "pipe2_x"));
+        m.put("capset", new SyscallProgram(126, "capset_x"));
         return java.util.Collections.unmodifiableMap(m);
     }
 }

@@ -36,7 +36,8 @@ public final class RingBuffer implements AutoCloseable {
      * PUBLISH_EVERY_RECORDS records and whenever the ring is found empty: the kernel only needs it to know the free
      * space, and a store per record would bounce the page's cache line between the reader and the producing CPU.
      * The producer position is re-read (acquire) only when the cached one is reached, so a batch of records costs
-     * one acquire on the producer page.
+     * one acquire on the producer page; peekKnown() never re-reads it, which lets a reader merging several rings
+     * drain a snapshot of all of them before touching the producers' cache lines again.
      */
 
     private final int fd;
@@ -121,19 +122,46 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Finds the next committed record, skipping discarded ones, without consuming it.
+     * Finds the next committed record, skipping discarded ones, without consuming it; reads the producer position
+     * again when the records known so far are consumed.
      *
      * @return the offset in {@link #data()} of the record's payload, or -1 when none is ready (empty, or the next
      *     record is still being written)
      */
     public long peek() {
+        long off = peekKnown();
+        if (off < 0 && refresh()) {
+            off = peekKnown();
+        }
+        return off;
+    }
+
+    /**
+     * Reads the producer position: the records committed up to now become known to {@link #peekKnown()}. When
+     * there are none, publishes the consumer position.
+     *
+     * @return whether records are known and not yet consumed
+     */
+    public boolean refresh() {
+        producerPos = (long) LONG_AT.getAcquire(producerAndData, 0L);
+        if (consumerPos == producerPos) {
+            publish();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Like {@link #peek()}, but only among the records known at the last {@link #refresh()} (or at the last
+     * {@code peek()} that reached them): no read of the producer position, which the producing CPU keeps writing.
+     *
+     * @return the offset in {@link #data()} of the record's payload, or -1 when the known records are consumed or
+     *     the next one is still being written
+     */
+    public long peekKnown() {
         while (true) {
             if (consumerPos == producerPos) {
-                producerPos = (long) LONG_AT.getAcquire(producerAndData, 0L);
-                if (consumerPos == producerPos) {
-                    publish();
-                    return -1;
-                }
+                return -1;
             }
             long at = consumerPos & mask;
             int header = (int) INT_AT.getAcquire(data, at);

@@ -14,6 +14,17 @@ final class LiveEvents {
     private LiveEvents() {
     }
 
+    /**
+     * Opens the driver with every syscall it captures, or skips the calling tests (a JUnit assumption) when live
+     * capture is unavailable here (not root, no BTF, no eBPF object).
+     */
+    static LiveSource openOrSkip() {
+        var reason = LiveSource.unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason.isEmpty(),
+                () -> "live capture unavailable: " + reason.orElseThrow());
+        return LiveSource.open(LiveSource.Options.defaults());
+    }
+
     /** Reads events until one matches, copying each, and returns the copies read (the match last). */
     static List<Event> readUntil(LiveSource source, Predicate<Event> wanted, long waitNanos) {
         List<Event> seen = new ArrayList<>();

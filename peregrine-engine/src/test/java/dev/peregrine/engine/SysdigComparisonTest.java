@@ -169,7 +169,7 @@ class SysdigComparisonTest {
         assertThat(diffs).isEmpty();
     }
 
-    private static String key(String row) {
+    static String key(String row) {
         int second = row.indexOf('|', row.indexOf('|') + 1);
         return second < 0 ? row : row.substring(0, second);
     }
@@ -234,7 +234,8 @@ class SysdigComparisonTest {
         return sysdig(file, FORMAT);
     }
 
-    private static List<String> sysdig(Path file, String format) throws Exception {
+    /** {@return the lines {@code sysdig -r FILE -p FORMAT} prints (UTC)} */
+    static List<String> sysdig(Path file, String format) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString(), "-p", format);
         pb.environment().put("TZ", "UTC");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);

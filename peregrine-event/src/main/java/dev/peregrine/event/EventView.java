@@ -57,6 +57,10 @@ public final class EventView {
     private long offset;
     private int cpu = -1;
     private int[] paramStarts = new int[INITIAL_PARAM_CAPACITY];
+    /** Parameter lengths, computed with the starts: a length read is then an array read, not a table look-up. */
+    private int[] paramLengths = new int[INITIAL_PARAM_CAPACITY];
+    /** The parameter count when the starts were computed. */
+    private int paramCount;
     private boolean paramStartsValid;
 
     /**
@@ -172,8 +176,14 @@ public final class EventView {
 
     /** {@return the length in bytes of parameter {@code i}} */
     public int paramLength(int i) {
-        checkParamIndex(i);
-        return (int) rawParamLength(i, largePayload() ? Integer.BYTES : Short.BYTES);
+        if (!paramStartsValid) {
+            computeParamStarts();
+        }
+        if (i < 0 || i >= paramCount) {
+            checkParamIndex(i);
+            return (int) rawParamLength(i, largePayload() ? Integer.BYTES : Short.BYTES);
+        }
+        return paramLengths[i];
     }
 
     /** {@return the offset in {@link #segment()} of the first byte of parameter {@code i}} */
@@ -181,6 +191,10 @@ public final class EventView {
         checkParamIndex(i);
         if (!paramStartsValid) {
             computeParamStarts();
+            if (!paramStartsValid) {
+                throw new IndexOutOfBoundsException("param " + i + " of an event whose " + nparams()
+                        + " params do not fit in its len " + len());
+            }
         }
         return offset + paramStarts[i];
     }
@@ -226,15 +240,28 @@ public final class EventView {
 
     private void computeParamStarts() {
         int n = nparams();
+        int lengthBytes = largePayload() ? Integer.BYTES : Short.BYTES;
+        if (n < 0 || HEADER_BYTES + (long) n * lengthBytes > len()) {
+            // a count the event cannot hold (not a well-formed event): nothing cached, reads go to the buffer
+            paramCount = 0;
+            paramStartsValid = false;
+            if (n < 0) {
+                checkParamIndex(0);
+            }
+            return;
+        }
         if (paramStarts.length < n) {
             paramStarts = new int[Math.max(n, paramStarts.length * 2)];
+            paramLengths = new int[paramStarts.length];
         }
-        int lengthBytes = largePayload() ? Integer.BYTES : Short.BYTES;
         long at = HEADER_BYTES + (long) n * lengthBytes;
         for (int i = 0; i < n; i++) {
             paramStarts[i] = (int) at;
-            at += rawParamLength(i, lengthBytes);
+            long length = rawParamLength(i, lengthBytes);
+            paramLengths[i] = (int) length;
+            at += length;
         }
+        paramCount = n;
         paramStartsValid = true;
     }
 

@@ -33,8 +33,8 @@ import java.net.Inet4Address;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * The system state an event is judged against, kept as libsinsp keeps it: threads, their descriptors, users,
@@ -117,6 +117,8 @@ public final class StateEngine {
     private static final String ASYNC_CONTAINER_REMOVED = "container_removed";
 
     private final EventKinds kinds;
+    /** PPME_PROCINFO_E: skips the parser reset, but libsinsp still gives it the thread it names. */
+    private final int procinfoE;
     private final ThreadTable threads;
     private final UserTable users;
     private final ContainerTable containers = new ContainerTable();
@@ -159,6 +161,7 @@ public final class StateEngine {
     public StateEngine(EventTable table, UserDirectory directory, int maxThreads) {
         requireNonNull(table, "table is null");
         this.kinds = new EventKinds(table);
+        this.procinfoE = kinds.code("PPME_PROCINFO_E");
         this.threads = new ThreadTable(maxThreads);
         this.users = new UserTable(requireNonNull(directory, "directory is null"));
         this.enterView = EventView.forTable(table);
@@ -479,6 +482,22 @@ public final class StateEngine {
     // ---------------------------------------------------------------- events
 
     /**
+     * {@return whether events of {@code code} change the state} False for events the engine only notes (the
+     * thread's last event time and descriptor), such as {@code mprotect} or {@code read}: a reader may leave those
+     * out when no rule reads them either, and every later event sees the same threads, descriptors and names.
+     * Unknown codes count as needed.
+     */
+    public boolean changesState(int code) {
+        /* Implementation notes: what a left-out event would have done is a placeholder thread for an unknown tid
+         * (the next event of that thread creates it) and the thread's last-event time (used to pick the thread to
+         * evict when the table is full) and last enter type (only an exit right after its own enter reads it). */
+        if (code < 0 || code >= kinds.size) {
+            return true;
+        }
+        return kinds.handler[code] != EventKinds.NONE || kinds.storesEnter[code];
+    }
+
+    /**
      * Updates the state for one event and makes it the current event of the accessors. Never throws because of the
      * event's content; a well-formed event (see {@link EventView#findMalformation}) is assumed.
      */
@@ -525,6 +544,9 @@ public final class StateEngine {
             }
         }
         if (kinds.skipReset[type]) {
+            if (type == procinfoE) {
+                current = threads.get(v.tid());
+            }
             return;
         }
         long tid = v.tid();
@@ -535,6 +557,7 @@ public final class StateEngine {
         }
         current = t;
         if (h == EventKinds.SCHEDSWITCH) {
+            parseContextSwitch(v, t);
             return;
         }
         if (t != null) {
@@ -1515,6 +1538,21 @@ public final class StateEngine {
     }
 
     // ---------------------------------------------------------------- processes
+
+    /** libsinsp's parse_context_switch: page faults of the thread, memory of its process (when the event has them). */
+    private void parseContextSwitch(EventView v, ThreadState t) {
+        if (t == null || !has(v, EventKinds.VM_SWAP)) {
+            return;
+        }
+        t.setPfmajor(u(v, EventKinds.PGFT_MAJ));
+        t.setPfminor(u(v, EventKinds.PGFT_MIN));
+        ThreadState main = threads.mainThread(t);
+        if (main != null) {
+            main.setVmsizeKb(u(v, EventKinds.VM_SIZE));
+            main.setVmrssKb(u(v, EventKinds.VM_RSS));
+            main.setVmswapKb(u(v, EventKinds.VM_SWAP));
+        }
+    }
 
     private void parseProcexit(EventView v, ThreadState t) {
         if (t == null) {

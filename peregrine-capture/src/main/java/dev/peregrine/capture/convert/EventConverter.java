@@ -67,6 +67,8 @@ public final class EventConverter {
     private static final int TYPE_AT = 20;
     private static final int NPARAMS_AT = 22;
     private static final int UNSIGNED_BYTE = 0xFF;
+    /** Parameter counts per code remembered by {@link #outcome}: the low 8 bits, as libscap keys its rules. */
+    private static final int OUTCOME_COUNTS = 256;
     /** Highest parameter length with 16-bit lengths. */
     private static final int MAX_U16_LENGTH = 0xFFFF;
 
@@ -153,6 +155,8 @@ public final class EventConverter {
     private byte[] bufB = new byte[INITIAL_BUFFER_BYTES];
     private MemorySegment segA = MemorySegment.ofArray(bufA);
     private MemorySegment segB = MemorySegment.ofArray(bufB);
+    /** {@link #outcome} per code and parameter count (low 8 bits, as the rules are keyed), plus 2; 0 = not known. */
+    private int[] outcomes;
     private String error;
     private long dropped;
     private long convertedCount;
@@ -313,7 +317,95 @@ public final class EventConverter {
         return table.syscallName(event.paramU16(0));
     }
 
+    /**
+     * {@return what {@link #convert} would do with an event of {@code code} with {@code nparams} parameters, as far
+     * as the conversion rules alone decide it: {@code (finalCode << 1) | 1} when it would deliver an event of
+     * {@code finalCode}, {@code code << 1} when it would drop it (an enter event kept for its exit, or unused), -1
+     * when it would fail or the code is unknown} Values of the event can still make a conversion fail (a parameter
+     * missing from the stashed enter event); this does not look at them. Allocates nothing after the first call
+     * for a code and count.
+     */
+    public int outcome(int code, int nparams) {
+        if (code < 0 || code >= shapes.nparams.length) {
+            return -1;
+        }
+        int key = code * OUTCOME_COUNTS + (nparams & (OUTCOME_COUNTS - 1));
+        if (outcomes == null) {
+            outcomes = new int[shapes.nparams.length * OUTCOME_COUNTS];
+        }
+        int known = outcomes[key];
+        if (known == 0 || (nparams & ~(OUTCOME_COUNTS - 1)) != 0) {
+            int computed = computeOutcome(code, nparams);
+            if ((nparams & ~(OUTCOME_COUNTS - 1)) != 0) {
+                return computed;
+            }
+            outcomes[key] = computed + 2;
+            return computed;
+        }
+        return known - 2;
+    }
+
+    private int computeOutcome(int code, int nparams) {
+        int type = code;
+        long n = Integer.toUnsignedLong(nparams);
+        for (int rounds = 0; rounds < MAX_CONVERSIONS; rounds++) {
+            if (type < 0 || type >= shapes.nparams.length) {
+                return -1;
+            }
+            Check c = classify(type, n);
+            switch (c) {
+                case PASS -> {
+                    return type << 1 | 1;
+                }
+                case DROP -> {
+                    return type << 1;
+                }
+                case ERROR -> {
+                    return -1;
+                }
+                case CONTINUE -> {
+                    // by the rule below
+                }
+            }
+            ConversionTable.Rule rule = shapes.rules.rule(type, (int) n);
+            if (rule == null) {
+                return -1;
+            }
+            switch (rule.action()) {
+                case STORE -> {
+                    return type << 1;
+                }
+                case PASS, STORE_AND_PASS -> {
+                    return type << 1 | 1;
+                }
+                case ADD_PARAMS -> n += rule.instructions().length;
+                case CHANGE_TYPE -> {
+                    type = rule.target();
+                    n = rule.instructions().length;
+                }
+            }
+            if (n > shapes.nparams[type]) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     private Check check(int code, int nparams) {
+        Check c = classify(code, Integer.toUnsignedLong(nparams));
+        if (c == Check.ERROR) {
+            if (shapes.managed[code]) {
+                error = "event " + describe(code) + " has more parameters (" + Integer.toUnsignedLong(nparams)
+                        + ") than expected (" + shapes.nparams[code] + ")";
+            } else {
+                error = "old exit event " + describe(code) + " is not handled by the conversion rules";
+            }
+        }
+        return c;
+    }
+
+    /** Classifies an event by its flags and parameter count, as libscap does before each conversion round. */
+    private Check classify(int code, long have) {
         if (shapes.unused[code]) {
             return Check.DROP;
         }
@@ -324,16 +416,12 @@ public final class EventConverter {
             if (shapes.enter[code]) {
                 return Check.DROP;
             }
-            error = "old exit event " + describe(code) + " is not handled by the conversion rules";
             return Check.ERROR;
         }
         if (shapes.enter[code]) {
             return Check.CONTINUE;
         }
-        long have = Integer.toUnsignedLong(nparams);
         if (have > shapes.nparams[code]) {
-            error = "event " + describe(code) + " has more parameters (" + have + ") than expected ("
-                    + shapes.nparams[code] + ")";
             return Check.ERROR;
         }
         return shapes.old[code] || have != shapes.nparams[code] ? Check.CONTINUE : Check.PASS;

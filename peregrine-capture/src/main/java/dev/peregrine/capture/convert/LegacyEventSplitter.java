@@ -39,8 +39,18 @@ public final class LegacyEventSplitter {
      * takes parameter {@code enterSources[j]} of the current exit (-1: a default of {@code defaultBytes[j]} bytes).
      */
     private record Plan(int exitParams, int enterCode, int[] enterSources, int[] defaultBytes, boolean[] idDefault,
-            boolean forks) {
+            boolean forks, int exitCode) {
     }
+
+    /**
+     * Exit codes of {@code dup} variants newer than sysdig 0.29.3's table, which knows only {@code dup(fd)} /
+     * {@code dup(res)} for all three syscalls (its driver reported dup2 and dup3 as dup); their events are written
+     * as that pair: the enter event carries {@code oldfd}, the exit event {@code res}.
+     */
+    private static final List<String> NEWER_DUPS = List.of("PPME_SYSCALL_DUP_1_X", "PPME_SYSCALL_DUP2_X",
+            "PPME_SYSCALL_DUP3_X");
+    /** Index of {@code oldfd} in the current dup, dup2 and dup3 exit events. */
+    private static final int DUP_OLDFD = 1;
 
     /** Syscalls whose exit is seen twice, in the parent and in the child (res 0), after one enter event. */
     private static final Set<String> FORKING = Set.of("clone", "clone3", "fork", "vfork");
@@ -116,6 +126,9 @@ public final class LegacyEventSplitter {
         }
         int k = plan.exitParams() < 0 ? n : Math.min(n, plan.exitParams());
         copyParams(current, k);
+        if (plan.exitCode() != code) {
+            EventConverter.put16(exitBuf, 20, plan.exitCode());
+        }
         buildEnter(current, plan, all);
         return 2;
     }
@@ -296,6 +309,22 @@ public final class LegacyEventSplitter {
                 }
             }
         }
+        int dupE = -1;
+        int dupX = -1;
+        for (int code = 0; code < table.size(); code++) {
+            String name = table.byCode(code).codeName();
+            if (name.equals("PPME_SYSCALL_DUP_E")) {
+                dupE = code;
+            } else if (name.equals("PPME_SYSCALL_DUP_X")) {
+                dupX = code;
+            }
+        }
+        for (int code = 0; code < table.size() && dupE >= 0 && dupX >= 0; code++) {
+            if (NEWER_DUPS.contains(table.byCode(code).codeName())) {
+                plans[code] = new Plan(1, dupE, new int[] {DUP_OLDFD}, new int[] {Long.BYTES}, new boolean[1], false,
+                        dupX);
+            }
+        }
         return plans;
     }
 
@@ -342,6 +371,6 @@ public final class LegacyEventSplitter {
             defaults[j] = Math.max(ParamTypeSizes.fixedBytes(type), 0);
             ids[j] = type.equals("PT_UID") || type.equals("PT_GID");
         }
-        return new Plan(k, enterCode, sources, defaults, ids, FORKING.contains(table.byCode(code).name()));
+        return new Plan(k, enterCode, sources, defaults, ids, FORKING.contains(table.byCode(code).name()), code);
     }
 }

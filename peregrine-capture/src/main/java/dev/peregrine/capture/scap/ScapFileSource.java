@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.peregrine.capture.CaptureProblem;
 import dev.peregrine.capture.CaptureSource;
 import dev.peregrine.capture.convert.EventConverter;
+import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -13,11 +14,14 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -122,6 +126,10 @@ public final class ScapFileSource implements CaptureSource {
     private long skippedEvents;
     private int eventFlags;
     private CaptureProblem problem;
+    /** By code as read: true when no code of the same event name is wanted (see {@link #skipEventsNotNeeded}). */
+    private boolean[] unwantedName;
+    private IntPredicate wanted;
+    private long unneededEvents;
 
     private ScapFileSource(String name, InputStream in, EventShapes shapes, EventConverter converter,
             Consumer<? super ScapBlock> listener) {
@@ -287,6 +295,61 @@ public final class ScapFileSource implements CaptureSource {
         return current;
     }
 
+    /**
+     * Leaves out, from the next event on, the events nobody needs: those whose code, after conversion, is not
+     * {@code wanted} (the consumer's state and rules), decided from the block's event header before the event is
+     * converted. Each event left out that would have been delivered counts in {@link #eventsLeftOut()}, so that
+     * event numbers stay those of the whole capture.
+     *
+     * <p>An event is left out only when no code of its event name is wanted (an {@code mprotect} enter or exit
+     * when nobody wants {@code mprotect}), so an exit never misses its enter event. Events left out are still
+     * checked for damage, but not converted: a conversion that would have failed on an unneeded event (a parameter
+     * missing from its enter event) no longer ends the stream.
+     */
+    public void skipEventsNotNeeded(IntPredicate wanted) {
+        requireNonNull(wanted, "wanted is null");
+        EventTable table = EventTable.get();
+        Set<String> wantedNames = new HashSet<>();
+        for (EventTable.EventInfo e : table.all()) {
+            if (wanted.test(e.code())) {
+                wantedNames.add(e.name());
+            }
+        }
+        boolean[] unwanted = new boolean[table.size()];
+        for (EventTable.EventInfo e : table.all()) {
+            unwanted[e.code()] = !wantedNames.contains(e.name());
+        }
+        this.wanted = wanted;
+        this.unwantedName = unwanted;
+    }
+
+    /**
+     * {@return how many events were left out as not needed (see {@link #skipEventsNotNeeded}) that would otherwise
+     * have been delivered}
+     */
+    @Override
+    public long eventsLeftOut() {
+        return unneededEvents;
+    }
+
+    /** Whether the event just read is left out as unneeded; counts it when it would have been delivered. */
+    private boolean leftOut(int code) {
+        if (unwantedName == null || code >= unwantedName.length || !unwantedName[code]) {
+            return false;
+        }
+        int outcome = converter == null ? code << 1 | 1 : converter.outcome(code, view.nparams());
+        if (outcome < 0) {
+            return false;
+        }
+        int finalCode = outcome >>> 1;
+        if (finalCode != code && (finalCode >= unwantedName.length || !unwantedName[finalCode]
+                || wanted.test(finalCode))) {
+            return false;
+        }
+        unneededEvents += outcome & 1;
+        return true;
+    }
+
     /** {@return the number of events the converter dropped (enter events of exit-only syscalls, unused events)} */
     public long droppedEvents() {
         return droppedEvents;
@@ -421,7 +484,7 @@ public final class ScapFileSource implements CaptureSource {
             fail(CaptureProblem.Kind.CORRUPT, "invalid event: " + malformation);
             return false;
         }
-        return true;
+        return !leftOut(code);
     }
 
     /**

@@ -105,4 +105,33 @@ class LegacyEventSplitterTest {
         params[0] = le(1234, 8);
         assertThat(splitter.toLegacy(view(event("PPME_SYSCALL_CLONE_20_X", TID, params)))).isEqualTo(2);
     }
+
+    @Test
+    void toLegacy_dup2Exit_becomesTheDupPairSysdig029Knows() {
+        LegacyEventSplitter splitter = LegacyEventSplitter.standard();
+        byte[] exit = event("PPME_SYSCALL_DUP2_X", TID, le(9, 8), le(3, 8), le(9, 8));
+
+        assertThat(splitter.toLegacy(view(exit))).isEqualTo(2);
+
+        assertThat(splitter.enter().type()).isEqualTo(code("PPME_SYSCALL_DUP_E"));
+        assertThat(splitter.enter().nparams()).isEqualTo(1);
+        assertThat(splitter.enter().paramU64(0)).isEqualTo(3);
+        assertThat(splitter.exit().type()).isEqualTo(code("PPME_SYSCALL_DUP_X"));
+        assertThat(splitter.exit().nparams()).isEqualTo(1);
+        assertThat(splitter.exit().paramU64(0)).isEqualTo(9);
+    }
+
+    @Test
+    void toLegacy_dupPairReadBack_convertsToTheCurrentDupWithOldfd() {
+        LegacyEventSplitter splitter = LegacyEventSplitter.standard();
+        splitter.toLegacy(view(event("PPME_SYSCALL_DUP3_X", TID, le(9, 8), le(3, 8), le(9, 8), le(0, 4))));
+        EventConverter converter = EventConverter.standard();
+
+        assertThat(converter.convert(splitter.enter())).isEqualTo(EventConverter.Result.DROP);
+        assertThat(converter.convert(splitter.exit())).isEqualTo(EventConverter.Result.CONVERTED);
+
+        assertThat(converter.converted().type()).isEqualTo(code("PPME_SYSCALL_DUP_1_X"));
+        assertThat(converter.converted().paramU64(0)).isEqualTo(9);
+        assertThat(converter.converted().paramU64(1)).isEqualTo(3);
+    }
 }

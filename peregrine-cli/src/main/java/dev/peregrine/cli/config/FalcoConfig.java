@@ -101,15 +101,24 @@ public record FalcoConfig(List<String> files, Rules rules, Outputs outputs, Engi
 
     /**
      * {@code engine}: the kind ({@code kmod}, {@code ebpf}, {@code modern_ebpf}, {@code replay}, {@code gvisor},
-     * {@code nodriver}) and, for {@code replay}, the capture file.
+     * {@code nodriver}), for {@code replay} the capture file, for the live kinds {@code engine.<kind>.buf_size_preset}
+     * (Falco's default 4, i.e. 8 MiB per CPU; -1 for kinds without it), as written (Falco checks its range when it
+     * opens the driver).
      */
-    public record Engine(String kind, String replayCaptureFile) {
+    public record Engine(String kind, String replayCaptureFile, long bufSizePreset) {
         /** The kinds Falco accepts. */
         public static final Set<String> KINDS = Set.of("kmod", "ebpf", "modern_ebpf", "replay", "gvisor", "nodriver");
+        /** Falco's default {@code buf_size_preset}. */
+        public static final int DEFAULT_BUF_SIZE_PRESET = 4;
 
         public Engine {
             requireNonNull(kind, "kind is null");
             requireNonNull(replayCaptureFile, "replayCaptureFile is null");
+        }
+
+        /** An engine without a buffer preset ({@code -1}). */
+        public Engine(String kind, String replayCaptureFile) {
+            this(kind, replayCaptureFile, -1);
         }
 
         public boolean isReplay() {

@@ -210,7 +210,12 @@ public final class FalcoConfigLoader {
             throw new ConfigException(configError(
                     "engine.kind is 'gvisor' but no engine.gvisor.config specified."));
         }
-        return new Engine(kind, capture);
+        long preset = switch (kind) {
+            case "kmod", "ebpf", "modern_ebpf" -> integer("engine." + kind + ".buf_size_preset",
+                    Engine.DEFAULT_BUF_SIZE_PRESET);
+            default -> -1;
+        };
+        return new Engine(kind, capture, preset);
     }
 
     private List<String> rulesFiles(Path workingDir) {

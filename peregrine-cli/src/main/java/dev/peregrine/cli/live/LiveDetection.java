@@ -20,8 +20,8 @@ import dev.peregrine.rules.fields.SyscallEvent;
 import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.Ruleset;
 import dev.peregrine.state.StateEngine;
+import dev.peregrine.state.container.ContainerMetadataSource;
 import dev.peregrine.state.container.CgroupContainerId;
-import dev.peregrine.state.container.meta.MetadataResolver;
 import dev.peregrine.state.proc.ProcScan;
 import dev.peregrine.state.proc.ProcScanner;
 import java.nio.file.Path;
@@ -31,9 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -51,17 +49,14 @@ public final class LiveDetection {
     /* Implementation notes:
      * - The driver is opened before the /proc scan, so a process started during the scan is seen by at least one
      *   of them (its events wait in the rings).
-     * - Alerts go through AlertSink.emit only (the stdout channel for `run`, the configured channels for Falco's
-     *   command line): the delivery service replaces the sink, not this loop.
+     * - Alerts go through AlertSink.emit only (the delivery service, for `run` and Falco's command line alike), so
+     *   how alerts are delivered is the sink's business, not this loop's.
      * - The drop manager reads the kernel's counters once per second of event time; its n_evts is what the driver
      *   produced: events read plus events dropped (the driver does not count produced events in the kernel, to keep
      *   the per-syscall cost down).
      * - Shutdown (runUntilShutdown): the JVM's hook sets the stop flag and waits for the loop to leave (the source
      *   returns TIMEOUT at least every poll interval), so the programs are detached and the summary printed
      *   before the JVM exits. */
-
-    /** Longest wait of the shutdown hook for the event loop to finish. */
-    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
 
     /**
      * What a run did.
@@ -90,6 +85,7 @@ public final class LiveDetection {
     }
 
     private ReplayPipeline.EventMonitor extraMonitor = view -> true;
+    private ContainerMetadataSource containerMetadata;
     private final Ruleset ruleset;
     private final AlertFormatter formatter;
     private final AlertSink sink;
@@ -97,6 +93,7 @@ public final class LiveDetection {
     private final FalcoLogger log;
     private volatile long ringBytes = LiveSource.DEFAULT_RING_BYTES;
     private volatile LiveSource running;
+    private volatile CaptureStats lastStats;
     private final Object sourceLock = new Object();
 
     /**
@@ -121,6 +118,15 @@ public final class LiveDetection {
     }
 
     /** Sets the bytes of each per-CPU ring (a power of two, at least a page); call before {@link #run}. */
+    /**
+     * Looks up container metadata (name, image, Kubernetes pod) from the runtimes in the background; without it,
+     * containers carry only their id.
+     */
+    public LiveDetection containerMetadata(ContainerMetadataSource source) {
+        this.containerMetadata = requireNonNull(source, "source is null");
+        return this;
+    }
+
     /** Also calls {@code monitor} before each event is judged (after the drop monitor); e.g. to count events. */
     public LiveDetection eventMonitor(ReplayPipeline.EventMonitor monitor) {
         this.extraMonitor = requireNonNull(monitor, "monitor is null");
@@ -133,6 +139,11 @@ public final class LiveDetection {
         }
         this.ringBytes = bytes;
         return this;
+    }
+
+    /** {@return this machine's memory page size in bytes (the smallest ring)} */
+    public static long pageSize() {
+        return dev.peregrine.driver.libbpf.Libbpf.pageSize();
     }
 
     /** {@return the driver options: the syscalls among the enabled rules' event types plus the state set} */
@@ -159,6 +170,15 @@ public final class LiveDetection {
     }
 
     /**
+     * {@return the driver's counters as the drop manager last read them (about once a second of event time): events
+     * produced (read + dropped), drops, drops by Falco's categories} Empty before the first reading. Safe from any
+     * thread, costs nothing (for metrics).
+     */
+    public Optional<CaptureStats> captureStats() {
+        return Optional.ofNullable(lastStats);
+    }
+
+    /**
      * Runs live detection until {@code stop} returns true (checked at least every poll interval) or the drop
      * manager's {@code exit} action fires.
      *
@@ -170,21 +190,25 @@ public final class LiveDetection {
         requireNonNull(stop, "stop is null");
         LiveSource.Options options = options();
         LiveSource source = LiveSource.open(options);
-        MetadataResolver containers = MetadataResolver.defaults();
         try {
             synchronized (sourceLock) {
                 running = source;
             }
             String hostname = formatter.options().hostname();
             StateEngine state = new StateEngine();
+            if (containerMetadata != null) {
+                state.setContainerMetadata(containerMetadata, c -> { });
+            }
             state.setContainerEngines(CgroupContainerId.forHost(Path.of("/")));
-            state.setContainerMetadata(containers, c -> { });
             SyscallEvent event = SyscallEvent.over(state, hostname, ZoneId.systemDefault());
             Consumer<ScapBlock> apply = ReplayPipeline.blockListener(state, event);
             ProcScan scan = new ProcScanner().scan();
             scan.blocks().forEach(apply);
-            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink,
-                    () -> stats(source));
+            SyscallEventDropMonitor monitor = SyscallEventDropMonitor.live(dropConfig, log, formatter, sink, () -> {
+                CaptureStats now = stats(source);
+                lastStats = now;
+                return now;
+            });
             ReplayPipeline pipeline = new ReplayPipeline(hostname, ZoneId.systemDefault())
                     .withMonitor(view -> monitor.beforeEvent(view) && extraMonitor.beforeEvent(view));
             if (ready != null) {
@@ -200,40 +224,31 @@ public final class LiveDetection {
                 running = null;
                 source.close();
             }
-            containers.close();
         }
     }
 
     /**
-     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time (null: no limit); the
-     * shutdown waits for the loop to detach the driver and for {@code after} to run (the caller's summary).
+     * Runs until SIGINT/SIGTERM (the JVM's shutdown) or {@code maxSeconds} of wall time counted from the moment
+     * actions are observed (null: no limit); the shutdown waits for the loop to detach the driver and for
+     * {@code after} to run (the caller's summary).
      */
     public Summary runUntilShutdown(Double maxSeconds, ReadyListener ready, Consumer<Summary> after) {
-        long deadline = maxSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (maxSeconds * 1e9);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(SHUTDOWN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        ReadyListener start = (rules, syscalls, processes) -> {
+            if (maxSeconds != null) {
+                deadline.set(System.nanoTime() + (long) (maxSeconds * 1e9));
             }
-        }, "peregrine-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Summary s = run(() -> stop.get() || maxSeconds != null && System.nanoTime() - deadline >= 0, ready);
+            if (ready != null) {
+                ready.ready(rules, syscalls, processes);
+            }
+        };
+        try (ShutdownSignal signal = ShutdownSignal.install()) {
+            Summary s = run(() -> signal.received() || deadline.get() != Long.MAX_VALUE
+                    && System.nanoTime() - deadline.get() >= 0, start);
             if (after != null) {
                 after.accept(s);
             }
             return s;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for done
-            }
         }
     }
 

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScapReplayEngine implements ReplayEngine {
     /* Implementation notes: one binding per engine instance, handed to the command line before it compiles the
-     * rules, so conditions and alert formats read the pipeline's SyscallEvent. The hostname of evt.hostname is the
-     * formatter's (FALCO_HOSTNAME or the system's, resolved by the command line). A damaged capture is logged as an
+     * rules, so conditions and alert formats read the pipeline's SyscallEvent. evt.hostname is the capture's machine-info
+     * hostname, as libsinsp's; only without one the formatter's (FALCO_HOSTNAME or the system's). A damaged capture is logged as an
      * error after its earlier events were processed and makes the exit code 1, as Falco's capture errors do. */
 
     private final SyscallBinding binding = new SyscallBinding();

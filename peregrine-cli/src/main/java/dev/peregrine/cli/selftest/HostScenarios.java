@@ -137,10 +137,11 @@ public final class HostScenarios implements AutoCloseable {
         // Peregrine's rules.
         out.add(scenario("Outbound SSH Connection", "connect to port 22 of a test address on the loopback interface",
                 () -> connect(OUTSIDE_ADDRESS, 22), Scenario.Step.none(), "fd.sip", "fd.sport"), "ip");
-        out.add(scenario("Listen on a New Port", "listen on port 4445 of a test address on the loopback interface",
+        out.add(scenario("Listen on a New Port",
+                "listen on a free port of a test address on the loopback interface",
                 () -> {
                     try (ServerSocket s = new ServerSocket()) {
-                        s.bind(new InetSocketAddress(InetAddress.getByName(OUTSIDE_ADDRESS), 4445));
+                        s.bind(new InetSocketAddress(InetAddress.getByName(OUTSIDE_ADDRESS), 0));
                     }
                 }, Scenario.Step.none(), "fd.sport"), "ip");
         Path newFile = Path.of("/usr/local/bin/peregrine-selftest-file");
@@ -280,15 +281,12 @@ public final class HostScenarios implements AutoCloseable {
         return Files.createDirectories(dir.resolve("empty"));
     }
 
-    /**
-     * Connects and closes; a refused or reset connection is fine (the connect call was made, which is what the rule
-     * sees): another program on the machine may hold the test address and drop connections.
-     */
+    /** Connects and closes; a refused or reset connection is fine: the connect system call is what counts. */
     private void connect(String host, int port) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getByName(host), port), 2_000);
         } catch (java.net.SocketException e) {
-            // refused or reset: the attempt is on record
+            // refused, or reset by the listener that closes at once
         }
     }
 

@@ -43,6 +43,7 @@ class FalcoConfigLoaderTest {
         assertThat(c.outputs().stdout()).isTrue();
         assertThat(c.outputs().appendOutputs()).containsExactly(AppendOutput.suggested());
         assertThat(c.engine().kind()).isEqualTo("modern_ebpf");
+        assertThat(c.engine().bufSizePreset()).isEqualTo(4);
         assertThat(c.syscallEventDrops().actions()).containsExactlyInAnyOrder("log", "alert");
         assertThat(c.webserver().enabled()).isTrue();
         // /etc/falco/config.d is missing here: skipped, as Falco does

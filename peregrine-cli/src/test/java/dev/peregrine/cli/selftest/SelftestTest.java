@@ -15,6 +15,7 @@ import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.RuleMatching;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.Ruleset;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -52,7 +53,8 @@ class SelftestTest {
         List<Selftest.Result> results;
         Path workDir;
         String containerName;
-        try (HostScenarios host = HostScenarios.create(); ContainerScenarios containers = ContainerScenarios.create()) {
+        try (HostScenarios host = HostScenarios.create(); ContainerScenarios containers = ContainerScenarios.create();
+             MetadataResolver metadata = MetadataResolver.defaults()) {
             workDir = host.directory();
             host.prepareNetwork();
             containers.prepare();
@@ -60,7 +62,8 @@ class SelftestTest {
             List<Scenario> scenarios = new ArrayList<>(host.scenarios());
             scenarios.addAll(containers.scenarios());
             results = new Selftest(Duration.ofSeconds(15)).run(
-                    sink -> new LiveDetection(ruleset, formatter, sink, drops, log), scenarios, r -> { });
+                    sink -> new LiveDetection(ruleset, formatter, sink, drops, log).containerMetadata(metadata),
+                    scenarios, r -> { });
         }
 
         assertThat(results).isNotEmpty();

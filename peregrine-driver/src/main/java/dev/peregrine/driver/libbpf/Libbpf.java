@@ -1,6 +1,7 @@
 package dev.peregrine.driver.libbpf;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -91,6 +92,8 @@ public final class Libbpf {
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle PROGRAM_ATTACH = bpf("bpf_program__attach", true,
             FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle PROGRAM_SET_AUTOLOAD = bpf("bpf_program__set_autoload", false,
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
     private static final MethodHandle PROGRAM_FD = bpf("bpf_program__fd", false,
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle MAP_FD = bpf("bpf_map__fd", false,
@@ -235,6 +238,15 @@ public final class Libbpf {
     public static MemorySegment bpfProgramAttach(MemorySegment prog) {
         try {
             return (MemorySegment) need(PROGRAM_ATTACH).invokeExact(STATE.get(), prog);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code int bpf_program__set_autoload(prog, autoload)}: before load only; 0 or a negative errno. */
+    public static int bpfProgramSetAutoload(MemorySegment prog, boolean autoload) {
+        try {
+            return (int) need(PROGRAM_SET_AUTOLOAD).invokeExact(prog, autoload);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -19,7 +19,6 @@ import dev.peregrine.rules.syntax.Pos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -39,7 +38,8 @@ public final class ConditionCompiler {
     /* Implementation notes: the output is a tree of small final classes (Checks): And/Or hold arrays and
      * short-circuit; a field check reads its slot from the EvalContext and applies a test built here with the
      * constants already parsed into the field's type (longs narrowed to the field width, address bytes, CIDR
-     * networks, HashSets for in/intersects/"= anyof", a component trie for pmatch, compiled globs and regexes).
+     * networks, open-addressing string sets (StringSet) for in/intersects/"= anyof", a component trie for pmatch,
+     * compiled globs and regexes).
      * Semantics follow sinsp_filtercheck.cpp compare_rhs / compare_rhs_with_mod and filter_compare.cpp:
      * - regex is a full match (RE2 ANCHOR_BOTH) and, without modifier, uses the first value;
      * - operators other than in/intersects/pmatch with several values compare with the first one;
@@ -225,7 +225,7 @@ public final class ConditionCompiler {
                         String c = values.getFirst();
                         yield c::equals;
                     }
-                    Set<String> set = new HashSet<>(values);
+                    StringSet set = new StringSet(values);
                     yield set::contains;
                 }
                 case PMATCH -> {
@@ -238,11 +238,11 @@ public final class ConditionCompiler {
             };
         }
         if (op.op() == Op.EQ && op.mod() == Mod.ANYOF) {
-            Set<String> set = new HashSet<>(values);
+            StringSet set = new StringSet(values);
             return set::contains;
         }
         if (op.op() == Op.NE && op.mod() == Mod.ALLOF) {
-            Set<String> set = new HashSet<>(values);
+            StringSet set = new StringSet(values);
             return s -> !set.contains(s);
         }
         if (op.op() == Op.STARTSWITH && op.mod() == Mod.ANYOF) {

@@ -25,6 +25,11 @@ final class EventFacts {
     /** The category {@code evt.category} shows, or null for the I/O categories (decided by the fd's type). */
     final String[] category;
     final boolean[] io;
+    /** libsinsp {@code get_category() == EC_IO_READ} (and {@code EC_IO_WRITE}): the event reads (writes) data. */
+    final boolean[] ioRead;
+    final boolean[] ioWrite;
+    /** libsinsp {@code events::is_metaevent}: the category has {@code EC_METAEVENT}. */
+    final boolean[] meta;
     /** {@code sinsp_evt::extract_typechar}: the fd type an event creates, for fd.typechar without a descriptor. */
     final char[] createdTypechar;
 
@@ -37,6 +42,17 @@ final class EventFacts {
     final int accept5X;
     final int accept46X;
     final int execveE;
+    final int schedSwitchE;
+    final int procinfoE;
+    final int infrastructureE;
+    final int renameatX;
+    final int renameat2X;
+    final int symlinkatX;
+    final int linkatX;
+    final int unlinkatX;
+    final int mkdiratX;
+    final int fchmodatX;
+    final int fchownatX;
 
     private EventFacts(EventTable table) {
         this.table = table;
@@ -50,6 +66,9 @@ final class EventFacts {
         names = new String[n];
         category = new String[n];
         io = new boolean[n];
+        ioRead = new boolean[n];
+        ioWrite = new boolean[n];
+        meta = new boolean[n];
         createdTypechar = new char[n];
         for (EventInfo e : table.all()) {
             int c = e.code();
@@ -62,6 +81,9 @@ final class EventFacts {
             names[c] = e.name();
             io[c] = e.inCategory("EC_IO_READ") || e.inCategory("EC_IO_WRITE") || e.inCategory("EC_IO_OTHER");
             category[c] = io[c] ? null : categoryName(e);
+            ioRead[c] = e.inCategory("EC_IO_READ");
+            ioWrite[c] = e.inCategory("EC_IO_WRITE");
+            meta[c] = e.inCategory("EC_METAEVENT");
         }
         for (EventInfo e : table.all()) {
             int exit = e.code() | 1;
@@ -76,6 +98,17 @@ final class EventFacts {
         accept5X = code("PPME_SOCKET_ACCEPT_5_X");
         accept46X = code("PPME_SOCKET_ACCEPT4_6_X");
         execveE = code("PPME_SYSCALL_EXECVE_19_E");
+        schedSwitchE = code("PPME_SCHEDSWITCH_6_E");
+        procinfoE = code("PPME_PROCINFO_E");
+        infrastructureE = code("PPME_INFRASTRUCTURE_EVENT_E");
+        renameatX = code("PPME_SYSCALL_RENAMEAT_X");
+        renameat2X = code("PPME_SYSCALL_RENAMEAT2_X");
+        symlinkatX = code("PPME_SYSCALL_SYMLINKAT_X");
+        linkatX = code("PPME_SYSCALL_LINKAT_2_X");
+        unlinkatX = code("PPME_SYSCALL_UNLINKAT_2_X");
+        mkdiratX = code("PPME_SYSCALL_MKDIRAT_X");
+        fchmodatX = code("PPME_SYSCALL_FCHMODAT_X");
+        fchownatX = code("PPME_SYSCALL_FCHOWNAT_X");
     }
 
     /** libsinsp's category names, by the event's category flag other than EC_SYSCALL/EC_TRACEPOINT. */

@@ -3,7 +3,11 @@ package dev.peregrine.rules.fields;
 import dev.peregrine.capture.FdType;
 import dev.peregrine.event.EventTable;
 import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.ParamDecodeException;
 import dev.peregrine.event.params.ParamDecoder;
+import dev.peregrine.state.fd.FdState;
+import dev.peregrine.state.fd.FdTable;
+import dev.peregrine.state.fd.FsPath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Instant;
@@ -25,8 +29,14 @@ final class EvtFields {
      * - evt.time and evt.datetime print local time as libsinsp's ts_to_string; evt.time.iso8601 is always UTC with
      *   a literal +0000 (sinsp_utils::ts_to_iso_8601). These and evt.arg/evt.args build strings: they are output
      *   fields, not used on the rules' hot path.
-     * - evt.rawarg is a DYN field: its values are the parameter's raw text, since the compiler compares DYN as text.
-     * - Open flags are the PPM_O_* bits (libs driver/ppm_events_public.h), facts of the wire format. */
+     * - evt.rawarg is resolved to the type of the first parameter of its name (TableFieldCatalog), as libsinsp types
+     *   it at compile time; its values are the parameter's numbers, strings or bytes in that type.
+     * - Open flags are the PPM_O_* bits (libs driver/ppm_events_public.h), facts of the wire format.
+     * - evt.deltatime, as libsinsp's filtercheck, measures from the previous event the field was extracted for (with a
+     *   filter: the previous matching event), not from the previous event read. The .ns variants of rawtime, reltime
+     *   and deltatime are the nanosecond part (modulo one second), as libsinsp's.
+     * - evt.abspath joins the directory descriptor's name and a '/' even when the name already ends in one, as
+     *   libsinsp does; unlike libsinsp it does not make the directory descriptor the event's fd as a side effect. */
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int PPM_O_RDONLY = 1;
@@ -37,6 +47,8 @@ final class EvtFields {
     private static final int PPM_S_IXUSR = 0100;
     private static final int PPM_S_IXGRP = 010;
     private static final int PPM_S_IXOTH = 01;
+    /** Length of a short container id, as libsinsp cuts it. */
+    private static final int CONTAINER_ID_LENGTH = 12;
 
     private static final EventFacts FACTS = EventFacts.INSTANCE;
     private static final ParamDecoder DECODER = ParamDecoder.get();
@@ -49,13 +61,16 @@ final class EvtFields {
         String arg = field.arg();
         return switch (field.info().name()) {
             case "evt.num" -> (e, out) -> add(out, ev(e).num());
-            case "evt.rawtime", "evt.rawtime.ns" -> (e, out) -> add(out, ev(e).view().ts());
+            case "evt.rawtime" -> (e, out) -> add(out, ev(e).view().ts());
+            case "evt.rawtime.ns" -> (e, out) -> add(out, ev(e).view().ts() % NANOS_PER_SECOND);
             case "evt.rawtime.s" -> (e, out) -> add(out, ev(e).view().ts() / NANOS_PER_SECOND);
             case "evt.time" -> (e, out) -> str(out, time(ev(e), false, true));
             case "evt.time.s" -> (e, out) -> str(out, time(ev(e), false, false));
             case "evt.datetime" -> (e, out) -> str(out, time(ev(e), true, true));
             case "evt.datetime.s" -> (e, out) -> str(out, time(ev(e), true, false));
             case "evt.time.iso8601" -> (e, out) -> str(out, iso8601(ev(e).view().ts()));
+            // libsinsp's time output mode defaults to 'h' (sysdig -t changes it; Falco never does): evt.time's text.
+            case "evt.outputtime" -> (e, out) -> str(out, time(ev(e), false, true));
             case "evt.dir" -> (e, out) -> {
                 int c = ev(e).view().type();
                 return FACTS.known(c) && str(out, FACTS.enter[c] ? ">" : "<");
@@ -70,27 +85,40 @@ final class EvtFields {
             };
             case "evt.type.is" -> typeIs(arg);
             case "evt.cpu" -> (e, out) -> add(out, ev(e).view().cpu());
-            case "evt.reltime", "evt.reltime.ns" -> (e, out) -> add(out, ev(e).view().ts() - ev(e).firstTs());
+            case "evt.reltime" -> (e, out) -> add(out, ev(e).view().ts() - ev(e).firstTs());
             case "evt.reltime.s" -> (e, out) -> add(out, (ev(e).view().ts() - ev(e).firstTs()) / NANOS_PER_SECOND);
-            case "evt.deltatime", "evt.deltatime.ns" -> (e, out) -> add(out, ev(e).view().ts() - ev(e).previousTs());
-            case "evt.deltatime.s" -> (e, out) ->
-                    add(out, (ev(e).view().ts() - ev(e).previousTs()) / NANOS_PER_SECOND);
+            case "evt.reltime.ns" -> (e, out) -> add(out, (ev(e).view().ts() - ev(e).firstTs()) % NANOS_PER_SECOND);
+            case "evt.deltatime" -> deltatime(Unit.NS);
+            case "evt.deltatime.s" -> deltatime(Unit.S);
+            case "evt.deltatime.ns" -> deltatime(Unit.NS_PART);
             case "evt.asynctype" -> (e, out) -> {
                 EventView v = ev(e).view();
-                return v.type() == EventTable.ASYNCEVENT_E && v.nparams() > 1 && str(out, DECODER.asString(v, 1));
+                int c = v.type();
+                if (!FACTS.known(c) || !FACTS.meta[c]) {
+                    return false;
+                }
+                if (c != EventTable.ASYNCEVENT_E) {
+                    return str(out, FACTS.names[c]);
+                }
+                return v.nparams() > 1 && str(out, DECODER.asString(v, 1));
             };
-            case "evt.hostname" -> (e, out) -> str(out, ev(e).hostname());
+            case "evt.hostname" -> (e, out) -> str(out, ev(e).machineHostname());
             case "evt.source" -> (e, out) -> str(out, "syscall");
             case "evt.count" -> (e, out) -> add(out, 1);
-            case "evt.latency", "evt.latency.s", "evt.latency.ns", "evt.wait_latency" -> (e, out) -> add(out, 0);
+            // libsinsp hard-codes the deprecated latency fields to 0 (sysdig 0.29.3 still measured them).
+            case "evt.latency", "evt.latency.s", "evt.latency.ns", "evt.latency.quantized", "evt.wait_latency" ->
+                    (e, out) -> add(out, 0);
             case "evt.latency.human" -> (e, out) -> str(out, "0ns");
-            case "evt.is_async" -> (e, out) -> add(out, ev(e).view().type() == EventTable.ASYNCEVENT_E ? 1 : 0);
+            case "evt.is_async" -> (e, out) -> {
+                int c = ev(e).view().type();
+                return add(out, FACTS.known(c) && FACTS.meta[c] ? 1 : 0);
+            };
             case "evt.args", "evt.info" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 return FACTS.known(s.view().type()) && str(out, DECODER.renderArgs(s.view(), s));
             };
             case "evt.arg" -> argField(arg, false);
-            case "evt.rawarg" -> argField(arg, true);
+            case "evt.rawarg" -> rawarg(arg, field.info().type());
             case "evt.res" -> (e, out) -> {
                 SyscallEvent s = ev(e);
                 if (!hasReturnValue(s.view())) {
@@ -110,10 +138,25 @@ final class EvtFields {
             case "evt.count.error.net" -> errorCount(ErrorClass.NET);
             case "evt.count.error.memory" -> errorCount(ErrorClass.MEMORY);
             case "evt.count.error.other" -> errorCount(ErrorClass.OTHER);
-            case "evt.count.exit" -> (e, out) -> {
-                int c = ev(e).view().type();
-                return add(out, FACTS.known(c) && !FACTS.enter[c] ? 1 : 0);
+            case "evt.count.exit" -> (e, out) -> (ev(e).view().type() & 1) == 1 && add(out, 1);
+            case "evt.count.procinfo" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                boolean main = s.view().type() == FACTS.procinfoE && s.thread() != null
+                        && s.thread().isMainThread();
+                return add(out, main ? 1 : 0);
             };
+            case "evt.count.threadinfo" -> (e, out) -> add(out, ev(e).view().type() == FACTS.procinfoE ? 1 : 0);
+            case "evt.is_syslog" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                int c = s.view().type();
+                var f = FACTS.known(c) && FACTS.writesFd[c] && s.thread() != null ? FdFields.fdOf(s) : null;
+                return add(out, f != null && f.name().contains("/dev/log") ? 1 : 0);
+            };
+            case "evt.abspath" -> abspath(arg == null ? 0 : arg.equals("src") ? 1 : 2);
+            case "evt.infra.docker.name" -> infra("Event", false, false);
+            case "evt.infra.docker.container.id" -> infra("ID", true, false);
+            case "evt.infra.docker.container.name" -> infra("name", false, false);
+            case "evt.infra.docker.container.image" -> infra("Image", false, true);
             case "evt.is_open_read" -> open(OpenKind.READ);
             case "evt.is_open_write" -> open(OpenKind.WRITE);
             case "evt.is_open_exec" -> open(OpenKind.EXEC);
@@ -158,17 +201,15 @@ final class EvtFields {
                     default -> "unknown";
                 });
             };
-            case "evt.buflen" -> (e, out) -> {
-                SyscallEvent s = ev(e);
-                EventView v = s.view();
-                int c = v.type();
-                if (s.thread() == null || FdFields.fdOf(s) == null || !FACTS.known(c) || !FACTS.io[c]
-                        || FACTS.enter[c] || !hasReturnValue(v)) {
-                    return false;
-                }
-                long res = DECODER.asLong(v, 0);
-                return res >= 0 && add(out, res);
-            };
+            case "evt.buflen" -> buflen(Io.ANY, FdClass.ANY);
+            case "evt.buflen.in" -> buflen(Io.IN, FdClass.ANY);
+            case "evt.buflen.out" -> buflen(Io.OUT, FdClass.ANY);
+            case "evt.buflen.file" -> buflen(Io.ANY, FdClass.FILE);
+            case "evt.buflen.file.in" -> buflen(Io.IN, FdClass.FILE);
+            case "evt.buflen.file.out" -> buflen(Io.OUT, FdClass.FILE);
+            case "evt.buflen.net" -> buflen(Io.ANY, FdClass.NET);
+            case "evt.buflen.net.in" -> buflen(Io.IN, FdClass.NET);
+            case "evt.buflen.net.out" -> buflen(Io.OUT, FdClass.NET);
             default -> null;
         };
     }
@@ -269,6 +310,217 @@ final class EvtFields {
                 return false;
             }
             return str(out, raw ? DECODER.renderRaw(v, i) : DECODER.render(v, i, s));
+        };
+    }
+
+    /**
+     * {@code evt.rawarg.NAME}: the parameter's value in the type the field was resolved to (the first parameter of
+     * that name in the event table, as libsinsp's); no value when this event's parameter does not have that kind.
+     */
+    private static Extractor rawarg(String arg, FieldType type) {
+        if (type == FieldType.DYN) {
+            return argField(arg, true);
+        }
+        int[] positions = new int[FACTS.names.length];
+        for (int c = 0; c < positions.length; c++) {
+            positions[c] = FACTS.table.paramIndex(c, arg);
+        }
+        return (e, out) -> {
+            EventView v = ev(e).view();
+            int c = v.type();
+            if (!FACTS.known(c)) {
+                return false;
+            }
+            int i = positions[c];
+            if (i < 0 || i >= v.nparams() || i >= FACTS.table.byCode(c).params().size()) {
+                return false;
+            }
+            FieldType actual = FieldType.ofPt(FACTS.table.byCode(c).params().get(i).type());
+            try {
+                if (type.isNumeric() && actual.isNumeric()) {
+                    out.addLong(DECODER.asLong(v, i));
+                    return true;
+                }
+                if (type.isString() && actual.isString()) {
+                    return str(out, DECODER.asString(v, i));
+                }
+                if (type == FieldType.BYTEBUF && actual == FieldType.BYTEBUF) {
+                    byte[] b = new byte[v.paramLength(i)];
+                    MemorySegment.copy(v.segment(), ValueLayout.JAVA_BYTE, v.paramOffset(i), b, 0, b.length);
+                    out.addBytes(b);
+                    return true;
+                }
+            } catch (ParamDecodeException ex) {
+                return false; // a damaged parameter has no value, as for evt.arg
+            }
+            return false;
+        };
+    }
+
+    private enum Unit { NS, S, NS_PART }
+
+    /**
+     * libsinsp's {@code evt.deltatime}: the time since the previous event this field was extracted for (0 the first
+     * time), whole ({@code NS}), in seconds, or its nanosecond part.
+     */
+    private static Extractor deltatime(Unit unit) {
+        Object key = new Object();
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            long[] last = s.extractorState(key, 1);
+            long ts = s.view().ts();
+            long delta = 0;
+            if (last[0] != 0) {
+                delta = switch (unit) {
+                    case NS -> ts - last[0];
+                    case S -> (ts - last[0]) / NANOS_PER_SECOND;
+                    case NS_PART -> (ts - last[0]) % NANOS_PER_SECOND;
+                };
+            }
+            last[0] = ts;
+            return add(out, delta);
+        };
+    }
+
+    private enum Io { ANY, IN, OUT }
+
+    private enum FdClass { ANY, FILE, NET }
+
+    /**
+     * libsinsp's {@code evt.buflen*}: the non-negative return value of an I/O exit event on a known descriptor,
+     * restricted to reads or writes and to file or IP-socket descriptors.
+     */
+    private static Extractor buflen(Io io, FdClass fdClass) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            EventView v = s.view();
+            int c = v.type();
+            if (!FACTS.known(c) || s.thread() == null) {
+                return false;
+            }
+            boolean category = switch (io) {
+                case ANY -> FACTS.io[c];
+                case IN -> FACTS.ioRead[c];
+                case OUT -> FACTS.ioWrite[c];
+            };
+            var f = category ? FdFields.fdOf(s) : null;
+            if (f == null) {
+                return false;
+            }
+            boolean kind = switch (fdClass) {
+                case ANY -> true;
+                case FILE -> f.type() == FdType.FILE || f.type() == FdType.FILE_V2;
+                case NET -> f.isInetSocket();
+            };
+            if (!kind || FACTS.enter[c] || !hasReturnValue(v)) {
+                return false;
+            }
+            long res = DECODER.asLong(v, 0);
+            return res >= 0 && add(out, res);
+        };
+    }
+
+    /**
+     * libsinsp's {@code evt.abspath}: the absolute path an *at() call names, from its directory descriptor and
+     * relative path ({@code which} 0 or 1: the source or only path, 2: the destination of renameat/linkat).
+     */
+    private static Extractor abspath(int which) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            if (s.thread() == null) {
+                return false;
+            }
+            EventView v = s.view();
+            int c = v.type();
+            String dirfdName;
+            String pathName;
+            if (c == FACTS.renameatX || c == FACTS.renameat2X) {
+                dirfdName = which < 2 ? "olddirfd" : "newdirfd";
+                pathName = which < 2 ? "oldpath" : "newpath";
+            } else if (c == FACTS.linkatX) {
+                dirfdName = which < 2 ? "olddir" : "newdir";
+                pathName = which < 2 ? "oldpath" : "newpath";
+            } else if (c == FACTS.symlinkatX) {
+                dirfdName = "linkdirfd";
+                pathName = "linkpath";
+            } else if (c == FACTS.openatX || c == FACTS.openat2X || c == FACTS.unlinkatX) {
+                dirfdName = "dirfd";
+                pathName = "name";
+            } else if (c == FACTS.mkdiratX) {
+                dirfdName = "dirfd";
+                pathName = "path";
+            } else if (c == FACTS.fchmodatX) {
+                dirfdName = "dirfd";
+                pathName = "filename";
+            } else if (c == FACTS.fchownatX) {
+                dirfdName = "dirfd";
+                pathName = "pathname";
+            } else if (c == FACTS.openByHandleAtX) {
+                int pathAt = paramIndex(c, "path");
+                return hasReturnValue(v) && DECODER.asLong(v, 0) > 0 && pathAt >= 0 && pathAt < v.nparams()
+                        && str(out, FsPath.concatenate("", DECODER.asString(v, pathAt)));
+            } else {
+                return false;
+            }
+            int dirfdAt = paramIndex(c, dirfdName);
+            int pathAt = paramIndex(c, pathName);
+            if (dirfdAt < 0 || pathAt < 0 || dirfdAt >= v.nparams() || pathAt >= v.nparams()
+                    || v.paramLength(dirfdAt) == 0 || v.paramLength(pathAt) == 0) {
+                return false;
+            }
+            long dirfd = DECODER.asLong(v, dirfdAt);
+            String path = DECODER.asString(v, pathAt);
+            String dir;
+            if (path.startsWith("/")) {
+                dir = ".";
+            } else if (dirfd == ParamDecoder.AT_FDCWD) {
+                dir = s.threads().cwd(s.thread());
+            } else {
+                FdTable fds = s.threads().fds(s.thread());
+                FdState d = fds == null ? null : fds.get(dirfd);
+                dir = d == null ? "<UNKNOWN>/" : d.name() + "/";
+            }
+            return str(out, FsPath.concatenate(dir, path));
+        };
+    }
+
+    /**
+     * libsinsp's {@code evt.infra.docker.*}: an element {@code KEY: value} of the {@code ;}-separated description of
+     * an infrastructure event. As libsinsp, the value is the text between the first and the second colon.
+     *
+     * @param shortId cut the value to a 12-character container id
+     * @param image cut an image reference at {@code @}, or keep everything after the first colon for a sha256 one
+     */
+    private static Extractor infra(String key, boolean shortId, boolean image) {
+        return (e, out) -> {
+            EventView v = ev(e).view();
+            if (v.type() != FACTS.infrastructureE || v.nparams() < 3) {
+                return false;
+            }
+            for (String element : DECODER.asString(v, 2).split(";", -1)) {
+                String el = element.strip();
+                if (!el.startsWith(key)) {
+                    continue;
+                }
+                String[] parts = el.split(":", -1);
+                if (parts.length < 2) {
+                    return false;
+                }
+                String value = parts[1];
+                if (image) {
+                    if (value.contains("@")) {
+                        value = value.substring(0, value.indexOf('@'));
+                    } else if (value.contains("sha256")) {
+                        value = el.substring(el.indexOf(':') + 1);
+                    }
+                }
+                value = value.strip();
+                if (shortId && value.length() > CONTAINER_ID_LENGTH) {
+                    value = value.substring(0, CONTAINER_ID_LENGTH);
+                }
+                return str(out, value);
+            }
+            return false;
         };
     }
 

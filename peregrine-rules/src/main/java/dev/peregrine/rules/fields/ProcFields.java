@@ -4,6 +4,8 @@ import static dev.peregrine.rules.fields.EvtFields.add;
 import static dev.peregrine.rules.fields.EvtFields.ev;
 import static dev.peregrine.rules.fields.EvtFields.str;
 
+import dev.peregrine.event.EventView;
+import dev.peregrine.event.params.ParamDecoder;
 import dev.peregrine.state.fd.FdState;
 import dev.peregrine.state.fd.FdTable;
 import dev.peregrine.state.thread.ThreadState;
@@ -25,6 +27,11 @@ final class ProcFields {
      *   ancestor matches; an output shows the first (the parent).
      * - Strings the state holds (comm, exe, exepath, cwd) are added by reference. proc.args and proc.cmdline are
      *   joined per thread and cached in the event holder while the thread's argument list is unchanged.
+     * - thread.exectime, thread.totexectime and thread.cpu* are stateful in libsinsp (previous switch time per CPU in
+     *   the filtercheck, running totals in dynamic thread fields); that state is kept in the SyscallEvent. libsinsp
+     *   has one filtercheck per occurrence of a field in rules and outputs, Peregrine one per distinct field text (its
+     *   value is computed once per event and shared), so a field repeated in several rules advances its state once
+     *   per event, not once per occurrence.
      * - Capabilities print as libsinsp's caps_to_string: CAP_* names of the set bits, ascending, space-separated. */
 
     /** Linux capability names by bit (include/uapi/linux/capability.h), as libsinsp prints them. */
@@ -37,8 +44,15 @@ final class ProcFields {
             "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON",
             "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
 
+    private static final long BYTES_PER_KB = 1024;
+    private static final double PERCENT = 100;
+    /** The most {@code thread.cpu} reports for one interval (libsinsp caps the tick delta at 100). */
+    private static final double MAX_CPU_DELTA = 100;
+
     /** The largest id libsinsp shows as a pid or tid ({@code should_extract_xid}). */
     private static final long MAX_XID = 0xFFFF_FFFFL;
+
+    private static final ParamDecoder DECODER = ParamDecoder.get();
 
     private ProcFields() {
     }
@@ -62,8 +76,57 @@ final class ProcFields {
             case "proc.vmsize" -> num(ThreadState::vmsizeKb, false);
             case "proc.vmrss" -> num(ThreadState::vmrssKb, false);
             case "proc.vmswap" -> num(ThreadState::vmswapKb, false);
-            case "thread.vmsize" -> num(ThreadState::vmsizeKb, false);
-            case "thread.vmrss" -> num(ThreadState::vmrssKb, false);
+            case "thread.vmsize" -> num(t -> t.isMainThread() ? t.vmsizeKb() : 0, false);
+            case "thread.vmrss" -> num(t -> t.isMainThread() ? t.vmrssKb() : 0, false);
+            case "thread.vmsize.b" -> num(t -> t.isMainThread() ? t.vmsizeKb() * BYTES_PER_KB : 0, false);
+            case "thread.vmrss.b" -> num(t -> t.isMainThread() ? t.vmrssKb() * BYTES_PER_KB : 0, false);
+            case "thread.nametid" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && str(out, s.thread().comm() + s.view().tid());
+            };
+            case "proc.nthreads" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && add(out, liveThreads(s, s.thread(), false));
+            };
+            case "proc.nchilds" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                return s.thread() != null && add(out, liveThreads(s, s.thread(), true));
+            };
+            case "proc.fdusage" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (s.thread() == null) {
+                    return false;
+                }
+                ThreadState main = s.threads().mainThread(s.thread());
+                long limit = main == null ? 0 : main.fdlimit();
+                FdTable fds = main == null ? null : s.threads().fds(main);
+                long open = fds == null ? 0 : fds.size();
+                double pct = limit <= 0 ? 0 : open <= limit ? open * PERCENT / (double) limit : PERCENT;
+                out.addDouble(pct);
+                return true;
+            };
+            case "proc.loginshellid" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                if (s.thread() == null) {
+                    return false;
+                }
+                ThreadState shell = loginShell(s.threads(), s.thread());
+                return shell != null && add(out, shell.pid());
+            };
+            case "thread.exectime" -> (e, out) -> add(out, exectime(ev(e), field));
+            case "thread.totexectime" -> (e, out) -> {
+                SyscallEvent s = ev(e);
+                long delta = exectime(s, field);
+                if (s.thread() == null) {
+                    return false;
+                }
+                long[] scratch = s.threadScratch(s.thread());
+                scratch[SyscallEvent.SCRATCH_TOTEXECTIME] += delta;
+                return add(out, scratch[SyscallEvent.SCRATCH_TOTEXECTIME]);
+            };
+            case "thread.cpu" -> cpu(true, true);
+            case "thread.cpu.user" -> cpu(true, false);
+            case "thread.cpu.system" -> cpu(false, true);
             case "thread.pfmajor" -> num(ThreadState::pfmajor, false);
             case "thread.pfminor" -> num(ThreadState::pfminor, false);
             case "proc.exe_ino" -> num(ThreadState::exeIno, false);
@@ -157,6 +220,102 @@ final class ProcFields {
             case "proc.stderr.name" -> stdFd(2, (o, f) -> str(o, f.name()));
             default -> null;
         };
+    }
+
+    /**
+     * libsinsp's {@code get_num_threads} ({@code excludeLeader} false) and {@code get_num_not_leader_threads}: the
+     * live threads of {@code t}'s process, with or without a live main thread. An invalid thread has no thread group
+     * (0).
+     */
+    private static long liveThreads(SyscallEvent s, ThreadState t, boolean excludeLeader) {
+        if (t.invalid()) {
+            return 0;
+        }
+        ThreadTable threads = s.threads();
+        ThreadState main = threads.mainThread(t);
+        long live;
+        if (main != null) {
+            // groupThreads counts the other threads the table holds; of those only the one whose procexit is being
+            // handled can be dead, since an exited thread that is not a main thread leaves at the next event.
+            live = (main.dead() ? 0 : 1) + main.groupThreads() - (t != main && t.dead() ? 1 : 0);
+        } else {
+            long pid = t.pid();
+            long[] n = {0};
+            threads.forEach((tid, o) -> {
+                if (o.pid() == pid && !o.dead() && !o.invalid()) {
+                    n[0]++;
+                }
+                return true;
+            });
+            live = n[0];
+        }
+        boolean liveLeader = main != null && !main.dead();
+        return excludeLeader && liveLeader ? live - 1 : live;
+    }
+
+    /**
+     * libsinsp's {@code proc.loginshellid}: among the process's main thread and the chain of its parents (by ptid),
+     * the farthest whose name ends in {@code sh}; null when none does.
+     */
+    private static ThreadState loginShell(ThreadTable threads, ThreadState t) {
+        ThreadState at = threads.mainThread(t);
+        if (at == null) {
+            return null;
+        }
+        ThreadState shell = null;
+        for (int hops = 0; at != null && hops <= ThreadTable.MAX_ANCESTRY_DEPTH; hops++) {
+            if (at.comm().endsWith("sh")) {
+                shell = at;
+            }
+            at = threads.parent(at);
+            if (at != null && at.tid() == -1) {
+                break;
+            }
+        }
+        return shell;
+    }
+
+    /**
+     * libsinsp's {@code extract_exectime}: on a context switch, the time since the previous switch on the same CPU
+     * that this field saw (0 for the first one); 0 for every other event.
+     */
+    private static long exectime(SyscallEvent s, ResolvedField key) {
+        EventView v = s.view();
+        if (v.type() != EventFacts.INSTANCE.schedSwitchE) {
+            return 0;
+        }
+        int cpu = v.cpu();
+        long[] lastSwitch = s.extractorState(key, cpu + 1);
+        long last = lastSwitch[cpu];
+        lastSwitch[cpu] = v.ts();
+        return last == 0 ? 0 : v.ts() - last;
+    }
+
+    /**
+     * libsinsp's {@code thread.cpu}, {@code thread.cpu.user}, {@code thread.cpu.system}: on a {@code procinfo} event,
+     * the increase of the thread's cpu ticks (user, system or both) since the previous {@code procinfo} event any of
+     * the three fields saw for the thread, at most 100; 0 the first time; no value on other events.
+     */
+    private static Extractor cpu(boolean user, boolean system) {
+        return (e, out) -> {
+            SyscallEvent s = ev(e);
+            EventView v = s.view();
+            ThreadState t = s.thread();
+            if (t == null || v.type() != EventFacts.INSTANCE.procinfoE || v.nparams() < 2) {
+                return false;
+            }
+            long total = (user ? DECODER.asLong(v, 0) : 0) + (system ? DECODER.asLong(v, 1) : 0);
+            long[] scratch = s.threadScratch(t);
+            long last = scratch[SyscallEvent.SCRATCH_LAST_CPU];
+            scratch[SyscallEvent.SCRATCH_LAST_CPU] = total;
+            out.addDouble(last == 0 ? 0 : Math.min(MAX_CPU_DELTA, unsignedToDouble(total - last)));
+            return true;
+        };
+    }
+
+    /** {@return the unsigned 64-bit {@code value} as a double, as C++'s conversion of a uint64_t} */
+    private static double unsignedToDouble(long value) {
+        return value >= 0 ? value : (value >>> 1) * 2.0 + (value & 1);
     }
 
     private static boolean xid(long id) {

@@ -18,7 +18,10 @@ import dev.peregrine.state.thread.ThreadTable;
 import dev.peregrine.state.user.UserTable;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The event object the syscall extractors of {@link SyscallBinding} read: the current event's view, its number, and
@@ -36,7 +39,12 @@ public final class SyscallEvent implements FdNameResolver {
      * be a stateless lambda shared by all threads, while everything per event lives here. IP addresses are handed
      * to Values as byte arrays by reference, so the holder keeps a small pool of scratch arrays that is recycled at
      * each set(): a field's values stay valid for the whole event (the EvalContext caches them) and nothing is
-     * allocated once the pool has grown. */
+     * allocated once the pool has grown.
+     * - A few libsinsp fields are stateful: evt.deltatime and thread.exectime keep their previous value in the
+     *   filtercheck object, thread.totexectime and thread.cpu keep a per-thread value in a dynamic field of the thread
+     *   table. Extractors are shared and stateless, so that state lives here, per evaluating thread: extractorState
+     *   is keyed by an object the extractor owns, threadScratch by the ThreadState (weakly, so it goes with the
+     *   thread as libsinsp's dynamic field goes with its threadinfo). */
 
     /** Scratch address arrays available per event; more are allocated on demand and then kept. */
     private static final int INITIAL_SCRATCH = 8;
@@ -65,6 +73,9 @@ public final class SyscallEvent implements FdNameResolver {
     private ThreadState argsThread;
     private List<String> argsList;
     private String args;
+
+    private final Map<Object, long[]> extractorState = new IdentityHashMap<>();
+    private final Map<ThreadState, long[]> threadScratch = new WeakHashMap<>();
 
     private int[] localIpv4 = new int[0];
     private List<byte[]> localIpv6 = List.of();
@@ -185,6 +196,15 @@ public final class SyscallEvent implements FdNameResolver {
         return hostname;
     }
 
+    /**
+     * {@return what {@code evt.hostname} shows: as libsinsp's machine info, the hostname of the machine the events
+     * come from (a capture's machine-info block), else the configured hostname}
+     */
+    public String machineHostname() {
+        var m = state == null ? null : state.machine();
+        return m == null ? hostname : m.hostname();
+    }
+
     public ZoneId zone() {
         return zone;
     }
@@ -217,6 +237,30 @@ public final class SyscallEvent implements FdNameResolver {
             args = String.join(" ", argsList);
         }
         return args;
+    }
+
+    /**
+     * {@return the state array of the extractor identified by {@code owner}, at least {@code minLength} long (new
+     * elements are 0); the array may be replaced when it grows, so callers read it anew at each event}
+     */
+    long[] extractorState(Object owner, int minLength) {
+        long[] a = extractorState.get(owner);
+        if (a == null || a.length < minLength) {
+            a = a == null ? new long[minLength] : Arrays.copyOf(a, minLength);
+            extractorState.put(owner, a);
+        }
+        return a;
+    }
+
+    /** Slot of {@link #threadScratch}: {@code thread.totexectime}'s running total, ns. */
+    static final int SCRATCH_TOTEXECTIME = 0;
+    /** Slot of {@link #threadScratch}: the cpu time the last {@code procinfo} event gave {@code thread.cpu*}. */
+    static final int SCRATCH_LAST_CPU = 1;
+    private static final int SCRATCH_SLOTS = 2;
+
+    /** {@return the per-thread values stateful fields keep for {@code t} (libsinsp's dynamic thread fields)} */
+    long[] threadScratch(ThreadState t) {
+        return threadScratch.computeIfAbsent(t, k -> new long[SCRATCH_SLOTS]);
     }
 
     UserInfo user(long uid) {

@@ -149,7 +149,7 @@ final class TableFieldCatalog implements FieldCatalog {
             case NONE, ANCESTOR_INDEX, ENV_KEY, FD_TYPES -> Optional.empty();
             case EVT_ARG, EVT_RAWARG -> {
                 if (events.paramNames().contains(arg)) {
-                    yield found(e, arg);
+                    yield e.syntax() == ArgSyntax.EVT_RAWARG ? Optional.of(rawarg(e.info(), arg)) : found(e, arg);
                 }
                 boolean prefixOfArg = events.paramNames().stream().anyMatch(arg::startsWith);
                 if (!prefixOfArg) {
@@ -192,6 +192,20 @@ final class TableFieldCatalog implements FieldCatalog {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code evt.rawarg.NAME} takes, as libsinsp's at compile time, the type of the first parameter called NAME in
+     * the event table; parameter types the compiler cannot compare (addresses, tuples, fd lists, ...) stay DYN and are
+     * compared as their raw text.
+     */
+    private ResolvedField rawarg(FieldInfo info, String arg) {
+        FieldType t = events.firstParam(arg).map(p -> FieldType.ofPt(p.type())).orElse(FieldType.DYN);
+        if (!t.isNumeric() && !t.isString() && t != FieldType.BYTEBUF) {
+            t = FieldType.DYN;
+        }
+        return new ResolvedField(new FieldInfo(info.name(), t, info.flags(), info.fieldClass(), info.description()),
+                arg);
     }
 
     private static Optional<ResolvedField> found(Entry e, String arg) {

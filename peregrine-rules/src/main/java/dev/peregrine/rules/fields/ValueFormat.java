@@ -2,6 +2,7 @@ package dev.peregrine.rules.fields;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns extracted field values into text and JSON values the way libsinsp prints them
@@ -13,8 +14,30 @@ import java.util.List;
 public final class ValueFormat {
     /* Implementation notes: every renderer takes the field type because Values carries untyped slots; the
      * narrowing mirrors libsinsp's flt_cast so an extractor that stores e.g. a uint16 port sign-extended still
-     * prints (and compares) as the unsigned 16-bit number. Fields' special print formats (hex, octal) are not
-     * known to FieldInfo, so everything numeric is decimal. */
+     * prints (and compares) as the unsigned 16-bit number. Fields' print formats are not part of FieldInfo: the
+     * few libsinsp fields whose format is not decimal are listed in PRINT_FORMATS (from the field tables of
+     * sinsp_filtercheck_{gen_event,event,fd}.cpp) and applied by the name-aware renderers; in JSON they are strings,
+     * as rawval_to_json gives them. Every libsinsp DOUBLE field has print format PF_NA, which rawval_to_json keeps as
+     * a double. */
+
+    /** A print format other than decimal. */
+    private enum PrintFormat {
+        /** {@code PF_10_PADDED_DEC}: decimal, zero-padded to nine digits. */
+        PADDED_DEC,
+        /** {@code PF_HEX}: upper-case hexadecimal of the type's width, no prefix. */
+        HEX
+    }
+
+    /** Width {@code PF_10_PADDED_DEC} pads to. */
+    private static final int PADDED_DIGITS = 9;
+
+    private static final Map<String, PrintFormat> PRINT_FORMATS = Map.of(
+            "evt.rawtime.ns", PrintFormat.PADDED_DEC,
+            "evt.reltime", PrintFormat.PADDED_DEC,
+            "evt.reltime.ns", PrintFormat.PADDED_DEC,
+            "evt.latency.ns", PrintFormat.PADDED_DEC,
+            "evt.deltatime.ns", PrintFormat.PADDED_DEC,
+            "fd.dev", PrintFormat.HEX);
 
     private ValueFormat() {
     }
@@ -80,6 +103,43 @@ public final class ValueFormat {
     }
 
     /**
+     * {@return the text of a whole extraction of the field named {@code fieldName}}: as
+     * {@link #toText(FieldType, boolean, Values)}, in the field's libsinsp print format when it is not decimal
+     * ({@code evt.rawtime.ns} zero-padded to nine digits, {@code fd.dev} in hexadecimal)
+     */
+    public static String toText(String fieldName, FieldType type, boolean list, Values values) {
+        PrintFormat f = PRINT_FORMATS.get(fieldName);
+        if (f == null || list || values.isEmpty() || !type.isNumeric()) {
+            return toText(type, list, values);
+        }
+        long v = narrow(type, values.longAt(0));
+        return switch (f) {
+            case PADDED_DEC -> {
+                String digits = isUnsigned(type) ? Long.toUnsignedString(v) : Long.toString(v);
+                yield digits.length() >= PADDED_DIGITS ? digits : "0".repeat(PADDED_DIGITS - digits.length()) + digits;
+            }
+            case HEX -> (switch (type) {
+                case INT8, UINT8 -> Integer.toHexString((int) v & 0xff);
+                case INT16, UINT16 -> Integer.toHexString((int) v & 0xffff);
+                case INT32, UINT32 -> Integer.toHexString((int) v);
+                default -> Long.toHexString(v);
+            }).toUpperCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * {@return the JSON-ready value of a whole extraction of the field named {@code fieldName}}: as
+     * {@link #toJson(FieldType, boolean, Values)}, but a field with a non-decimal print format is its text, as
+     * libsinsp's {@code rawval_to_json} gives it
+     */
+    public static Object toJson(String fieldName, FieldType type, boolean list, Values values) {
+        if (PRINT_FORMATS.containsKey(fieldName) && !list && !values.isEmpty() && type.isNumeric()) {
+            return toText(fieldName, type, false, values);
+        }
+        return toJson(type, list, values);
+    }
+
+    /**
      * {@return value {@code i} as a JSON-ready Java value: {@link Long} (or a {@link java.math.BigInteger} for
      * unsigned 64-bit values above {@code Long.MAX_VALUE}), {@link Double}... as libsinsp {@code rawval_to_json}}
      */
@@ -89,7 +149,7 @@ public final class ValueFormat {
         }
         return switch (type) {
             case BOOL -> values.longAt(i) != 0;
-            case DOUBLE -> (long) values.doubleAt(i);
+            case DOUBLE -> values.doubleAt(i);
             case IPV4ADDR, IPV6ADDR, IPADDR, IPNET, IPV4NET, IPV6NET, BYTEBUF -> toText(type, values, i);
             default -> {
                 long v = narrow(type, values.longAt(i));

@@ -6,6 +6,7 @@ import dev.peregrine.event.EventTable;
 import dev.peregrine.rules.syntax.Expr;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,13 +52,32 @@ public final class EvttypeInference {
     public static EventTypeSet infer(Expr expanded, EventTable events) {
         requireNonNull(expanded, "expanded is null");
         requireNonNull(events, "events is null");
-        Walker w = new Walker(events);
+        Walker w = new Walker(events.size(), name -> {
+            int[] codes = events.codesForTypeName(name);
+            return codes == null ? new int[0] : codes;
+        });
         w.visit(expanded);
         return new EventTypeSet(w.lastCodes, events.size());
     }
 
+    /**
+     * The same inference over another code space, as libsinsp runs it once over event codes
+     * ({@code ppm_event_codes}) and once over syscall codes ({@code ppm_sc_codes}).
+     *
+     * @param universe the number of codes (codes are 0 to universe - 1)
+     * @param codesOf the codes an {@code evt.type} value names (empty when none)
+     * @return the codes the condition can match
+     */
+    public static BitSet infer(Expr expanded, int universe, Function<String, int[]> codesOf) {
+        requireNonNull(expanded, "expanded is null");
+        requireNonNull(codesOf, "codesOf is null");
+        Walker w = new Walker(universe, codesOf);
+        w.visit(expanded);
+        return (BitSet) w.lastCodes.clone();
+    }
+
     private static final class Walker {
-        private final EventTable events;
+        private final Function<String, int[]> codesOf;
         private final BitSet all;
         BitSet lastCodes = new BitSet();
         boolean lastHasCodes;
@@ -65,10 +85,10 @@ public final class EvttypeInference {
         boolean lastIsFieldOrTx = true;
         boolean negated;
 
-        Walker(EventTable events) {
-            this.events = events;
-            this.all = new BitSet(events.size());
-            all.set(0, events.size());
+        Walker(int universe, Function<String, int[]> codesOf) {
+            this.codesOf = codesOf;
+            this.all = new BitSet(universe);
+            all.set(0, universe);
         }
 
         void visit(Expr e) {
@@ -260,7 +280,7 @@ public final class EvttypeInference {
         private BitSet namesToCodes(List<String> names) {
             BitSet b = new BitSet();
             for (String n : names) {
-                for (int c : events.codesForTypeName(n)) {
+                for (int c : codesOf.apply(n)) {
                     b.set(c);
                 }
             }

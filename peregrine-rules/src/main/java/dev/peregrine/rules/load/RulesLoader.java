@@ -82,7 +82,7 @@ public final class RulesLoader {
         Optional<Ruleset> ruleset = Optional.empty();
         if (ok && last != null) {
             ruleset = Optional.of(new Ruleset(last.rules(), options, last.slots(), last.macroCount(),
-                    last.listCount()));
+                    last.listCount(), last.definitions()));
         }
         return new LoadOutcome(results, inventories, ruleset);
     }

@@ -40,11 +40,18 @@ public final class Ruleset {
     private final ExtractorBinding binding;
     private final int macroCount;
     private final int listCount;
+    private final RulesetDefinitions definitions;
     private final BitSet enabled = new BitSet();
     private volatile EvttypeIndex<Rule> syscallIndex = new EvttypeIndex<>();
     private volatile Map<String, List<Rule>> otherSources = Map.of();
 
     Ruleset(List<Rule> rules, LoadOptions options, FieldSlots slots, int macroCount, int listCount) {
+        this(rules, options, slots, macroCount, listCount, RulesetDefinitions.NONE);
+    }
+
+    Ruleset(List<Rule> rules, LoadOptions options, FieldSlots slots, int macroCount, int listCount,
+            RulesetDefinitions definitions) {
+        this.definitions = requireNonNull(definitions, "definitions is null");
         this.rules = List.copyOf(rules);
         this.minPriority = options.minPriority();
         this.ruleMatching = options.ruleMatching();
@@ -61,6 +68,11 @@ public final class Ruleset {
             applyUnindexed(s);
         }
         reindex();
+    }
+
+    /** {@return the macros, lists and rules as the files defined them, for describing the ruleset} */
+    public RulesetDefinitions definitions() {
+        return definitions;
     }
 
     /** {@return every compiled rule in load order, enabled or not} */

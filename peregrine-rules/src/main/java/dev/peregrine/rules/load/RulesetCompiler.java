@@ -54,7 +54,8 @@ final class RulesetCompiler {
     private static final String CONTAINER_INFO = "%container.info";
 
     /** What a successful compilation produced. */
-    record Output(List<Rule> rules, int macroCount, int listCount, FieldSlots slots) {
+    record Output(List<Rule> rules, int macroCount, int listCount, FieldSlots slots,
+            RulesetDefinitions definitions) {
     }
 
     private record CompiledList(String name, List<String> items) {
@@ -100,7 +101,50 @@ final class RulesetCompiler {
                         col.list(l.name()).ctx);
             }
         }
-        return new Output(rules, macros.size(), lists.size(), slots);
+        return new Output(rules, macros.size(), lists.size(), slots,
+                definitions(col, lists, macros, usedLists, usedMacros));
+    }
+
+    /** {@return what describing the ruleset needs: the collected definitions with their compiled forms} */
+    private static RulesetDefinitions definitions(RulesCollector col, List<CompiledList> lists,
+            Map<String, Expr> macros, Set<String> usedLists, Set<String> usedMacros) {
+        List<List<RulesetDefinitions.PluginVersion>> plugins = new ArrayList<>();
+        for (RulesCollector.PluginAlternatives alternatives : col.requiredPlugins()) {
+            plugins.add(alternatives.alternatives().stream()
+                    .map(r -> new RulesetDefinitions.PluginVersion(r.name(), r.version())).toList());
+        }
+        List<RulesetDefinitions.MacroDefinition> macroDefs = new ArrayList<>();
+        for (var e : macros.entrySet()) {
+            macroDefs.add(new RulesetDefinitions.MacroDefinition(e.getKey(), col.macro(e.getKey()).cond, e.getValue(),
+                    usedMacros.contains(e.getKey())));
+        }
+        List<RulesetDefinitions.ListDefinition> listDefs = new ArrayList<>();
+        for (CompiledList l : lists) {
+            listDefs.add(new RulesetDefinitions.ListDefinition(l.name(), col.list(l.name()).items, l.items(),
+                    usedLists.contains(l.name())));
+        }
+        Map<String, RulesetDefinitions.RuleDefinition> ruleDefs = new LinkedHashMap<>();
+        for (RuleInfo r : col.rules()) {
+            List<String> names = new ArrayList<>();
+            Set<String> operators = new TreeSet<>();
+            for (ExceptionInfo ex : r.exceptions) {
+                names.add(ex.name);
+                if (ex.comps.isList) {
+                    for (ExceptionInfo.Entry c : ex.comps.items) {
+                        if (c.isList) {
+                            c.items.forEach(i -> operators.add(i.item));
+                        } else {
+                            operators.add(c.item);
+                        }
+                    }
+                } else {
+                    operators.add(ex.comps.item);
+                }
+            }
+            ruleDefs.put(r.name, new RulesetDefinitions.RuleDefinition(r.name, r.cond, r.output, names, operators));
+        }
+        return new RulesetDefinitions(col.requiredEngineVersion().toString(), plugins, macroDefs, listDefs,
+                ruleDefs);
     }
 
     private static List<CompiledList> compileLists(RulesCollector col, Set<String> used) {

@@ -187,6 +187,12 @@ public final class OutputTemplate {
         }
     }
 
+    /** {@return a field's text, in its libsinsp print format unless a transformer made the value} */
+    private static String text(CompiledField f, Values v) {
+        return f.transformed() ? ValueFormat.toText(f.type(), f.list(), v)
+                : ValueFormat.toText(f.name(), f.type(), f.list(), v);
+    }
+
     /** {@return the text for the context's current event, {@code <NA>} for missing values} */
     public String render(EvalContext ctx) {
         StringBuilder sb = new StringBuilder(format.length() + 64);
@@ -195,7 +201,7 @@ public final class OutputTemplate {
                 case Text text -> sb.append(text.text());
                 case FieldToken ft -> {
                     Values v = ctx.values(ft.field().slot());
-                    String s = v == null ? NA : ValueFormat.toText(ft.field().type(), ft.field().list(), v);
+                    String s = v == null ? NA : text(ft.field(), v);
                     if (ft.width() == 0) {
                         sb.append(s);
                     } else if (s.length() >= ft.width()) {
@@ -219,7 +225,9 @@ public final class OutputTemplate {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Resolution r : resolutions) {
             Values v = ctx.values(r.field().slot());
-            out.put(r.name(), v == null ? null : ValueFormat.toJson(r.field().type(), r.field().list(), v));
+            out.put(r.name(), v == null ? null : r.field().transformed()
+                    ? ValueFormat.toJson(r.field().type(), r.field().list(), v)
+                    : ValueFormat.toJson(r.field().name(), r.field().type(), r.field().list(), v));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -53,11 +53,15 @@ class SyscallBindingTest {
         event.next(v, ++num);
     }
 
+    /** Bound once per field text, as the compiler does, so stateful fields keep their state across events. */
+    private final java.util.Map<String, Extractor> bound = new java.util.HashMap<>();
+
     Values extract(String name, String arg) {
         try {
             ResolvedField f = catalog.resolve(name, arg).orElseThrow();
             Values out = new Values();
-            return binding.bind(f).extract(event, out) ? out : null;
+            Extractor x = bound.computeIfAbsent(f.text(), k -> binding.bind(f));
+            return x.extract(event, out) ? out : null;
         } catch (FieldArgumentException e) {
             throw new AssertionError(e);
         }
@@ -102,7 +106,9 @@ class SyscallBindingTest {
         assertThat(extract("evt.arg.name", null).stringAt(0)).isEqualTo("/etc/passwd");
         assertThat(extract("evt.arg", "1").stringAt(0)).isEqualTo("/etc/passwd");
         assertThat(extract("evt.arg.fd", null).stringAt(0)).isEqualTo("<f>/etc/passwd");
-        assertThat(extract("evt.rawarg.fd", null).stringAt(0)).isEqualTo("3");
+        assertThat(extract("evt.rawarg.fd", null).longAt(0)).as("typed as the first fd parameter: PT_FD").isEqualTo(3);
+        assertThat(extract("evt.rawarg.name", null).stringAt(0)).isEqualTo("/etc/passwd");
+        assertThat(extract("evt.rawarg.flags", null).longAt(0)).isEqualTo(1);
         assertThat(extract("evt.arg.uid", null)).as("a parameter open does not have").isNull();
         assertThat(text("evt.args")).startsWith("fd=3(<f>/etc/passwd) name=/etc/passwd flags=1(O_RDONLY)");
         assertThat(extract("evt.type.is.open", null).longAt(0)).isEqualTo(1);
@@ -232,7 +238,12 @@ class SyscallBindingTest {
         assertThat(text("evt.reltime")).isEqualTo("2500000000");
         assertThat(text("evt.reltime.s")).isEqualTo("2");
         feed(openExit(TS + 2_600_000_000L, 5, "/etc/group", 1));
-        assertThat(text("evt.deltatime")).isEqualTo("100000000");
+        assertThat(text("evt.deltatime")).as("first extraction of the field").isEqualTo("0");
+        feed(openExit(TS + 3_700_000_123L, 6, "/etc/group", 1));
+        assertThat(text("evt.deltatime")).as("since the previous event the field was extracted for")
+                .isEqualTo("1100000123");
+        assertThat(text("evt.reltime.ns")).isEqualTo("700000123");
+        assertThat(text("evt.rawtime.ns")).isEqualTo(Long.toString((TS + 3_700_000_123L) % 1_000_000_000L));
     }
 
     @Test
@@ -334,9 +345,245 @@ class SyscallBindingTest {
 
     @Test
     void unsupported_unknownSyscallField_reported() throws FieldArgumentException {
-        ResolvedField f = catalog.resolve("thread.exectime", null).orElseThrow();
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        ResolvedField f = catalog.resolve("evt.pluginname", null).orElseThrow();
         assertThat(binding.bind(f).extract(event, new Values())).isFalse();
-        assertThat(binding.unsupported()).contains("thread.exectime");
+        assertThat(binding.unsupported()).containsExactly("evt.pluginname");
+    }
+
+    // ---------------------------------------------------------------- fields added to cover the whole catalog
+
+    private void threadsOfBash(long... tids) {
+        List<ThreadInfo> list = new ArrayList<>();
+        for (long tid : tids) {
+            list.add(ThreadInfo.builder().tid(tid).pid(BASH).vtid(tid).vpid(BASH).ptid(INIT).comm("bash")
+                    .exe("/bin/bash").cwd("/home/u").build());
+        }
+        state.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, list));
+    }
+
+    private static EventBuilder procexit(long ts, long tid) {
+        return EventBuilder.of("PPME_PROCEXIT_1_E", ts, tid).i64(0).i64(0).u8(0).u8(0).i64(0);
+    }
+
+    private static EventBuilder contextSwitch(long ts, long tid, long vmsizeKb) {
+        return EventBuilder.of("PPME_SCHEDSWITCH_6_E", ts, tid).i64(0).u64(3).u64(77).u32(vmsizeKb).u32(500).u32(0);
+    }
+
+    private void feedOnCpu(EventBuilder e, int cpu) {
+        EventView v = EventView.forTable(dev.peregrine.event.EventTable.get())
+                .pointAt(java.lang.foreign.MemorySegment.ofArray(e.bytes()), 0, cpu);
+        state.onEvent(v);
+        event.next(v, ++num);
+    }
+
+    @Test
+    void threadCounts_liveThreadsOfTheGroup_exitingThreadNoLongerCounts() {
+        threadsOfBash(101, 102);
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("proc.nthreads")).isEqualTo("3");
+        assertThat(text("proc.nchilds")).isEqualTo("2");
+        feed(EventBuilder.of("PPME_SYSCALL_OPEN_X", TS + 1, 101).i64(4).str("/etc/hosts").u32(1).u32(0).u32(0)
+                .u64(0));
+        assertThat(text("proc.nthreads")).as("any thread of the process").isEqualTo("3");
+        assertThat(text("proc.nchilds")).isEqualTo("2");
+        feed(procexit(TS + 2, 101));
+        assertThat(text("proc.nthreads")).as("at its own procexit").isEqualTo("2");
+        assertThat(text("proc.nchilds")).isEqualTo("1");
+        feed(procexit(TS + 3, BASH));
+        assertThat(text("proc.nthreads")).as("a dead leader does not count").isEqualTo("1");
+        assertThat(text("proc.nchilds")).as("nor is it excluded").isEqualTo("1");
+    }
+
+    @Test
+    void threadCounts_unknownThread_noGroup() {
+        feed(EventBuilder.of("PPME_SYSCALL_OPEN_X", TS, 999).i64(3).str("/x").u32(1).u32(0).u32(0).u64(0));
+        assertThat(text("proc.nthreads")).isEqualTo("0");
+        assertThat(text("proc.nchilds")).isEqualTo("0");
+    }
+
+    @Test
+    void exectime_timeSinceThePreviousSwitchOnTheSameCpu_totalPerThread() {
+        feedOnCpu(contextSwitch(TS, BASH, 2048), 0);
+        assertThat(text("thread.exectime")).as("first switch on cpu 0").isEqualTo("0");
+        assertThat(text("thread.totexectime")).isEqualTo("0");
+        feedOnCpu(contextSwitch(TS + 40, BASH, 2048), 1);
+        assertThat(text("thread.exectime")).as("first switch on cpu 1").isEqualTo("0");
+        assertThat(text("thread.totexectime")).isEqualTo("0");
+        feedOnCpu(contextSwitch(TS + 100, BASH, 2048), 0);
+        assertThat(text("thread.exectime")).isEqualTo("100");
+        assertThat(text("thread.totexectime")).isEqualTo("100");
+        feedOnCpu(contextSwitch(TS + 150, BASH, 2048), 1);
+        assertThat(text("thread.exectime")).isEqualTo("110");
+        assertThat(text("thread.totexectime")).isEqualTo("210");
+        feed(openExit(TS + 200, 3, "/etc/passwd", 1));
+        assertThat(text("thread.exectime")).as("not a switch").isEqualTo("0");
+        assertThat(text("thread.totexectime")).isEqualTo("210");
+        feedOnCpu(contextSwitch(TS + 300, 0, 2048), 0);
+        assertThat(text("thread.exectime")).as("the idle task has no thread but an exec time").isEqualTo("200");
+        assertThat(extract("thread.totexectime")).isNull();
+    }
+
+    @Test
+    void contextSwitch_updatesPageFaultsAndProcessMemory() {
+        threadsOfBash(101);
+        feed(contextSwitch(TS, 101, 4096));
+        assertThat(text("thread.pfminor")).isEqualTo("77");
+        assertThat(text("thread.pfmajor")).isEqualTo("3");
+        assertThat(text("proc.vmsize")).as("a thread's own value").isEqualTo("0");
+        assertThat(text("thread.vmsize")).as("0 for a thread that is not the main one").isEqualTo("0");
+        feed(openExit(TS + 1, 3, "/etc/passwd", 1));
+        assertThat(text("proc.vmsize")).isEqualTo("4096");
+        assertThat(text("thread.vmsize")).isEqualTo("4096");
+        assertThat(text("thread.vmsize.b")).isEqualTo("4194304");
+        assertThat(text("thread.vmrss.b")).isEqualTo("512000");
+    }
+
+    @Test
+    void threadCpu_tickIncreaseBetweenProcinfoEvents_cappedAt100() {
+        feed(EventBuilder.of("PPME_PROCINFO_E", TS, BASH).u64(1000).u64(500));
+        assertThat(text("proc.name")).as("procinfo has its thread").isEqualTo("bash");
+        assertThat(extract("thread.cpu").doubleAt(0)).isZero();
+        assertThat(text("evt.count.procinfo")).isEqualTo("1");
+        assertThat(text("evt.count.threadinfo")).isEqualTo("1");
+        feed(EventBuilder.of("PPME_PROCINFO_E", TS + 1, BASH).u64(1010).u64(505));
+        assertThat(extract("thread.cpu").doubleAt(0)).isEqualTo(15.0);
+        feed(EventBuilder.of("PPME_PROCINFO_E", TS + 2, BASH).u64(9000).u64(505));
+        assertThat(extract("thread.cpu").doubleAt(0)).isEqualTo(100.0);
+        feed(openExit(TS + 3, 3, "/etc/passwd", 1));
+        assertThat(extract("thread.cpu")).isNull();
+        assertThat(text("evt.count.procinfo")).isEqualTo("0");
+        assertThat(text("evt.count.threadinfo")).isEqualTo("0");
+    }
+
+    @Test
+    void threadCpuUserAndSystem_eachPart() {
+        feed(EventBuilder.of("PPME_PROCINFO_E", TS, BASH).u64(1000).u64(500));
+        assertThat(extract("thread.cpu.user").doubleAt(0)).isZero();
+        feed(EventBuilder.of("PPME_PROCINFO_E", TS + 1, BASH).u64(1007).u64(600));
+        assertThat(extract("thread.cpu.user").doubleAt(0)).isEqualTo(7.0);
+    }
+
+    private static EventBuilder openat(long ts, long fd, long dirfd, String name) {
+        return EventBuilder.of("PPME_SYSCALL_OPENAT_2_X", ts, BASH).i64(fd).i64(dirfd).str(name).u32(1).u32(0)
+                .u32(0).u64(0);
+    }
+
+    @Test
+    void abspath_relativeToCwdDirfdOrAbsolute() {
+        feed(openat(TS, 3, -100, "x/../y"));
+        assertThat(text("evt.abspath")).isEqualTo("/home/u/y");
+        feed(openat(TS + 1, 4, 0, "y"));
+        assertThat(text("evt.abspath")).as("against the dirfd's name").isEqualTo("/dev/pts/0/y");
+        assertThat(text("evt.abspath.dst")).as("one path: any argument").isEqualTo("/dev/pts/0/y");
+        feed(openat(TS + 2, 5, 42, "y"));
+        assertThat(text("evt.abspath")).isEqualTo("<UNKNOWN>/y");
+        feed(openat(TS + 3, 6, 42, "/etc//z"));
+        assertThat(text("evt.abspath")).isEqualTo("/etc/z");
+        feed(openExit(TS + 4, 7, "a", 1));
+        assertThat(extract("evt.abspath")).as("not an *at() call").isNull();
+    }
+
+    @Test
+    void abspath_renameat_sourceAndDestination() {
+        feed(EventBuilder.of("PPME_SYSCALL_RENAMEAT2_X", TS, BASH).i64(0).i64(-100).str("a").i64(0).str("b")
+                .u32(0));
+        assertThat(text("evt.abspath")).isEqualTo("/home/u/a");
+        assertThat(text("evt.abspath.src")).isEqualTo("/home/u/a");
+        assertThat(text("evt.abspath.dst")).isEqualTo("/dev/pts/0/b");
+    }
+
+    private static EventBuilder write(long ts, long res, long fd) {
+        return EventBuilder.of("PPME_SYSCALL_WRITE_X", ts, BASH).i64(res).bytes(new byte[0]).i64(fd).u32(10);
+    }
+
+    @Test
+    void buflen_byDirectionAndDescriptorKind() {
+        connect();
+        feed(write(TS + 10, 10, 4));
+        assertThat(text("evt.buflen")).isEqualTo("10");
+        assertThat(text("evt.buflen.out")).isEqualTo("10");
+        assertThat(text("evt.buflen.net")).isEqualTo("10");
+        assertThat(text("evt.buflen.net.out")).isEqualTo("10");
+        assertThat(extract("evt.buflen.in")).isNull();
+        assertThat(extract("evt.buflen.net.in")).isNull();
+        assertThat(extract("evt.buflen.file")).isNull();
+        feed(openExit(TS + 11, 3, "/etc/passwd", 1));
+        feed(EventBuilder.of("PPME_SYSCALL_READ_X", TS + 12, BASH).i64(7).bytes(new byte[0]).i64(3).u32(10));
+        assertThat(text("evt.buflen.file.in")).isEqualTo("7");
+        assertThat(text("evt.buflen.file")).isEqualTo("7");
+        assertThat(extract("evt.buflen.file.out")).isNull();
+        assertThat(extract("evt.buflen.net")).isNull();
+        feed(write(TS + 13, -9, 3));
+        assertThat(extract("evt.buflen.file")).as("failed").isNull();
+    }
+
+    @Test
+    void isSyslog_writeToDevLog() {
+        feed(openExit(TS, 3, "/dev/log", 2));
+        assertThat(text("evt.is_syslog")).as("not a write").isEqualTo("false");
+        feed(write(TS + 1, 5, 3));
+        assertThat(text("evt.is_syslog")).isEqualTo("true");
+        feed(write(TS + 2, 5, 0));
+        assertThat(text("evt.is_syslog")).isEqualTo("false");
+    }
+
+    @Test
+    void infraDocker_fieldsOfTheDescription() {
+        feed(EventBuilder.of("PPME_INFRASTRUCTURE_EVENT_E", TS, BASH).str("docker").str("start")
+                .str("Event: start; ID: 0123456789abcdef0123; name: web; Image: nginx@sha256:abcd").str("host"));
+        assertThat(text("evt.infra.docker.name")).isEqualTo("start");
+        assertThat(text("evt.infra.docker.container.id")).isEqualTo("0123456789ab");
+        assertThat(text("evt.infra.docker.container.name")).isEqualTo("web");
+        assertThat(text("evt.infra.docker.container.image")).isEqualTo("nginx");
+        feed(openExit(TS + 1, 3, "/etc/passwd", 1));
+        assertThat(extract("evt.infra.docker.name")).isNull();
+    }
+
+    @Test
+    void loginShellId_farthestShellAmongTheAncestors() {
+        state.onBlock(new ScapBlock.Processes(0, BlockType.PL_V9, List.of(ThreadInfo.builder().tid(200).pid(200)
+                .vtid(200).vpid(200).ptid(BASH).comm("cat").exe("/bin/cat").cwd("/").build())));
+        feed(EventBuilder.of("PPME_SYSCALL_OPEN_X", TS, 200).i64(3).str("/x").u32(1).u32(0).u32(0).u64(0));
+        assertThat(text("proc.loginshellid")).isEqualTo("100");
+        assertThat(text("thread.nametid")).isEqualTo("cat200");
+        state.thread(INIT).setComm("zsh");
+        assertThat(text("proc.loginshellid")).isEqualTo("1");
+        state.thread(INIT).setComm("init");
+        state.thread(BASH).setComm("python");
+        assertThat(extract("proc.loginshellid")).isNull();
+    }
+
+    @Test
+    void fdusage_openDescriptorsPercentOfTheLimit() {
+        state.thread(BASH).setFdlimit(8);
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(extract("proc.fdusage").doubleAt(0)).isEqualTo(25.0);
+        state.thread(BASH).setFdlimit(0);
+        assertThat(extract("proc.fdusage").doubleAt(0)).isZero();
+    }
+
+    @Test
+    void evtHostname_captureMachineInfoElseConfigured() {
+        feed(openExit(TS, 3, "/etc/passwd", 1));
+        assertThat(text("evt.hostname")).isEqualTo("host-a");
+        state.onBlock(new ScapBlock.Machine(0, BlockType.MI, new dev.peregrine.capture.MachineInfo(2, 1L << 30,
+                32768, "captured-host", 0, 0)));
+        assertThat(text("evt.hostname")).isEqualTo("captured-host");
+    }
+
+    @Test
+    void metaEvents_asyncAndTheirType() {
+        feed(EventBuilder.of("PPME_USER_ADDED_E", TS, BASH).u32(1001).u32(1001).str("bob").str("/home/bob")
+                .str("/bin/sh").str(""));
+        assertThat(text("evt.is_async")).isEqualTo("true");
+        assertThat(text("evt.asynctype")).isEqualTo("useradded");
+        assertThat(extract("evt.count.exit")).as("an enter event").isNull();
+        feed(openExit(TS + 1, 3, "/etc/passwd", 1));
+        assertThat(text("evt.is_async")).isEqualTo("false");
+        assertThat(extract("evt.asynctype")).isNull();
+        assertThat(text("evt.count.exit")).isEqualTo("1");
+        assertThat(text("evt.outputtime")).isEqualTo(text("evt.time"));
     }
 
     @Test

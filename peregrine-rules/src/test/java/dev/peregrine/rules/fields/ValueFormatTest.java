@@ -70,6 +70,19 @@ class ValueFormatTest {
         assertThat(ValueFormat.toJson(FieldType.IPADDR, false, of((Object) new byte[] {1, 2, 3, 4})))
                 .isEqualTo("1.2.3.4");
         assertThat(ValueFormat.toJson(FieldType.UINT64, true, of(1L, 2L))).isEqualTo(List.of(1L, 2L));
-        assertThat(ValueFormat.toJson(FieldType.DOUBLE, false, of(2.7))).isEqualTo(2L);
+        assertThat(ValueFormat.toJson(FieldType.DOUBLE, false, of(2.7))).as("PF_NA: a double").isEqualTo(2.7);
+    }
+
+    @Test
+    void printFormats_paddedNanosecondsAndHexDevice_byFieldName() {
+        assertThat(ValueFormat.toText("evt.rawtime.ns", FieldType.ABSTIME, false, of(8707142L))).isEqualTo("008707142");
+        assertThat(ValueFormat.toText("evt.reltime", FieldType.RELTIME, false, of(2_500_000_000L)))
+                .isEqualTo("2500000000");
+        assertThat(ValueFormat.toText("evt.deltatime.ns", FieldType.RELTIME, false, of(0L))).isEqualTo("000000000");
+        assertThat(ValueFormat.toText("fd.dev", FieldType.INT32, false, of(0x801L))).isEqualTo("801");
+        assertThat(ValueFormat.toText("fd.dev", FieldType.INT32, false, of(-1L))).isEqualTo("FFFFFFFF");
+        assertThat(ValueFormat.toText("evt.rawtime", FieldType.ABSTIME, false, of(5L))).as("decimal").isEqualTo("5");
+        assertThat(ValueFormat.toJson("evt.rawtime.ns", FieldType.ABSTIME, false, of(42L))).isEqualTo("000000042");
+        assertThat(ValueFormat.toJson("evt.rawtime", FieldType.ABSTIME, false, of(42L))).isEqualTo(42L);
     }
 }

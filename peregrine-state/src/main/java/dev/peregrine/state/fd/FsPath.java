@@ -31,6 +31,16 @@ public final class FsPath {
         if (base.length() + path.length() + 1 > MAX_PATH_BYTES) {
             return TOO_LONG;
         }
+        if (isNormal(path)) {
+            // what the walk would build, character for character, without walking: an absolute path as it is, a
+            // relative one appended to the base as it is
+            return path.charAt(0) == SEPARATOR || base.isEmpty() ? path : base.concat(path);
+        }
+        return walk(base, path);
+    }
+
+    /** The general join: {@code path} appended to {@code base} (or replacing it) and normalized as it goes. */
+    static String walk(String base, String path) {
         StringBuilder target = new StringBuilder(base.length() + path.length());
         boolean emptyBase;
         if (!path.isEmpty() && path.charAt(0) != SEPARATOR) {
@@ -80,6 +90,34 @@ public final class FsPath {
                 pc++;
             }
         }
+    }
+
+    /**
+     * {@return whether {@code path} is not empty and already normal: no empty, {@code .} or {@code ..} component
+     * (after the leading separator of an absolute path) and no trailing separator (except for "/" itself)} Most
+     * paths of open events are: absolute ones resolve to themselves, relative ones to the base followed by them.
+     */
+    static boolean isNormal(String path) {
+        int n = path.length();
+        if (n == 0) {
+            return false;
+        }
+        boolean absolute = path.charAt(0) == SEPARATOR;
+        if (absolute && n == 1) {
+            return true;
+        }
+        int componentStart = absolute ? 1 : 0;
+        for (int i = componentStart; i <= n; i++) {
+            if (i == n || path.charAt(i) == SEPARATOR) {
+                int len = i - componentStart;
+                if (len == 0 || (len <= 2 && path.charAt(componentStart) == '.'
+                        && (len == 1 || path.charAt(componentStart + 1) == '.'))) {
+                    return false;
+                }
+                componentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     private static char at(String s, int i) {

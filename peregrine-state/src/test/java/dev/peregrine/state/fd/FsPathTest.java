@@ -2,6 +2,12 @@ package dev.peregrine.state.fd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,5 +40,36 @@ class FsPathTest {
     void concatenate_overLongJoin_tooLongMarker(int baseLength, int pathLength) {
         assertThat(FsPath.concatenate("/" + "a".repeat(baseLength), "b".repeat(pathLength)))
                 .isEqualTo(FsPath.TOO_LONG);
+    }
+
+    @Property(tries = 2000)
+    void concatenate_anyPath_sameAsTheWalk(
+            @ForAll("paths") String path, @ForAll("paths") String base) {
+        assertThat(FsPath.concatenate(base, path)).isEqualTo(FsPath.walk(base, path));
+    }
+
+    @Provide
+    Arbitrary<String> paths() {
+        // components that exercise the normal-form check: empty, ".", "..", dot-names, ordinary names
+        Arbitrary<String> component = Arbitraries.of("", ".", "..", "...", ".a", "a.",
+                "etc", "x");
+        return component.list().ofMaxSize(5).flatMap(parts -> Arbitraries.of("/", "")
+                .map(lead -> lead + String.join("/", parts)));
+    }
+
+    @Test
+    void isNormal_cases() {
+        assertThat(FsPath.isNormal("/etc/passwd")).isTrue();
+        assertThat(FsPath.isNormal("/")).isTrue();
+        assertThat(FsPath.isNormal("/home/.bashrc")).isTrue();
+        assertThat(FsPath.isNormal("etc/x")).isTrue();
+        assertThat(FsPath.isNormal("...")).isTrue();
+        assertThat(FsPath.isNormal("")).isFalse();
+        assertThat(FsPath.isNormal("/etc/")).isFalse();
+        assertThat(FsPath.isNormal("/etc//x")).isFalse();
+        assertThat(FsPath.isNormal("/etc/./x")).isFalse();
+        assertThat(FsPath.isNormal("/etc/..")).isFalse();
+        assertThat(FsPath.isNormal("./x")).isFalse();
+        assertThat(FsPath.isNormal("x/")).isFalse();
     }
 }
