@@ -45,8 +45,8 @@ class BenignWorkloadTest {
     /* Implementation notes: the machine runs other things while this test runs (other test suites trigger rules on
      * purpose), so an alert counts only when the process it is about belongs to the workload: an append_output
      * entry adds proc.pid and proc.apid[1..16] to every alert's fields, and an alert counts when the workload's
-     * root process is among them. (proc.sid would be simpler, but the live driver does not capture setsid(), so a
-     * new session is not seen.) A process that outlives its parent is re-parented and drops out; the workload
+     * root process is among them. (A session of its own and proc.sid would also do now that the driver reports
+     * setsid(); when this test was written it did not, and lineage needs nothing from the driver.) A process that outlives its parent is re-parented and drops out; the workload
      * waits for all it starts. A control process doing what a rule reports proves the attribution works. The engine
      * starts first and the workload afterwards, so every workload process is seen from its clone on. */
 
