@@ -47,7 +47,7 @@ record DetectionSetup(FalcoConfig config, SyscallBinding binding, Ruleset rulese
         if (files.isEmpty() && configFile != null) {
             files = configuredRulesFiles(config);
         }
-        return build(config, files.isEmpty() ? List.of(BundledRules.stable()) : RulesFiles.read(files), err);
+        return build(config, files.isEmpty() ? BundledRules.defaults() : RulesFiles.read(files), err);
     }
 
     /** As {@link #prepare(List, List, boolean, PrintWriter)}, with the rules already read. */

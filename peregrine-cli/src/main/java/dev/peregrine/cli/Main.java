@@ -56,7 +56,7 @@ public final class Main implements Runnable {
             return;
         }
         err.println("peregrine: live capture is not available here (" + liveUnavailable.get()
-                + "); replaying the bundled sample capture (curl fetching google.com) with Falco's stable rules.");
+                + "); replaying the bundled sample capture (curl fetching google.com) with the bundled rules (Falco's stable rules and Peregrine's).");
         err.flush();
         spec.commandLine().setExecutionResult(replaySample(out, err));
     }

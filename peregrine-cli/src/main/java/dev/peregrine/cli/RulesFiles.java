@@ -23,7 +23,7 @@ final class RulesFiles {
 
     static List<RulesSource> read(List<Path> paths) {
         if (paths == null || paths.isEmpty()) {
-            return List.of(BundledRules.stable());
+            return BundledRules.defaults();
         }
         List<RulesSource> sources = new ArrayList<>();
         for (Path p : paths) {

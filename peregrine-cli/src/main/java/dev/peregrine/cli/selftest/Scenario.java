@@ -43,6 +43,11 @@ public record Scenario(String rule, String action, Step act, Step cleanup, List<
                 mustContain);
     }
 
+    /** {@return this scenario skipped for {@code reason}, or unchanged when {@code reason} is null} */
+    public Scenario withSkip(String reason) {
+        return reason == null ? this : skipped(reason);
+    }
+
     /** {@return this scenario, counting only alerts whose output contains {@code text}} */
     public Scenario requiring(String text) {
         return new Scenario(rule, action, act, cleanup, keyFields, skipReason, requireNonNull(text, "text is null"));

@@ -67,64 +67,102 @@ public final class Selftest {
      */
     public List<Result> run(Function<AlertSink, LiveDetection> engine, List<Scenario> scenarios,
             Consumer<Result> progress) throws Exception {
-        List<FormattedAlert> alerts = new ArrayList<>();
-        AlertSink sink = new AlertSink() {
-            @Override
-            public void emit(FormattedAlert alert) {
-                synchronized (alerts) {
-                    alerts.add(alert);
-                    alerts.notifyAll();
-                }
-            }
-
-            @Override
-            public void flush() {
-                // kept in memory
-            }
-
-            @Override
-            public void close() {
-                // kept in memory
-            }
-        };
-        LiveDetection live = engine.apply(sink);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch ready = new CountDownLatch(1);
-        CompletableFuture<LiveDetection.Summary> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                done.complete(live.run(stop::get, (rules, syscalls, processes) -> ready.countDown()));
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-                ready.countDown();
-            }
-        }, "selftest-engine");
-        t.setDaemon(true);
-        t.start();
+        Running running = Running.start(engine);
         List<Result> results = new ArrayList<>();
         try {
-            if (!ready.await(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("live detection did not start within " + READY_TIMEOUT);
-            }
-            if (done.isCompletedExceptionally()) {
-                done.join();
-            }
             for (Scenario s : scenarios) {
-                Result r = runOne(s, alerts, done);
+                Result r = runOne(s, running.alerts, running.done);
                 results.add(r);
                 progress.accept(r);
             }
         } finally {
-            stop.set(true);
+            running.stop(results.size() == scenarios.size());
+        }
+        return results;
+    }
+
+    /**
+     * Starts live detection (built by {@code engine} around the sink it is given), runs {@code body} once it
+     * observes actions, waits {@code settle} for the last events to be judged, stops the engine and returns every
+     * alert it raised meanwhile (of any process on the machine).
+     */
+    public static List<FormattedAlert> observe(Function<AlertSink, LiveDetection> engine, Scenario.Step body,
+            Duration settle) throws Throwable {
+        Running running = Running.start(engine);
+        boolean ok = false;
+        try {
+            body.run();
+            Thread.sleep(settle.toMillis());
+            ok = true;
+        } finally {
+            running.stop(ok);
+        }
+        synchronized (running.alerts) {
+            return List.copyOf(running.alerts);
+        }
+    }
+
+    /** Live detection on a thread of its own, its alerts collected in memory. */
+    private record Running(List<FormattedAlert> alerts, AtomicBoolean stopFlag,
+            CompletableFuture<LiveDetection.Summary> done) {
+        static Running start(Function<AlertSink, LiveDetection> engine) throws Exception {
+            List<FormattedAlert> alerts = new ArrayList<>();
+            AlertSink sink = new AlertSink() {
+                @Override
+                public void emit(FormattedAlert alert) {
+                    synchronized (alerts) {
+                        alerts.add(alert);
+                        alerts.notifyAll();
+                    }
+                }
+
+                @Override
+                public void flush() {
+                    // kept in memory
+                }
+
+                @Override
+                public void close() {
+                    // kept in memory
+                }
+            };
+            LiveDetection live = engine.apply(sink);
+            Running r = new Running(alerts, new AtomicBoolean(), new CompletableFuture<>());
+            CountDownLatch ready = new CountDownLatch(1);
+            Thread t = new Thread(() -> {
+                try {
+                    r.done.complete(live.run(r.stopFlag::get, (rules, syscalls, processes) -> ready.countDown()));
+                } catch (Throwable e) {
+                    r.done.completeExceptionally(e);
+                    ready.countDown();
+                }
+            }, "selftest-engine");
+            t.setDaemon(true);
+            t.start();
+            if (!ready.await(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                r.stop(false);
+                throw new IllegalStateException("live detection did not start within " + READY_TIMEOUT);
+            }
+            if (r.done.isCompletedExceptionally()) {
+                r.done.join();
+            }
+            return r;
+        }
+
+        /**
+         * Stops the engine and waits for it. Its failure is thrown when the work was cut short ({@code !complete}:
+         * the failure explains why); after complete work the results stand and it is ignored.
+         */
+        void stop(boolean complete) {
+            stopFlag.set(true);
             try {
                 done.orTimeout(30, TimeUnit.SECONDS).join();
             } catch (RuntimeException e) {
-                if (results.size() < scenarios.size()) {
+                if (!complete) {
                     throw e;
                 }
             }
         }
-        return results;
     }
 
     private Result runOne(Scenario s, List<FormattedAlert> alerts, CompletableFuture<?> done) {

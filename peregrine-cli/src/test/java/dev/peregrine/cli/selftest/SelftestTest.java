@@ -15,6 +15,7 @@ import dev.peregrine.rules.load.LoadOutcome;
 import dev.peregrine.rules.load.RuleMatching;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.Ruleset;
+import dev.peregrine.state.container.meta.MetadataResolver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -22,17 +23,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The host scenarios of {@code peregrine selftest}, run against the live engine with Falco's stable rules and
- * Peregrine's rules (root, eBPF): every scenario's rule must alert, and the scenarios leave nothing behind.
+ * The host and container scenarios of {@code peregrine selftest}, run against the live engine with Falco's stable
+ * rules and Peregrine's rules (root, eBPF; the container scenarios when podman and runc are installed): every
+ * scenario's rule must alert, and the scenarios leave nothing behind (files, test address, container).
  */
 class SelftestTest {
     @Test
-    void hostScenarios_liveWithBundledRules_everyRuleDetected() throws Exception {
+    void hostAndContainerScenarios_liveWithBundledRules_everyRuleDetected() throws Exception {
         assumeTrue(LiveDetection.unavailableReason().isEmpty(),
                 () -> "live capture unavailable: " + LiveDetection.unavailableReason().orElse(""));
         SyscallBinding binding = new SyscallBinding();
@@ -49,11 +52,18 @@ class SelftestTest {
 
         List<Selftest.Result> results;
         Path workDir;
-        try (HostScenarios host = HostScenarios.create()) {
+        String containerName;
+        try (HostScenarios host = HostScenarios.create(); ContainerScenarios containers = ContainerScenarios.create();
+             MetadataResolver metadata = MetadataResolver.defaults()) {
             workDir = host.directory();
             host.prepareNetwork();
+            containers.prepare();
+            containerName = containers.containerName();
+            List<Scenario> scenarios = new ArrayList<>(host.scenarios());
+            scenarios.addAll(containers.scenarios());
             results = new Selftest(Duration.ofSeconds(15)).run(
-                    sink -> new LiveDetection(ruleset, formatter, sink, drops, log), host.scenarios(), r -> { });
+                    sink -> new LiveDetection(ruleset, formatter, sink, drops, log).containerMetadata(metadata),
+                    scenarios, r -> { });
         }
 
         assertThat(results).isNotEmpty();
@@ -63,6 +73,26 @@ class SelftestTest {
         assertThat(results).extracting(r -> r.scenario().rule())
                 .contains("Read sensitive file untrusted", "Outbound SSH Connection", "Detect New File",
                         "Kernel Module Modification", "New Executable Run During Build");
+        assertThat(results).filteredOn(r -> r.scenario().rule().equals("Contact K8S API Server From Container"))
+                .singleElement().satisfies(r -> assertThat(r.detail()).contains("fd.sip.name"));
+        if (containerName != null) {
+            // podman ran here: every other container rule was exercised and detected in that container
+            List<Selftest.Result> inContainer = results.stream()
+                    .filter(r -> r.scenario().action().startsWith("in a Podman container")).toList();
+            assertThat(inContainer).extracting(r -> r.scenario().rule() + ": " + r.status()).containsExactly(
+                    "Terminal shell in container: DETECTED", "Contact K8S API Server From Container: SKIPPED",
+                    "Netcat Remote Code Execution in Container: DETECTED",
+                    "Packet socket created in container: DETECTED",
+                    "Redirect STDOUT/STDIN to Network Connection in Container: DETECTED",
+                    "Linux Kernel Module Injection Detected: DETECTED",
+                    "Debugfs Launched in Privileged Container: DETECTED",
+                    "Detect release_agent File Container Escapes: DETECTED",
+                    "Drop and execute new binary in container: DETECTED");
+            assertThat(inContainer).filteredOn(r -> r.status() == Selftest.Status.DETECTED)
+                    .extracting(r -> r.keyFields().get("container.name")).containsOnly(containerName);
+            Process exists = new ProcessBuilder("podman", "container", "exists", containerName).start();
+            assertThat(exists.waitFor()).as("container removed").isNotZero();
+        }
         assertThat(workDir).doesNotExist();
         assertThat(Path.of("/usr/local/bin/peregrine-selftest-file")).doesNotExist();
         assertThat(Path.of("/etc/peregrine-selftest.d")).doesNotExist();

@@ -14,7 +14,7 @@ import java.util.Optional;
  * Peregrine's own rules ({@code peregrine_rules.yaml}: build machines, supply chain, file and network hygiene).
  */
 public final class BundledRules {
-    /** The default ruleset: Falco's stable rules. */
+    /** Falco's stable rules, the first file of the default ruleset. */
     public static final String STABLE = "falco_rules.yaml";
     public static final String INCUBATING = "falco-incubating_rules.yaml";
     public static final String SANDBOX = "falco-sandbox_rules.yaml";
@@ -45,8 +45,16 @@ public final class BundledRules {
         }
     }
 
-    /** {@return the default ruleset: Falco's stable rules} */
+    /** {@return Falco's stable rules} */
     public static RulesSource stable() {
         return byName(STABLE).orElseThrow();
+    }
+
+    /** The files of the default ruleset, in load order: Falco's stable rules, then Peregrine's. */
+    public static final List<String> DEFAULT_NAMES = List.of(STABLE, PEREGRINE);
+
+    /** {@return the default ruleset (what Peregrine loads without {@code -r}): {@link #DEFAULT_NAMES}, in order} */
+    public static List<RulesSource> defaults() {
+        return DEFAULT_NAMES.stream().map(n -> byName(n).orElseThrow()).toList();
     }
 }
