@@ -14,6 +14,7 @@ import dev.peregrine.rules.load.RulesSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +66,38 @@ class LiveDropsTest {
             Files.writeString(f, "x");
             for (int i = 0; i < 200; i++) {
                 Files.readAllBytes(f);
+            }
+        };
+    }
+
+    /**
+     * {@link #opens()} on several threads at once: more producers than the engine's one reader, so a one-page ring
+     * overflows even on an idle machine (one producer alone can be drained in time when a CPU is free for the
+     * reader).
+     */
+    private LiveEngine.Action burst() {
+        return () -> {
+            int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            List<Thread> started = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                Path f = dir.resolve("burst-" + t);
+                started.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        Files.writeString(f, "x");
+                        for (int i = 0; i < 500; i++) {
+                            Files.readAllBytes(f);
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            for (Thread t : started) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("burst failed", failure.get());
             }
         };
     }
@@ -126,7 +159,7 @@ class LiveDropsTest {
         try (LiveEngine engine = LiveEngine.start(quietRules(), drops, false, TINY_RING_BYTES)) {
             AtomicReference<DropCounters> during = new AtomicReference<>();
             FormattedAlert a = engine.actUntil(() -> {
-                opens().run();
+                burst().run();
                 engine.live.dropCounters().ifPresent(during::set);
             }, LiveEngine.rule(SyscallEventDropMonitor.RULE), TIMEOUT)
                     .orElseThrow(() -> new AssertionError("no drop alert; log: " + engine.logText()));
@@ -154,7 +187,7 @@ class LiveDropsTest {
     void tinyRing_exitAction_runEndsByTheDropManager() throws Exception {
         var drops = new FalcoConfig.SyscallEventDrops(Set.of("exit"), .1, .03333, 1, false);
         try (LiveEngine engine = LiveEngine.start(quietRules(), drops, false, TINY_RING_BYTES)) {
-            Optional<LiveDetection.Summary> s = engine.actUntilEnd(opens(), TIMEOUT);
+            Optional<LiveDetection.Summary> s = engine.actUntilEnd(burst(), TIMEOUT);
 
             assertThat(s).as("the run ended by itself").isPresent();
             assertThat(s.get().stoppedByDropManager()).isTrue();
