@@ -67,6 +67,10 @@ class PeregrineRulesTest {
     }
 
     private List<CollectedAlert> run() {
+        return run(RULES);
+    }
+
+    private List<CollectedAlert> run(Ruleset rules) {
         StateEngine state = new StateEngine();
         SyscallEvent event = SyscallEvent.over(state, "test-host", ZoneOffset.UTC);
         var listener = ReplayPipeline.blockListener(state, event);
@@ -79,7 +83,7 @@ class PeregrineRulesTest {
                 thread(DPKG, BASH, "dpkg", "/usr/bin/dpkg", List.of()))));
         CollectingSink sink = new CollectingSink();
         new ReplayPipeline("test-host", ZoneOffset.UTC).detect(new StalledContainerRuntimeTest.MemorySource(events),
-                state, event, RULES, sink, () -> false);
+                state, event, rules, sink, () -> false);
         return sink.alerts();
     }
 
@@ -239,6 +243,56 @@ class PeregrineRulesTest {
                 .satisfies(a -> assertThat(a.output()).contains("file=/etc/cron.d/persist", "command=java"));
         assertThat(alerts).filteredOn(a -> a.rule().equals("Build Reaching Unapproved Network")).singleElement()
                 .satisfies(a -> assertThat(a.output()).contains("server_ip=203.0.113.7"));
+    }
+
+    @Test
+    void fdSipName_comparedWithResolvedAddresses_asLibsinspsDnsManager() throws Exception {
+        // localhost resolves to 127.0.0.1 (from /etc/hosts); names are resolved in the background, so wait for it
+        Ruleset rules = ReplayPipelineTest.load(BINDING, List.of(new dev.peregrine.rules.load.RulesSource("n.yaml", """
+                - rule: to localhost by name
+                  desc: x
+                  condition: evt.type = connect and fd.sip.name = localhost
+                  output: by name %fd.sip
+                  priority: WARNING
+                - rule: not to localhost by name
+                  desc: x
+                  condition: evt.type = connect and fd.sip.name != localhost
+                  output: not by name %fd.sip
+                  priority: WARNING
+                - rule: in list
+                  desc: x
+                  condition: evt.type = connect and fd.sip.name in (nonexistent.invalid, localhost)
+                  output: in list %fd.sip
+                  priority: WARNING
+                """)));
+        connect(SSH, 3, "127.0.0.1", 8080);
+        connect(SSH, 4, "192.0.2.10", 8080);
+        List<String> outputs = List.of();
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < until) {
+            outputs = run(rules).stream().map(CollectedAlert::output).toList();
+            if (outputs.contains("by name 127.0.0.1")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+
+        assertThat(outputs).containsExactlyInAnyOrder("by name 127.0.0.1", "not by name 192.0.2.10",
+                "in list 127.0.0.1");
+    }
+
+    @Test
+    void fdSipName_otherOperator_refusedAsInLibsinsp() {
+        LoadOutcome outcome = RulesLoader.load(List.of(new dev.peregrine.rules.load.RulesSource("n.yaml", """
+                - rule: r
+                  desc: x
+                  condition: evt.type = connect and fd.sip.name contains local
+                  output: x
+                  priority: WARNING
+                """)), LoadOptions.defaults().withBinding(BINDING));
+
+        assertThat(outcome.successful()).isFalse();
+        assertThat(outcome.toJson()).contains("fd.*ip.name filter only supports '=' and '!=' operators");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -43,6 +44,10 @@ public final class ContainerScenarios implements AutoCloseable {
     /** Image repository of the selftest image; the tag is a digest of its content. */
     static final String IMAGE_REPOSITORY = "localhost/peregrine-selftest";
     /** Pod name and namespace given to the container as Kubernetes labels, so k8s.* fields show in alerts. */
+    /** The name Falco's k8s_api_server macro compares fd.sip.name with. */
+    static final String K8S_API_NAME = "kubernetes.default.svc.cluster.local";
+    private static final Path HOSTS = Path.of("/etc/hosts");
+    private static final String HOSTS_LINE = "127.0.0.1 " + K8S_API_NAME + " # peregrine selftest, removed at its end";
     static final String POD_NAME = "peregrine-selftest-pod";
     static final String POD_NAMESPACE = "peregrine-selftest";
     private static final Path PODMAN_SOCKET = Path.of("/run/podman/podman.sock");
@@ -58,6 +63,8 @@ public final class ContainerScenarios implements AutoCloseable {
     private Path workDir;
     private Process service;
     private String name;
+    private boolean k8sNameMapped;
+    private boolean hostsLineAdded;
     private String fullId;
     private ServerSocket listener;
     private String image;
@@ -92,6 +99,7 @@ public final class ContainerScenarios implements AutoCloseable {
         if (skipReason != null || fullId != null) {
             return;
         }
+        mapK8sApiName();
         try {
             workDir = Files.createTempDirectory("peregrine-selftest-image-");
             image = buildImage(workDir.resolve("rootfs"));
@@ -150,12 +158,6 @@ public final class ContainerScenarios implements AutoCloseable {
         List<Scenario> out = new ArrayList<>();
         out.add(scenario("Terminal shell in container", "podman exec -t: sh -c true with a terminal",
                 () -> exec(List.of("-t"), "/bin/sh", "-c", "true"), "proc.name", "proc.tty"));
-        out.add(new Scenario("Contact K8S API Server From Container",
-                "in a Podman container: connect to the Kubernetes API service",
-                Scenario.Step.none(), Scenario.Step.none(), List.of(),
-                "its k8s_api_server macro tests fd.sip.name (\"kubernetes.default.svc.cluster.local\"), the server"
-                        + " name from libsinsp's DNS resolution, which Peregrine does not do (the field has no value)",
-                null));
         out.add(scenario("Netcat Remote Code Execution in Container",
                 "nc -e /bin/true 127.0.0.1 PORT, where nc is a copy of true (harmless stand-in: the rule keys on the"
                         + " name and the -e option)",
@@ -187,6 +189,13 @@ public final class ContainerScenarios implements AutoCloseable {
                 "sh copies /bin/true to /tmp/dropped (the container's upper layer) and runs it",
                 () -> exec(List.of(), "/bin/sh", "-c", "cp /bin/true /tmp/dropped && /tmp/dropped"),
                 "proc.exepath"));
+        // Last: the engine resolves the API server's name in the background, so give it the other scenarios' time.
+        out.add(scenario("Contact K8S API Server From Container",
+                "bash connects to kubernetes.default.svc.cluster.local, mapped to a listener of the selftest on"
+                        + " 127.0.0.1 by a line the selftest adds to /etc/hosts for its run",
+                () -> exec(List.of(), "/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port()), "fd.name",
+                "proc.name").withSkip(k8sNameMapped ? null : "/etc/hosts could not be given a line for "
+                        + K8S_API_NAME + " (the rule matches fd.sip.name, the server's resolved name)"));
         List<Scenario> result = new ArrayList<>();
         for (Scenario s : out) {
             Scenario r = s.skipReason() == null && skip != null ? s.skipped(skip) : s;
@@ -331,9 +340,41 @@ public final class ContainerScenarios implements AutoCloseable {
         return null;
     }
 
+    /** Maps the Kubernetes API server's name to 127.0.0.1 in /etc/hosts for the run (unless it is there already). */
+    private void mapK8sApiName() {
+        try {
+            String hosts = Files.readString(HOSTS);
+            if (hosts.lines().anyMatch(l -> !l.strip().startsWith("#") && l.contains(K8S_API_NAME))) {
+                k8sNameMapped = true;
+                return;
+            }
+            if (!Files.isWritable(HOSTS)) {
+                return;
+            }
+            Files.writeString(HOSTS, (hosts.isEmpty() || hosts.endsWith("\n") ? "" : "\n") + HOSTS_LINE + "\n",
+                    StandardOpenOption.APPEND);
+            hostsLineAdded = true;
+            k8sNameMapped = true;
+        } catch (IOException e) {
+            k8sNameMapped = false;
+        }
+    }
+
+    /** Removes the line {@link #mapK8sApiName} added, and only that line. */
+    private void unmapK8sApiName() throws IOException {
+        if (!hostsLineAdded) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        Files.readString(HOSTS).lines().filter(l -> !l.equals(HOSTS_LINE)).forEach(l -> kept.append(l).append('\n'));
+        Files.writeString(HOSTS, kept.toString());
+        hostsLineAdded = false;
+    }
+
     /** Removes the container, stops the API service if the selftest started it, deletes the work directory. */
     @Override
     public void close() throws Exception {
+        unmapK8sApiName();
         if (fullId != null) {
             runPodman(false, "rm", "-f", "-t", "0", name);
             fullId = null;

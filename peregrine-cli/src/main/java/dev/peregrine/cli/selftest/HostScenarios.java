@@ -193,7 +193,7 @@ public final class HostScenarios implements AutoCloseable {
                     Files.copy(Path.of("/usr/bin/true"), tool, StandardCopyOption.REPLACE_EXISTING);
                     Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
                     exec(copy("/usr/bin/bash", "make").toString(), "-c", tool + "; true");
-                }, Scenario.Step.none(), "proc.exepath").requiring("fresh-tool"));
+                }, Scenario.Step.none(), "proc.exepath").requiring("exe=" + dir.resolve("fresh-tool")));
         return out.list;
     }
 
@@ -221,7 +221,8 @@ public final class HostScenarios implements AutoCloseable {
                 .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes()).strip();
         if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            if (!text.contains("File exists")) {
+            // "File exists" / "Address already assigned": already there (another run's), so not ours to remove
+            if (!text.contains("File exists") && !text.contains("already assigned")) {
                 throw new IOException("cannot add " + OUTSIDE_ADDRESS + " to lo: " + text);
             }
         } else {

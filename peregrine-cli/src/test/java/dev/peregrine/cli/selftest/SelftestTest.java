@@ -73,23 +73,24 @@ class SelftestTest {
         assertThat(results).extracting(r -> r.scenario().rule())
                 .contains("Read sensitive file untrusted", "Outbound SSH Connection", "Detect New File",
                         "Kernel Module Modification", "New Executable Run During Build");
-        assertThat(results).filteredOn(r -> r.scenario().rule().equals("Contact K8S API Server From Container"))
-                .singleElement().satisfies(r -> assertThat(r.detail()).contains("fd.sip.name"));
         if (containerName != null) {
             // podman ran here: every other container rule was exercised and detected in that container
             List<Selftest.Result> inContainer = results.stream()
                     .filter(r -> r.scenario().action().startsWith("in a Podman container")).toList();
             assertThat(inContainer).extracting(r -> r.scenario().rule() + ": " + r.status()).containsExactly(
-                    "Terminal shell in container: DETECTED", "Contact K8S API Server From Container: SKIPPED",
+                    "Terminal shell in container: DETECTED",
                     "Netcat Remote Code Execution in Container: DETECTED",
                     "Packet socket created in container: DETECTED",
                     "Redirect STDOUT/STDIN to Network Connection in Container: DETECTED",
                     "Linux Kernel Module Injection Detected: DETECTED",
                     "Debugfs Launched in Privileged Container: DETECTED",
                     "Detect release_agent File Container Escapes: DETECTED",
-                    "Drop and execute new binary in container: DETECTED");
+                    "Drop and execute new binary in container: DETECTED",
+                    "Contact K8S API Server From Container: DETECTED");
             assertThat(inContainer).filteredOn(r -> r.status() == Selftest.Status.DETECTED)
                     .extracting(r -> r.keyFields().get("container.name")).containsOnly(containerName);
+            assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hosts")))
+                    .as("the selftest's /etc/hosts line is gone").doesNotContain("# peregrine selftest");
             Process exists = new ProcessBuilder("podman", "container", "exists", containerName).start();
             assertThat(exists.waitFor()).as("container removed").isNotZero();
         }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -56,6 +57,9 @@ public final class ConditionCompiler {
      * "!=" needs both ends to differ.
      */
     private static final Set<String> BOTH_ENDS_FIELDS = Set.of("fd.ip", "fd.port", "fd.proto", "fd.net");
+    /** The host-name fields of an address and the address field each compares (libsinsp's DNS-manager match). */
+    private static final Map<String, String> IP_NAME_FIELDS = Map.of("fd.sip.name", "fd.sip",
+            "fd.cip.name", "fd.cip", "fd.lip.name", "fd.lip", "fd.rip.name", "fd.rip");
 
     private final FieldCompiler fields;
     private final Predicate<String> knownEventType;
@@ -188,6 +192,10 @@ public final class ConditionCompiler {
                 }
             }
         }
+        if (f.field() != null && f.field().arg() == null && !f.transformed()
+                && IP_NAME_FIELDS.containsKey(f.field().info().name())) {
+            return ipName(f.field().info().name(), op, values, b.left().pos(), pos);
+        }
         Mode mode = f.list() && op.op() == Op.IN ? Mode.ALL
                 : !f.list() && op.op() == Op.NE && op.mod() == Mod.NONE && f.field() != null && !f.transformed()
                         && BOTH_ENDS_FIELDS.contains(f.field().info().name()) ? Mode.ALL_NON_EMPTY : Mode.ANY;
@@ -201,6 +209,21 @@ public final class ConditionCompiler {
             case OTHER -> throw invalid("filter error: '" + op.op().text + "' operator not supported for type '"
                     + f.type().displayName() + "'", pos);
         };
+    }
+
+    /**
+     * {@code fd.sip.name = NAME} and the like, as libsinsp's DNS manager matches them: true when the event's address
+     * is among the addresses NAME resolves to ({@code in}: any of the names; {@code !=}: none). Other operators are
+     * refused, as libsinsp refuses them.
+     */
+    private CompiledCondition ipName(String name, Operator op, List<String> values, Pos fieldPos, Pos pos)
+            throws CompileException {
+        if (op.mod() != Mod.NONE || (op.op() != Op.EQ && op.op() != Op.NE && op.op() != Op.IN)) {
+            throw invalid("filter error: fd.*ip.name filter only supports '=' and '!=' operators", pos);
+        }
+        CompiledField address = fields.compile(new Expr.Field(IP_NAME_FIELDS.get(name), null, fieldPos), false, pos);
+        BytesTest any = DnsNames.anyOf(values);
+        return new Checks.BytesCheck(address.slot(), op.op() == Op.NE ? b -> !any.test(b) : any, Mode.ANY);
     }
 
     // ---- strings
