@@ -107,25 +107,7 @@ public final class Selftest {
             CompletableFuture<LiveDetection.Summary> done) {
         static Running start(Function<AlertSink, LiveDetection> engine) throws Exception {
             List<FormattedAlert> alerts = new ArrayList<>();
-            AlertSink sink = new AlertSink() {
-                @Override
-                public void emit(FormattedAlert alert) {
-                    synchronized (alerts) {
-                        alerts.add(alert);
-                        alerts.notifyAll();
-                    }
-                }
-
-                @Override
-                public void flush() {
-                    // kept in memory
-                }
-
-                @Override
-                public void close() {
-                    // kept in memory
-                }
-            };
+            AlertSink sink = new AlertCollector(alerts);
             LiveDetection live = engine.apply(sink);
             Running r = new Running(alerts, new AtomicBoolean(), new CompletableFuture<>());
             CountDownLatch ready = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.cli.FalcoLogger;
 import dev.peregrine.cli.config.FalcoConfig;
+import dev.peregrine.cli.selftest.AlertCollector;
 import dev.peregrine.outputs.channel.AlertSink;
 import dev.peregrine.outputs.format.AlertFormatOptions;
 import dev.peregrine.outputs.format.AlertFormatter;
@@ -81,25 +82,7 @@ final class LiveEngine implements AutoCloseable {
         AlertFormatter formatter = AlertFormatter.create(ruleset, new AlertFormatOptions(json, d.includeOutput(),
                 d.includeTags(), d.includeMessage(), d.includeOutputFields(), true, d.hostname(), d.appendOutputs()));
         List<FormattedAlert> alerts = new ArrayList<>();
-        AlertSink sink = new AlertSink() {
-            @Override
-            public void emit(FormattedAlert alert) {
-                synchronized (alerts) {
-                    alerts.add(alert);
-                    alerts.notifyAll();
-                }
-            }
-
-            @Override
-            public void flush() {
-                // nothing buffered
-            }
-
-            @Override
-            public void close() {
-                // nothing to release
-            }
-        };
+        AlertSink sink = new AlertCollector(alerts);
         StringWriter logText = new StringWriter();
         FalcoLogger log = new FalcoLogger(new PrintWriter(logText, true), Clock.systemUTC(), ZoneId.of("UTC"));
         log.configure(FalcoConfig.LogLevel.DEBUG, true, true);
