@@ -42,6 +42,10 @@ final class Checks {
             this.children = children;
         }
 
+        CompiledCondition[] children() {
+            return children;
+        }
+
         @Override
         public boolean matches(EvalContext ctx) {
             for (CompiledCondition c : children) {
@@ -58,6 +62,10 @@ final class Checks {
 
         Or(CompiledCondition[] children) {
             this.children = children;
+        }
+
+        CompiledCondition[] children() {
+            return children;
         }
 
         @Override
@@ -78,6 +86,10 @@ final class Checks {
             this.child = child;
         }
 
+        CompiledCondition child() {
+            return child;
+        }
+
         @Override
         public boolean matches(EvalContext ctx) {
             return !child.matches(ctx);
@@ -89,6 +101,10 @@ final class Checks {
 
         Exists(int slot) {
             this.slot = slot;
+        }
+
+        int slot() {
+            return slot;
         }
 
         @Override
@@ -123,25 +139,45 @@ final class Checks {
             this.emptyResult = mode == Mode.ALL;
         }
 
-        @Override
-        public boolean matches(EvalContext ctx) {
-            Values v = ctx.values(slot);
-            if (v == null) {
-                return false;
-            }
-            int n = v.size();
-            if (n == 0) {
-                return emptyResult;
-            }
-            for (int i = 0; i < n; i++) {
-                String s = v.stringAt(i);
-                boolean ok = s != null && test.test(s);
-                if (ok != all) {
-                    return ok;
-                }
-            }
+        int slot() {
+            return slot;
+        }
+
+        StrTest test() {
+            return test;
+        }
+
+        boolean all() {
             return all;
         }
+
+        boolean emptyResult() {
+            return emptyResult;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            return str(ctx.values(slot), test, all, emptyResult);
+        }
+    }
+
+    /** A string check on extracted values (null: the field has no value); shared by the tree and generated code. */
+    static boolean str(Values v, StrTest test, boolean all, boolean emptyResult) {
+        if (v == null) {
+            return false;
+        }
+        int n = v.size();
+        if (n == 0) {
+            return emptyResult;
+        }
+        for (int i = 0; i < n; i++) {
+            String s = v.stringAt(i);
+            boolean ok = s != null && test.test(s);
+            if (ok != all) {
+                return ok;
+            }
+        }
+        return all;
     }
 
     static final class LongCheck implements CompiledCondition {
@@ -159,24 +195,48 @@ final class Checks {
             this.emptyResult = mode == Mode.ALL;
         }
 
-        @Override
-        public boolean matches(EvalContext ctx) {
-            Values v = ctx.values(slot);
-            if (v == null) {
-                return false;
-            }
-            int n = v.size();
-            if (n == 0) {
-                return emptyResult;
-            }
-            for (int i = 0; i < n; i++) {
-                boolean ok = test.test(ValueFormat.narrow(type, v.longAt(i)));
-                if (ok != all) {
-                    return ok;
-                }
-            }
+        int slot() {
+            return slot;
+        }
+
+        FieldType type() {
+            return type;
+        }
+
+        LongTest test() {
+            return test;
+        }
+
+        boolean all() {
             return all;
         }
+
+        boolean emptyResult() {
+            return emptyResult;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            return lng(ctx.values(slot), type, test, all, emptyResult);
+        }
+    }
+
+    /** A numeric check on extracted values (null: the field has no value); shared by the tree and generated code. */
+    static boolean lng(Values v, FieldType type, LongTest test, boolean all, boolean emptyResult) {
+        if (v == null) {
+            return false;
+        }
+        int n = v.size();
+        if (n == 0) {
+            return emptyResult;
+        }
+        for (int i = 0; i < n; i++) {
+            boolean ok = test.test(ValueFormat.narrow(type, v.longAt(i)));
+            if (ok != all) {
+                return ok;
+            }
+        }
+        return all;
     }
 
     static final class BytesCheck implements CompiledCondition {
@@ -192,24 +252,44 @@ final class Checks {
             this.emptyResult = mode == Mode.ALL;
         }
 
-        @Override
-        public boolean matches(EvalContext ctx) {
-            Values v = ctx.values(slot);
-            if (v == null) {
-                return false;
-            }
-            int n = v.size();
-            if (n == 0) {
-                return emptyResult;
-            }
-            for (int i = 0; i < n; i++) {
-                byte[] b = v.bytesAt(i);
-                boolean ok = b != null && test.test(b);
-                if (ok != all) {
-                    return ok;
-                }
-            }
+        int slot() {
+            return slot;
+        }
+
+        BytesTest test() {
+            return test;
+        }
+
+        boolean all() {
             return all;
         }
+
+        boolean emptyResult() {
+            return emptyResult;
+        }
+
+        @Override
+        public boolean matches(EvalContext ctx) {
+            return bytes(ctx.values(slot), test, all, emptyResult);
+        }
+    }
+
+    /** A byte-buffer check on extracted values (null: no value); shared by the tree and generated code. */
+    static boolean bytes(Values v, BytesTest test, boolean all, boolean emptyResult) {
+        if (v == null) {
+            return false;
+        }
+        int n = v.size();
+        if (n == 0) {
+            return emptyResult;
+        }
+        for (int i = 0; i < n; i++) {
+            byte[] b = v.bytesAt(i);
+            boolean ok = b != null && test.test(b);
+            if (ok != all) {
+                return ok;
+            }
+        }
+        return all;
     }
 }

@@ -51,6 +51,9 @@ public final class ConditionCompiler {
     private static final Set<String> TRANSFORMER_NAMES =
             Set.of("tolower", "toupper", "b64", "basename", "len", "join", "concat", "getopt", "val");
     private static final String EVT_TYPE = "evt.type";
+    /** System property that turns generated conditions off ({@code false}): for comparisons and benchmarks. */
+    public static final String CODEGEN_PROPERTY = "peregrine.rules.codegen";
+    private static final boolean CODEGEN = !"false".equals(System.getProperty(CODEGEN_PROPERTY));
     /**
      * Fields whose libsinsp check compares both ends of a socket (sinsp_filtercheck_fd.cpp compare_ip,
      * compare_port, compare_net): their extractors yield both values, "=" and the others need one end to match,
@@ -84,7 +87,29 @@ public final class ConditionCompiler {
         return fields;
     }
 
+    /**
+     * Compiles a condition. The result is generated code ({@link ConditionCodegen}) unless the system property
+     * {@value #CODEGEN_PROPERTY} is {@code false}, then the tree of checks it would be generated from.
+     */
     public CompiledCondition compile(Expr expanded) throws CompileException {
+        requireNonNull(expanded, "expanded is null");
+        CompiledCondition tree = node(expanded);
+        if (!CODEGEN) {
+            return tree;
+        }
+        try {
+            return ConditionCodegen.generate(tree, fields.slots());
+        } catch (IllegalStateException e) {
+            // a JVM that refuses the class (it should not happen): the tree evaluates the same, only slower
+            return tree;
+        }
+    }
+
+    /**
+     * Compiles a condition to the tree of checks it would be generated from, evaluated by walking it: the
+     * reference the generated code is tested against.
+     */
+    public CompiledCondition compileTree(Expr expanded) throws CompileException {
         requireNonNull(expanded, "expanded is null");
         return node(expanded);
     }

@@ -59,6 +59,24 @@ public final class EvalContext {
         if (stamps[slot] == stamp) {
             return present[slot] ? values[slot] : null;
         }
+        return extract(slot, slots.sourceAt(slot));
+    }
+
+    /**
+     * As {@link #values(int)} with the slot's source given by the caller: generated conditions pass it as a
+     * constant, so the JIT sees which extractor runs and can inline it.
+     */
+    Values values(int slot, SlotSource source) {
+        if (slot >= stamps.length) {
+            grow(slot + 1);
+        }
+        if (stamps[slot] == stamp) {
+            return present[slot] ? values[slot] : null;
+        }
+        return extract(slot, source);
+    }
+
+    private Values extract(int slot, SlotSource source) {
         Values v = values[slot];
         if (v == null) {
             v = new Values();
@@ -66,7 +84,7 @@ public final class EvalContext {
         } else {
             v.clear();
         }
-        boolean ok = slots.sourceAt(slot).fill(this, v);
+        boolean ok = source.fill(this, v);
         stamps[slot] = stamp;
         present[slot] = ok;
         return ok ? v : null;

@@ -40,6 +40,11 @@ public final class FieldCompiler {
         this.slots = requireNonNull(slots, "slots is null");
     }
 
+    /** {@return the slots field references are numbered in} */
+    FieldSlots slots() {
+        return slots;
+    }
+
     /** {@return the catalog fields are resolved against} */
     public FieldCatalog catalog() {
         return catalog;
