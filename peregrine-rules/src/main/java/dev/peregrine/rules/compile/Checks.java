@@ -37,13 +37,20 @@ final class Checks {
 
     static final class And implements CompiledCondition {
         private final CompiledCondition[] children;
+        private final int memo;
 
-        And(CompiledCondition[] children) {
+        /** @param memo the id under which generated code may remember the result per event, or -1 */
+        And(CompiledCondition[] children, int memo) {
             this.children = children;
+            this.memo = memo;
         }
 
         CompiledCondition[] children() {
             return children;
+        }
+
+        int memo() {
+            return memo;
         }
 
         @Override
@@ -59,13 +66,20 @@ final class Checks {
 
     static final class Or implements CompiledCondition {
         private final CompiledCondition[] children;
+        private final int memo;
 
-        Or(CompiledCondition[] children) {
+        /** @param memo the id under which generated code may remember the result per event, or -1 */
+        Or(CompiledCondition[] children, int memo) {
             this.children = children;
+            this.memo = memo;
         }
 
         CompiledCondition[] children() {
             return children;
+        }
+
+        int memo() {
+            return memo;
         }
 
         @Override

@@ -18,6 +18,7 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
 import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
@@ -55,6 +56,8 @@ final class ConditionCodegen {
     private static final ClassDesc CD_BYTES_TEST = desc(BytesTest.class);
     private static final ClassDesc CD_FIELD_TYPE = desc(FieldType.class);
     private static final MethodTypeDesc MTD_MATCHES = MethodTypeDesc.of(CD_boolean, CD_CONTEXT);
+    private static final MethodTypeDesc MTD_MEMO_GET = MethodTypeDesc.of(CD_int, CD_int);
+    private static final MethodTypeDesc MTD_MEMO_SET = MethodTypeDesc.of(ConstantDescs.CD_void, CD_int, CD_boolean);
     private static final MethodTypeDesc MTD_VALUES = MethodTypeDesc.of(CD_VALUES, CD_int, CD_SOURCE);
     private static final MethodTypeDesc MTD_STR = MethodTypeDesc.of(CD_boolean, CD_VALUES, CD_STR_TEST, CD_boolean,
             CD_boolean);
@@ -66,25 +69,44 @@ final class ConditionCodegen {
             ClassDesc.of(ConditionCodegen.class.getPackageName() + ".GeneratedCondition");
 
     private final FieldSlots slots;
+    /** By memo id: whether several conditions contain the node, so generated code remembers its result. */
+    private final boolean[] shared;
+    /** The slot of plain {@code evt.type}, or -1 when its checks are not folded. */
+    private final int typeSlot;
+    /** The {@code evt.type} values of every event the condition is evaluated on (when typeSlot is not -1). */
+    private final List<String> typeNames;
     private final List<Object> constants = new ArrayList<>();
     private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
     /** Subtrees that get methods of their own, by name, generated after the method that calls them. */
     private final List<CompiledCondition> pending = new ArrayList<>();
 
-    private ConditionCodegen(FieldSlots slots) {
+    private ConditionCodegen(FieldSlots slots, boolean[] shared, int typeSlot, List<String> typeNames) {
         this.slots = slots;
+        this.shared = shared;
+        this.typeSlot = typeSlot;
+        this.typeNames = typeNames;
     }
 
     /**
      * {@return a condition evaluating as {@code tree} does, in generated code}
      *
      * @param slots the slots the tree's checks read (their sources become constants)
+     * @param shared by memo id, the boolean nodes whose result is remembered per event (ids beyond: not)
+     * @param typeSlot the slot of {@code evt.type}, whose checks become constants when {@code typeNames} decide
+     *        them; -1 for none
+     * @param typeNames the {@code evt.type} values of all events the condition will be evaluated on
      * @throws IllegalStateException if the class cannot be defined (the caller keeps the tree)
      */
-    static CompiledCondition generate(CompiledCondition tree, FieldSlots slots) {
+    static CompiledCondition generate(CompiledCondition tree, FieldSlots slots, boolean[] shared, int typeSlot,
+            List<String> typeNames) {
         requireNonNull(tree, "tree is null");
         requireNonNull(slots, "slots is null");
-        return new ConditionCodegen(slots).define(tree);
+        requireNonNull(shared, "shared is null");
+        if (typeSlot >= 0) {
+            requireNonNull(typeNames, "typeNames is null");
+        }
+        return new ConditionCodegen(slots, shared, typeSlot, List.copyOf(typeNames == null ? List.of() : typeNames))
+                .define(tree);
     }
 
     private CompiledCondition define(CompiledCondition tree) {
@@ -125,8 +147,16 @@ final class ConditionCodegen {
     /** Emits code that jumps to {@code yes} when {@code node} holds for the event, else to {@code no}. */
     private void branch(CodeBuilder code, CompiledCondition node, Label yes, Label no, int[] budget) {
         switch (node) {
+            case Checks.And a when isShared(a.memo()) -> remembered(code, a.memo(),
+                    (y, n) -> sequence(code, a.children(), true, y, n, budget), yes, no);
+            case Checks.Or o when isShared(o.memo()) -> remembered(code, o.memo(),
+                    (y, n) -> sequence(code, o.children(), false, y, n, budget), yes, no);
             case Checks.And a -> sequence(code, a.children(), true, yes, no, budget);
             case Checks.Or o -> sequence(code, o.children(), false, yes, no, budget);
+            case Checks.StrCheck s when s.slot() == typeSlot && decided(s) != null -> {
+                budget[0]--;
+                code.goto_(decided(s) ? yes : no);
+            }
             case Checks.Not n -> child(code, n.child(), no, yes, budget);
             default -> {
                 leaf(code, node);
@@ -134,6 +164,57 @@ final class ConditionCodegen {
                 code.ifne(yes).goto_(no);
             }
         }
+    }
+
+    private boolean isShared(int memo) {
+        return memo >= 0 && memo < shared.length && shared[memo];
+    }
+
+    /** Emits a boolean node into two targets. */
+    @FunctionalInterface
+    private interface Emitter {
+        void emit(Label yes, Label no);
+    }
+
+    /**
+     * A node several conditions share: its remembered result for the event when there is one, else it is evaluated
+     * and remembered. Local 1 holds the remembered state (1, 0, -1 for none) for the moment of the test.
+     */
+    private void remembered(CodeBuilder code, int memo, Emitter node, Label yes, Label no) {
+        Label compute = code.newLabel();
+        Label holds = code.newLabel();
+        Label fails = code.newLabel();
+        code.aload(0).loadConstant(memo).invokevirtual(CD_CONTEXT, "memoGet", MTD_MEMO_GET).istore(1);
+        code.iload(1).iflt(compute);
+        code.iload(1).ifne(yes).goto_(no);
+        code.labelBinding(compute);
+        node.emit(holds, fails);
+        code.labelBinding(holds).aload(0).loadConstant(memo).iconst_1()
+                .invokevirtual(CD_CONTEXT, "memoSet", MTD_MEMO_SET).goto_(yes);
+        code.labelBinding(fails).aload(0).loadConstant(memo).iconst_0()
+                .invokevirtual(CD_CONTEXT, "memoSet", MTD_MEMO_SET).goto_(no);
+    }
+
+    /**
+     * {@return the outcome of an {@code evt.type} check on every event the condition is evaluated on, or null
+     * when it differs between them}
+     */
+    private Boolean decided(Checks.StrCheck check) {
+        Boolean outcome = null;
+        for (String name : typeNames) {
+            boolean r = Checks.str(single(name), check.test(), check.all(), check.emptyResult());
+            if (outcome != null && outcome != r) {
+                return null;
+            }
+            outcome = r;
+        }
+        return outcome;
+    }
+
+    private static Values single(String value) {
+        Values v = new Values();
+        v.addString(value);
+        return v;
     }
 
     /** The children of an and ({@code and}) or an or: each decides or falls through to the next. */

@@ -14,14 +14,18 @@ import dev.peregrine.rules.fields.ExtractorBinding;
 import dev.peregrine.rules.fields.FieldCatalog;
 import dev.peregrine.rules.fields.FieldType;
 import dev.peregrine.rules.fields.ValueFormat;
+import dev.peregrine.rules.index.EventTypeSet;
 import dev.peregrine.rules.syntax.Expr;
 import dev.peregrine.rules.syntax.Pos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +71,8 @@ public final class ConditionCompiler {
     private final FieldCompiler fields;
     private final Predicate<String> knownEventType;
     private final List<CompileWarning> warnings = new ArrayList<>();
+    private final Map<Expr, Integer> memoIds = new HashMap<>();
+    private final Map<Integer, Integer> memoUses = new HashMap<>();
 
     public ConditionCompiler(FieldCatalog catalog, ExtractorBinding binding, FieldSlots slots, EventTable events) {
         this(catalog, binding, slots, requireNonNull(events, "events is null")::isKnownTypeName);
@@ -92,17 +98,50 @@ public final class ConditionCompiler {
      * {@value #CODEGEN_PROPERTY} is {@code false}, then the tree of checks it would be generated from.
      */
     public CompiledCondition compile(Expr expanded) throws CompileException {
-        requireNonNull(expanded, "expanded is null");
-        CompiledCondition tree = node(expanded);
+        return generate(compileTree(expanded), null, null);
+    }
+
+    /**
+     * Generates the code of a tree this compiler made with {@link #compileTree}, once every condition that may share
+     * parts with it has been compiled: boolean nodes met more than once are evaluated once per event. When the
+     * condition is only ever evaluated on events of {@code eventTypes} (a rule routed by its event types), its
+     * {@code evt.type} checks whose outcome those types decide become constants.
+     *
+     * @param eventTypes the event codes the condition is evaluated on, or null for any event
+     * @param typeName the {@code evt.type} value of an event code, or null when it depends on the event (generic
+     *        syscall events); may be null when {@code eventTypes} is
+     * @return generated code, or {@code tree} itself when generation is off ({@value #CODEGEN_PROPERTY})
+     */
+    public CompiledCondition generate(CompiledCondition tree, EventTypeSet eventTypes, IntFunction<String> typeName) {
+        requireNonNull(tree, "tree is null");
         if (!CODEGEN) {
             return tree;
         }
+        boolean[] shared = new boolean[fields.slots().memoIds()];
+        memoUses.forEach((id, uses) -> shared[id] = uses > 1);
+        int typeSlot = fields.slots().slotOf(EVT_TYPE);
+        List<String> typeNames = typeSlot < 0 || eventTypes == null ? null : fixedNames(eventTypes, typeName);
         try {
-            return ConditionCodegen.generate(tree, fields.slots());
+            return ConditionCodegen.generate(tree, fields.slots(), shared, typeNames == null ? -1 : typeSlot,
+                    typeNames);
         } catch (IllegalStateException e) {
             // a JVM that refuses the class (it should not happen): the tree evaluates the same, only slower
             return tree;
         }
+    }
+
+    /** {@return the evt.type values of the codes, or null if one of them has no fixed value} */
+    private static List<String> fixedNames(EventTypeSet eventTypes, IntFunction<String> typeName) {
+        List<String> names = new ArrayList<>();
+        BitSet codes = eventTypes.codes();
+        for (int c = codes.nextSetBit(0); c >= 0; c = codes.nextSetBit(c + 1)) {
+            String name = typeName.apply(c);
+            if (name == null) {
+                return null;
+            }
+            names.add(name);
+        }
+        return names.isEmpty() ? null : names;
     }
 
     /**
@@ -110,6 +149,7 @@ public final class ConditionCompiler {
      * reference the generated code is tested against.
      */
     public CompiledCondition compileTree(Expr expanded) throws CompileException {
+        // (the reference evaluator, and the input of generate)
         requireNonNull(expanded, "expanded is null");
         return node(expanded);
     }
@@ -123,8 +163,8 @@ public final class ConditionCompiler {
 
     private CompiledCondition node(Expr e) throws CompileException {
         return switch (e) {
-            case Expr.And a -> new Checks.And(children(a.children(), true));
-            case Expr.Or o -> new Checks.Or(children(o.children(), false));
+            case Expr.And a -> new Checks.And(children(a.children(), true), memoId(a));
+            case Expr.Or o -> new Checks.Or(children(o.children(), false), memoId(o));
             case Expr.Not n -> new Checks.Not(node(n.child()));
             case Expr.Identifier i -> throw invalid("filter error: unexpected identifier '" + i.name() + "'", i.pos());
             case Expr.UnaryCheck u -> unary(u);
@@ -138,6 +178,18 @@ public final class ConditionCompiler {
             case Expr.Transformer t -> throw invalid("filter error: missing operator after transformer '"
                     + t.name() + "'", t.pos());
         };
+    }
+
+    /**
+     * {@return the id of a boolean node, the same for every equal node this compiler meets (positions ignored)}
+     * Each call counts a use, so that {@link #generate} knows which nodes several conditions share.
+     */
+    private int memoId(Expr node) {
+        // ids come from the slots, shared by every compiler of a ruleset: conditions of different compilers may be
+        // evaluated with one EvalContext
+        Integer id = memoIds.computeIfAbsent(node, n -> fields.slots().newMemoId());
+        memoUses.merge(id, 1, Integer::sum);
+        return id;
     }
 
     private CompiledCondition[] children(List<Expr> list, boolean and) throws CompileException {
@@ -270,7 +322,7 @@ public final class ConditionCompiler {
             return switch (op.op()) {
                 case IN, INTERSECTS -> {
                     if (values.size() == 1) {
-                        String c = values.getFirst();
+                        String c = values.getFirst().intern();
                         yield c::equals;
                     }
                     StringSet set = new StringSet(values);
@@ -330,7 +382,9 @@ public final class ConditionCompiler {
         };
     }
 
-    private static StrTest stringTest(Op op, String c) {
+    private static StrTest stringTest(Op op, String constant) {
+        // interned, as the values that come from tables (evt.type) are: equal strings are then mostly the same one
+        String c = constant.intern();
         return switch (op) {
             case EQ, IN, INTERSECTS -> c::equals;
             case NE -> s -> !s.equals(c);

@@ -24,6 +24,9 @@ public final class EvalContext {
     private long[] stamps;
     private boolean[] present;
     private Values[] values;
+    /** Results of boolean nodes that several rules share, valid for the event of the same stamp (generated code). */
+    private long[] memoStamps = new long[MIN_CAPACITY];
+    private boolean[] memoValues = new boolean[MIN_CAPACITY];
 
     public EvalContext(FieldSlots slots) {
         this.slots = requireNonNull(slots, "slots is null");
@@ -88,6 +91,22 @@ public final class EvalContext {
         stamps[slot] = stamp;
         present[slot] = ok;
         return ok ? v : null;
+    }
+
+    /** {@return the remembered result of boolean node {@code id} for the current event: 1, 0, or -1 if none} */
+    int memoGet(int id) {
+        return id < memoStamps.length && memoStamps[id] == stamp ? (memoValues[id] ? 1 : 0) : -1;
+    }
+
+    /** Remembers the result of boolean node {@code id} for the current event. */
+    void memoSet(int id, boolean value) {
+        if (id >= memoStamps.length) {
+            int n = Math.max(id + 1, memoStamps.length * 2);
+            memoStamps = Arrays.copyOf(memoStamps, n);
+            memoValues = Arrays.copyOf(memoValues, n);
+        }
+        memoStamps[id] = stamp;
+        memoValues[id] = value;
     }
 
     private void grow(int min) {

@@ -24,6 +24,7 @@ public final class FieldSlots {
     private final Map<String, Integer> byKey = new HashMap<>();
     private final List<String> keys = new ArrayList<>();
     private final List<SlotSource> sources = new ArrayList<>();
+    private int memoIds;
 
     public FieldSlots() {
     }
@@ -56,6 +57,16 @@ public final class FieldSlots {
         sources.add(source);
         byKey.put(key, slot);
         return slot;
+    }
+
+    /** {@return a new id for a boolean node whose result generated code may remember per event} */
+    int newMemoId() {
+        return memoIds++;
+    }
+
+    /** {@return how many boolean-node ids have been handed out} */
+    int memoIds() {
+        return memoIds;
     }
 
     SlotSource sourceAt(int slot) {

@@ -26,7 +26,8 @@ final class StringSet {
         keys = new String[capacity];
         hashes = new int[capacity];
         mask = capacity - 1;
-        for (String v : distinct) {
+        for (String key : distinct) {
+            String v = key.intern();
             int h = v.hashCode();
             int i = slot(h);
             while (keys[i] != null) {

@@ -78,7 +78,9 @@ final class EventFacts {
             readsFd[c] = e.hasFlag("EF_READS_FROM_FD");
             writesFd[c] = e.hasFlag("EF_WRITES_TO_FD");
             waits[c] = e.hasFlag("EF_WAITS");
-            names[c] = e.name();
+            // interned: evt.type's value is then the very String the compiled sets and constants hold (StringSet
+            // interns its keys), so a membership test that hits is an identity compare
+            names[c] = e.name().intern();
             io[c] = e.inCategory("EC_IO_READ") || e.inCategory("EC_IO_WRITE") || e.inCategory("EC_IO_OTHER");
             category[c] = io[c] ? null : categoryName(e);
             ioRead[c] = e.inCategory("EC_IO_READ");

@@ -232,6 +232,14 @@ final class EvtFields {
     }
 
     /** {@return what {@code evt.type} shows: the event name, the syscall name of a generic event} */
+    /** {@return evt.type of every event of {@code code}, or null when it depends on the event or the code is unknown} */
+    static String fixedTypeName(int code) {
+        if (!FACTS.known(code) || code == EventTable.GENERIC_X || code == EventTable.ASYNCEVENT_E) {
+            return null;
+        }
+        return FACTS.names[code];
+    }
+
     static String typeName(EventView v) {
         int c = v.type();
         if (!FACTS.known(c)) {

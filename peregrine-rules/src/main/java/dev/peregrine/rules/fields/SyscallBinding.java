@@ -52,6 +52,14 @@ public final class SyscallBinding implements ExtractorBinding {
         return x;
     }
 
+    /**
+     * {@return the {@code evt.type} value of every event of {@code code}, or null when it depends on the event (the
+     * generic syscall event, asynchronous events) or the code is unknown}
+     */
+    public static String fixedEventTypeName(int code) {
+        return EvtFields.fixedTypeName(code);
+    }
+
     /** {@return the names of syscall fields bound so far that have no extractor (they never yield a value)} */
     public Set<String> unsupported() {
         synchronized (unsupported) {

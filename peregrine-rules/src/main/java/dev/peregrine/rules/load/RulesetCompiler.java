@@ -7,6 +7,7 @@ import dev.peregrine.rules.compile.CompileException;
 import dev.peregrine.rules.compile.CompileWarning;
 import dev.peregrine.rules.compile.CompiledCondition;
 import dev.peregrine.rules.compile.ConditionCompiler;
+import dev.peregrine.rules.fields.SyscallBinding;
 import dev.peregrine.rules.compile.FieldSlots;
 import dev.peregrine.rules.fields.ExtractorBinding;
 import dev.peregrine.rules.fields.FieldCatalog;
@@ -285,7 +286,7 @@ final class RulesetCompiler {
                     s -> new ConditionCompiler(catalog, binding, slots, EventTable.get()));
             CompiledCondition compiled;
             try {
-                compiled = compiler.compile(ast);
+                compiled = compiler.compileTree(ast);
             } catch (CompileException e) {
                 Context ctx = r.condCtx.forCondition(e.pos(), condition);
                 if (isUnknownTypeOrField(e) && r.skipIfUnknownFilter) {
@@ -310,6 +311,15 @@ final class RulesetCompiler {
             out.add(new Rule(out.size(), r.name, r.desc, r.priority, r.source, r.tags, r.enabled, ast, condition,
                     compiled, template, output, types, exceptionFields, r.capture, r.captureDuration, extraFields));
         }
+        // code is generated once every condition is known, so that parts several rules share are evaluated once
+        out.replaceAll(r -> {
+            ConditionCompiler compiler = compilers.get(r.source());
+            CompiledCondition code = r.eventTypes() == null ? compiler.generate(r.compiled(), null, null)
+                    : compiler.generate(r.compiled(), r.eventTypes(), SyscallBinding::fixedEventTypeName);
+            return new Rule(r.id(), r.name(), r.description(), r.priority(), r.source(), r.tags(), r.enabledInFile(),
+                    r.condition(), r.conditionText(), code, r.output(), r.outputFormat(), r.eventTypes(),
+                    r.exceptionFields(), r.capture(), r.captureDuration(), r.extraFields());
+        });
         return out;
     }
 

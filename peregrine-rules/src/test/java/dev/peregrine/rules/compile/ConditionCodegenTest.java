@@ -64,6 +64,59 @@ class ConditionCodegenTest {
         }
     }
 
+    @Property(tries = 300)
+    void generate_conditionsSharingParts_rememberSharedResultsPerEvent(@ForAll("conditions") Expr part,
+            @ForAll("conditions") Expr other, @ForAll("events") List<Map<String, Object>> events) throws Exception {
+        FieldSlots slots = new FieldSlots();
+        ConditionCompiler compiler = TestFields.compiler(slots);
+        // both contain the same compound part: generated code evaluates it once per event and remembers it
+        Expr first = and(part, other);
+        Expr second = or(not(other), part);
+        CompiledCondition firstTree = compiler.compileTree(first);
+        CompiledCondition secondTree = compiler.compileTree(second);
+        CompiledCondition firstCode = compiler.generate(firstTree, null, null);
+        CompiledCondition secondCode = compiler.generate(secondTree, null, null);
+        EvalContext ctx = new EvalContext(slots);
+        EvalContext reference = new EvalContext(slots);
+        for (Map<String, Object> event : events) {
+            ctx.reset(event);
+            reference.reset(event);
+            assertThat(secondCode.matches(ctx)).as("%s on %s", second, event).isEqualTo(secondTree.matches(reference));
+            assertThat(firstCode.matches(ctx)).as("%s on %s", first, event).isEqualTo(firstTree.matches(reference));
+            assertThat(secondCode.matches(ctx)).as("again %s on %s", second, event)
+                    .isEqualTo(secondTree.matches(reference));
+        }
+    }
+
+    @Property(tries = 300)
+    void generate_eventTypesKnown_foldedTypeChecksDecideAsTheTree(@ForAll("conditions") Expr rest,
+            @ForAll("events") List<Map<String, Object>> events, @ForAll boolean twoTypes) throws Exception {
+        FieldSlots slots = new FieldSlots();
+        ConditionCompiler compiler = TestFields.compiler(slots);
+        Expr condition = and(or(check("evt.type", "=", "open"), checkList("evt.type", "in", "openat", "open")),
+                or(not(check("evt.type", "!=", "openat")), rest));
+        CompiledCondition tree = compiler.compileTree(condition);
+        java.util.BitSet codes = new java.util.BitSet();
+        codes.set(2);
+        if (twoTypes) {
+            codes.set(3);
+        }
+        String[] names = {null, null, "open", "openat"};
+        CompiledCondition code = compiler.generate(tree, new dev.peregrine.rules.index.EventTypeSet(codes, 4),
+                c -> names[c]);
+        for (Map<String, Object> event : events) {
+            for (int c = 2; c <= (twoTypes ? 3 : 2); c++) {
+                Map<String, Object> typed = new java.util.HashMap<>(event);
+                typed.put("evt.type", names[c]);
+                EvalContext a = new EvalContext(slots);
+                a.reset(typed);
+                EvalContext b = new EvalContext(slots);
+                b.reset(typed);
+                assertThat(code.matches(a)).as("%s on %s", condition, typed).isEqualTo(tree.matches(b));
+            }
+        }
+    }
+
     @Test
     void generate_conditionLargerThanOneMethod_splitsAndStillDecides() throws Exception {
         // 400 checks: far beyond one method's budget, nested so that pieces split at several depths
