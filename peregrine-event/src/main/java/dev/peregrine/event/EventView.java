@@ -186,8 +186,26 @@ public final class EventView {
         return paramLengths[i];
     }
 
+    /**
+     * {@return the number of parameters the event carries} As {@link #nparams()}, from the offsets the view keeps
+     * once computed, without reading the event again.
+     */
+    public int paramCount() {
+        if (!paramStartsValid) {
+            computeParamStarts();
+            if (!paramStartsValid) {
+                return nparams();
+            }
+        }
+        return paramCount;
+    }
+
     /** {@return the offset in {@link #segment()} of the first byte of parameter {@code i}} */
     public long paramOffset(int i) {
+        if (paramStartsValid && i >= 0 && i < paramCount) {
+            // the common case: offsets known, index within them
+            return offset + paramStarts[i];
+        }
         checkParamIndex(i);
         if (!paramStartsValid) {
             computeParamStarts();

@@ -1958,7 +1958,7 @@ public final class StateEngine {
 
     /** Async events of the container plugin: "container" adds or updates one, "container_removed" removes it. */
     private void parseAsyncEvent(EventView v) {
-        if (v.nparams() < 3) {
+        if (v.paramCount() < 3) {
             return;
         }
         String name = wire.str(v, 1);

@@ -29,7 +29,7 @@ final class Wire {
 
     /** {@return whether parameter {@code i} is present and non-empty} */
     static boolean has(EventView v, int i) {
-        return i >= 0 && i < v.nparams() && v.paramLength(i) > 0;
+        return i >= 0 && i < v.paramCount() && v.paramLength(i) > 0;
     }
 
     /** {@return parameter {@code i} as a signed 64-bit value (PT_FD, PT_PID, PT_ERRNO, PT_INT64), 0 when absent} */

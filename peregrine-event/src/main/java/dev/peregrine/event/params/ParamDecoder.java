@@ -135,7 +135,7 @@ public final class ParamDecoder {
             throw new ParamDecodeException("event type " + code + " is not in the event table (for tid " + v.tid()
                     + ")");
         }
-        if (i < 0 || i >= v.nparams() || i >= tables.paramCount(code)) {
+        if (i < 0 || i >= v.paramCount() || i >= tables.paramCount(code)) {
             throw new ParamDecodeException("event of type " + code + " (" + events.byCode(code).name() + ") has "
                     + Math.min(v.nparams(), tables.paramCount(code)) + " decodable params, no param " + i);
         }

@@ -34,6 +34,21 @@ public enum ParamType {
      * {@return the fixed width in bytes of values of this type, or -1 for variable-length types}
      */
     public int fixedWidth() {
+        return WIDTHS[ordinal()];
+    }
+
+    /** Widths by ordinal: {@link #fixedWidth} is on the path of every numeric parameter read. */
+    private static final int[] WIDTHS;
+
+    static {
+        ParamType[] all = values();
+        WIDTHS = new int[all.length];
+        for (ParamType t : all) {
+            WIDTHS[t.ordinal()] = t.width();
+        }
+    }
+
+    private int width() {
         return switch (this) {
             case PT_INT8, PT_UINT8, PT_SIGTYPE, PT_L4PROTO, PT_SOCKFAMILY, PT_FLAGS8, PT_ENUMFLAGS8 -> 1;
             case PT_INT16, PT_UINT16, PT_SYSCALLID, PT_PORT, PT_FLAGS16, PT_ENUMFLAGS16 -> 2;

@@ -100,7 +100,7 @@ final class EvtFields {
                 if (c != EventTable.ASYNCEVENT_E) {
                     return str(out, FACTS.names[c]);
                 }
-                return v.nparams() > 1 && str(out, DECODER.asString(v, 1));
+                return v.paramCount() > 1 && str(out, DECODER.asString(v, 1));
             };
             case "evt.hostname" -> (e, out) -> str(out, ev(e).machineHostname());
             case "evt.source" -> (e, out) -> str(out, "syscall");
@@ -175,7 +175,7 @@ final class EvtFields {
             case "evt.buffer" -> (e, out) -> {
                 EventView v = ev(e).view();
                 int i = paramIndex(v.type(), "data");
-                if (i < 0 || i >= v.nparams()) {
+                if (i < 0 || i >= v.paramCount()) {
                     return false;
                 }
                 byte[] b = new byte[v.paramLength(i)];
@@ -245,11 +245,11 @@ final class EvtFields {
         if (!FACTS.known(c)) {
             return null;
         }
-        if (c == EventTable.GENERIC_X && v.nparams() > 0) {
+        if (c == EventTable.GENERIC_X && v.paramCount() > 0) {
             String name = FACTS.table.syscallName((int) DECODER.asLong(v, 0));
             return name == null ? FACTS.names[c] : name;
         }
-        if (c == EventTable.ASYNCEVENT_E && v.nparams() > 1) {
+        if (c == EventTable.ASYNCEVENT_E && v.paramCount() > 1) {
             return DECODER.asString(v, 1);
         }
         return FACTS.names[c];
@@ -259,7 +259,7 @@ final class EvtFields {
     static boolean hasReturnValue(EventView v) {
         int c = v.type();
         return c != EventTable.GENERIC_X && FACTS.known(c) && FACTS.syscall[c] && !FACTS.enter[c]
-                && v.nparams() > 0;
+                && v.paramCount() > 0;
     }
 
     private static boolean flag(Values out, SyscallEvent s, boolean[] a, boolean[] b) {
@@ -314,7 +314,7 @@ final class EvtFields {
                 return false;
             }
             int i = positions == null ? fixed : positions[c];
-            if (i < 0 || i >= v.nparams() || i >= FACTS.table.byCode(c).params().size()) {
+            if (i < 0 || i >= v.paramCount() || i >= FACTS.table.byCode(c).params().size()) {
                 return false;
             }
             return str(out, raw ? DECODER.renderRaw(v, i) : DECODER.render(v, i, s));
@@ -340,7 +340,7 @@ final class EvtFields {
                 return false;
             }
             int i = positions[c];
-            if (i < 0 || i >= v.nparams() || i >= FACTS.table.byCode(c).params().size()) {
+            if (i < 0 || i >= v.paramCount() || i >= FACTS.table.byCode(c).params().size()) {
                 return false;
             }
             FieldType actual = FieldType.ofPt(FACTS.table.byCode(c).params().get(i).type());
@@ -465,14 +465,14 @@ final class EvtFields {
                 pathName = "pathname";
             } else if (c == FACTS.openByHandleAtX) {
                 int pathAt = paramIndex(c, "path");
-                return hasReturnValue(v) && DECODER.asLong(v, 0) > 0 && pathAt >= 0 && pathAt < v.nparams()
+                return hasReturnValue(v) && DECODER.asLong(v, 0) > 0 && pathAt >= 0 && pathAt < v.paramCount()
                         && str(out, FsPath.concatenate("", DECODER.asString(v, pathAt)));
             } else {
                 return false;
             }
             int dirfdAt = paramIndex(c, dirfdName);
             int pathAt = paramIndex(c, pathName);
-            if (dirfdAt < 0 || pathAt < 0 || dirfdAt >= v.nparams() || pathAt >= v.nparams()
+            if (dirfdAt < 0 || pathAt < 0 || dirfdAt >= v.paramCount() || pathAt >= v.paramCount()
                     || v.paramLength(dirfdAt) == 0 || v.paramLength(pathAt) == 0) {
                 return false;
             }
@@ -502,7 +502,7 @@ final class EvtFields {
     private static Extractor infra(String key, boolean shortId, boolean image) {
         return (e, out) -> {
             EventView v = ev(e).view();
-            if (v.type() != FACTS.infrastructureE || v.nparams() < 3) {
+            if (v.type() != FACTS.infrastructureE || v.paramCount() < 3) {
                 return false;
             }
             for (String element : DECODER.asString(v, 2).split(";", -1)) {
@@ -580,7 +580,7 @@ final class EvtFields {
             if (c == FACTS.openX || c == FACTS.openatX || c == FACTS.openat2X || c == FACTS.openByHandleAtX) {
                 boolean newVersion = c == FACTS.openatX || c == FACTS.openat2X;
                 int flagsAt = newVersion ? 3 : 2;
-                long flags = flagsAt < v.nparams() && v.paramLength(flagsAt) > 0 ? DECODER.asLong(v, flagsAt) : 0;
+                long flags = flagsAt < v.paramCount() && v.paramLength(flagsAt) > 0 ? DECODER.asLong(v, flagsAt) : 0;
                 set = switch (kind) {
                     case READ -> (flags & PPM_O_RDONLY) != 0;
                     case WRITE -> (flags & PPM_O_WRONLY) != 0;
@@ -591,7 +591,7 @@ final class EvtFields {
                             yield false;
                         }
                         int modeAt = newVersion ? 4 : 3;
-                        long mode = modeAt < v.nparams() && v.paramLength(modeAt) > 0 ? DECODER.asLong(v, modeAt) : 0;
+                        long mode = modeAt < v.paramCount() && v.paramLength(modeAt) > 0 ? DECODER.asLong(v, modeAt) : 0;
                         yield (mode & (PPM_S_IXUSR | PPM_S_IXGRP | PPM_S_IXOTH)) != 0;
                     }
                 };

@@ -313,10 +313,10 @@ final class FdFields {
         }
         if (c == FACTS.openX || c == FACTS.accept5X || c == FACTS.accept46X || c == FACTS.creatX
                 || c == FACTS.connectX) {
-            return v.nparams() > 1 ? DECODER.render(v, 1, s) : null;
+            return v.paramCount() > 1 ? DECODER.render(v, 1, s) : null;
         }
         if (c == FACTS.openatX || c == FACTS.openat2X) {
-            if (v.nparams() < 3 || v.paramLength(2) == 0) {
+            if (v.paramCount() < 3 || v.paramLength(2) == 0) {
                 return null;
             }
             String name = DECODER.asString(v, 2);
@@ -330,7 +330,7 @@ final class FdFields {
             return joined != null ? joined : name;
         }
         if (c == FACTS.openByHandleAtX) {
-            return v.nparams() > 3 ? DECODER.asString(v, 3) : null;
+            return v.paramCount() > 3 ? DECODER.asString(v, 3) : null;
         }
         return "";
     }

@@ -49,7 +49,7 @@ final class FdListFields {
             SyscallEvent s = ev(e);
             EventView v = s.view();
             int c = v.type();
-            if (!FACTS.known(c) || !POLL_EXITS[c] || v.nparams() <= FDS_PARAM || s.thread() == null) {
+            if (!FACTS.known(c) || !POLL_EXITS[c] || v.paramCount() <= FDS_PARAM || s.thread() == null) {
                 return false;
             }
             FdList list = DECODER.fdList(v, FDS_PARAM, new FdList());

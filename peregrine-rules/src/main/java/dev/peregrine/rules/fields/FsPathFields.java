@@ -114,7 +114,7 @@ final class FsPathFields {
 
     private static boolean succeeded(EventView v, Spec spec) {
         int i = FACTS.table.paramIndex(v.type(), spec.fdSuccess() ? "fd" : "res");
-        if (i < 0 || i >= v.nparams() || v.paramLength(i) == 0) {
+        if (i < 0 || i >= v.paramCount() || v.paramLength(i) == 0) {
             return false;
         }
         long r = DECODER.asLong(v, i);
@@ -123,7 +123,7 @@ final class FsPathFields {
 
     private static String stringParam(EventView v, String name) {
         int i = FACTS.table.paramIndex(v.type(), name);
-        if (i < 0 || i >= v.nparams()) {
+        if (i < 0 || i >= v.paramCount()) {
             return null;
         }
         return DECODER.asString(v, i);

@@ -301,7 +301,7 @@ final class ProcFields {
             SyscallEvent s = ev(e);
             EventView v = s.view();
             ThreadState t = s.thread();
-            if (t == null || v.type() != EventFacts.INSTANCE.procinfoE || v.nparams() < 2) {
+            if (t == null || v.type() != EventFacts.INSTANCE.procinfoE || v.paramCount() < 2) {
                 return false;
             }
             long total = (user ? DECODER.asLong(v, 0) : 0) + (system ? DECODER.asLong(v, 1) : 0);
