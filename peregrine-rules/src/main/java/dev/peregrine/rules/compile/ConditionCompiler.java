@@ -130,6 +130,25 @@ public final class ConditionCompiler {
         }
     }
 
+    /**
+     * As {@link #generate}, when the condition is first evaluated: for rules, most of which a session never
+     * evaluates. Call it once every condition that may share parts with {@code tree} has been compiled.
+     */
+    public CompiledCondition generateOnFirstUse(CompiledCondition tree, EventTypeSet eventTypes,
+            IntFunction<String> typeName) {
+        requireNonNull(tree, "tree is null");
+        return CODEGEN ? new LazyCondition(() -> generate(tree, eventTypes, typeName)) : tree;
+    }
+
+    /**
+     * {@return whether {@code condition} runs generated code} (generating it now if it is generated on first use):
+     * for tests that compare generated code with its tree.
+     */
+    public static boolean isGenerated(CompiledCondition condition) {
+        CompiledCondition c = condition instanceof LazyCondition lazy ? lazy.code() : condition;
+        return c.getClass().isHidden();
+    }
+
     /** {@return the evt.type values of the codes, or null if one of them has no fixed value} */
     private static List<String> fixedNames(EventTypeSet eventTypes, IntFunction<String> typeName) {
         List<String> names = new ArrayList<>();

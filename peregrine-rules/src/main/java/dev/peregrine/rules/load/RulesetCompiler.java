@@ -311,11 +311,12 @@ final class RulesetCompiler {
             out.add(new Rule(out.size(), r.name, r.desc, r.priority, r.source, r.tags, r.enabled, ast, condition,
                     compiled, template, output, types, exceptionFields, r.capture, r.captureDuration, extraFields));
         }
-        // code is generated once every condition is known, so that parts several rules share are evaluated once
+        // code is generated once every condition is known, so that parts several rules share are evaluated once,
+        // and only for the rules a session evaluates
         out.replaceAll(r -> {
             ConditionCompiler compiler = compilers.get(r.source());
-            CompiledCondition code = r.eventTypes() == null ? compiler.generate(r.compiled(), null, null)
-                    : compiler.generate(r.compiled(), r.eventTypes(), SyscallBinding::fixedEventTypeName);
+            CompiledCondition code = r.eventTypes() == null ? compiler.generateOnFirstUse(r.compiled(), null, null)
+                    : compiler.generateOnFirstUse(r.compiled(), r.eventTypes(), SyscallBinding::fixedEventTypeName);
             return new Rule(r.id(), r.name(), r.description(), r.priority(), r.source(), r.tags(), r.enabledInFile(),
                     r.condition(), r.conditionText(), code, r.output(), r.outputFormat(), r.eventTypes(),
                     r.exceptionFields(), r.capture(), r.captureDuration(), r.extraFields());

@@ -118,6 +118,36 @@ class ConditionCodegenTest {
     }
 
     @Test
+    void generateOnFirstUse_manyThreadsAtOnce_generateOnceAndDecideAsTheTree() throws Exception {
+        FieldSlots slots = new FieldSlots();
+        ConditionCompiler compiler = TestFields.compiler(slots);
+        Expr condition = and(checkList("proc.name", "in", "bash", "sh"), not(check("fd.name", "startswith", "/etc")));
+        CompiledCondition tree = compiler.compileTree(condition);
+        CompiledCondition lazy = compiler.generateOnFirstUse(tree, null, null);
+        Map<String, Object> hit = ConditionCompilerTest.event("proc.name", "sh", "fd.name", "/tmp/x");
+        Map<String, Object> miss = ConditionCompilerTest.event("proc.name", "sh", "fd.name", "/etc/x");
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 16; i++) {
+                Map<String, Object> event = i % 2 == 0 ? hit : miss;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    EvalContext ctx = new EvalContext(slots);
+                    ctx.reset(event);
+                    return lazy.matches(ctx);
+                }));
+            }
+            start.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).isEqualTo(i % 2 == 0);
+            }
+        }
+        assertThat(ConditionCompiler.isGenerated(lazy)).isTrue();
+        assertThat(ConditionCompiler.isGenerated(tree)).isFalse();
+    }
+
+    @Test
     void generate_conditionLargerThanOneMethod_splitsAndStillDecides() throws Exception {
         // 400 checks: far beyond one method's budget, nested so that pieces split at several depths
         List<Expr> groups = new ArrayList<>();
