@@ -327,6 +327,9 @@ static __always_inline __u64 current_tid(void)
 	return bpf_get_current_pid_tgid() & 0xffffffff;
 }
 
+/* Linux 6.2+: makes a kernel pointer read as a number a read-only BTF pointer; absent before (weak: then 0). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /*
  * The current task's open file for fd, or NULL. The task pointer is a BTF-typed one, so the walk to the fd table
  * is plain loads (the verifier turns them into fault-tolerant ones) instead of a probe-read helper call per field;
@@ -369,9 +372,20 @@ static __always_inline void p_dev_ino(struct builder *b, long fd)
 	__u64 ino = 0;
 	struct file *file = fd >= 0 ? fd_file(fd) : NULL;
 	if (file) {
-		struct inode *inode = BPF_CORE_READ(file, f_inode);
-		ino = BPF_CORE_READ(inode, i_ino);
-		dev_t kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+		struct inode *inode;
+		dev_t kdev;
+		if (bpf_rdonly_cast) {
+			/* Plain loads through a read-only BTF pointer (the verifier makes them fault-tolerant): measured
+			 * ~88 ns less per openat here than the four probe-read helper calls below (docs/benchmarks.md). */
+			struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+			inode = f->f_inode;
+			ino = inode->i_ino;
+			kdev = inode->i_sb->s_dev;
+		} else {
+			inode = BPF_CORE_READ(file, f_inode);
+			ino = BPF_CORE_READ(inode, i_ino);
+			kdev = BPF_CORE_READ(inode, i_sb, s_dev);
+		}
 		__u32 major = kdev >> 20, minor = kdev & 0xfffff;
 		dev = (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
 	}
@@ -411,7 +425,11 @@ static __always_inline __u32 created_flag(__u32 flags, long fd)
 	if (!(flags & 0100) || fd < 0)
 		return 0;
 	struct file *file = fd_file(fd);
-	return file && (BPF_CORE_READ(file, f_mode) & FMODE_CREATED_BIT) ? PPM_O_F_CREATED : 0;
+	if (!file)
+		return 0;
+	__u32 mode = bpf_rdonly_cast ? ((struct file *)bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)))->f_mode
+				     : BPF_CORE_READ(file, f_mode);
+	return (mode & FMODE_CREATED_BIT) ? PPM_O_F_CREATED : 0;
 }
 
 SEC("tp_btf/sys_exit")
