@@ -232,6 +232,8 @@ def main():
         "stat": [wl, "stat", n(1_000_000)],
         "getppid": [wl, "getppid", n(2_000_000)],
         "connect": [wl, "connect", n(20_000)],
+        "closebad": [wl, "closebad", n(2_000_000)],
+        "dupclose": [wl, "dupclose", n(1_000_000)],
     }
     workloads = dict(micro)
     workloads["git-status"] = repeat(["git", "-C", root, "status", "--porcelain"], int(n(20)))
