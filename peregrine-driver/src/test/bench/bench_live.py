@@ -142,20 +142,25 @@ def bpf_programs():
     return json.loads(out or "[]")
 
 
-def engine_prog_ids(pid):
-    """Ids of the eBPF programs the process holds a descriptor of (from /proc/PID/fdinfo: other sessions may have
-    their own copies of the driver loaded at the same time)."""
+def fdinfo_ids(pid, key):
+    """Ids under `key` ("prog_id:" or "map_id:") in the process's /proc/PID/fdinfo: the eBPF objects it holds a
+    descriptor of (other sessions may have their own copies of the driver loaded at the same time)."""
     ids = set()
     fdinfo = f"/proc/{pid}/fdinfo"
     for fd in os.listdir(fdinfo):
         try:
             with open(os.path.join(fdinfo, fd)) as f:
                 for line in f:
-                    if line.startswith("prog_id:"):
+                    if line.startswith(key):
                         ids.add(int(line.split()[1]))
         except OSError:
             pass
     return ids
+
+
+def engine_prog_ids(pid):
+    """Ids of the eBPF programs the process holds a descriptor of."""
+    return fdinfo_ids(pid, "prog_id:")
 
 
 def driver_program_stats(engine_pid):
@@ -400,16 +405,7 @@ CHEAP_EVENTS = {"closebad": 1, "dupclose": 2}
 
 def engine_map_ids(pid):
     """{map name: id} of the eBPF maps the process holds a descriptor of (bpftool's names, cut to 15 bytes)."""
-    ids = set()
-    fdinfo = f"/proc/{pid}/fdinfo"
-    for fd in os.listdir(fdinfo):
-        try:
-            with open(os.path.join(fdinfo, fd)) as f:
-                for line in f:
-                    if line.startswith("map_id:"):
-                        ids.add(int(line.split()[1]))
-        except OSError:
-            pass
+    ids = fdinfo_ids(pid, "map_id:")
     out = subprocess.run(["bpftool", "map", "show", "--json"], stdout=subprocess.PIPE, text=True, check=True).stdout
     return {m.get("name", ""): m["id"] for m in json.loads(out or "[]") if m.get("id") in ids}
 
