@@ -45,8 +45,9 @@ public class LiveDrain {
             long cpu = threads.getCurrentThreadCpuTime() - cpu0;
             long drops = Arrays.stream(s.drops()).sum();
             System.err.printf("peregrine: %d events, 0 alerts, %d dropped in the kernel%n", events, drops);
-            System.err.printf("live-drain: reader thread %.1f ns CPU per event (checksum %d)%n",
-                    cpu / (double) Math.max(events, 1), checksum);
+            long[] sleeps = s.sleepCounts();
+            System.err.printf("live-drain: reader thread %.1f ns CPU per event (checksum %d); %d naps, %d polls%n",
+                    cpu / (double) Math.max(events, 1), checksum, sleeps[0], sleeps[1]);
         } finally {
             done.countDown();
         }

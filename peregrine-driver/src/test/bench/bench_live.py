@@ -12,7 +12,10 @@ the timed rounds) runs each micro workload once with the engine and reads run_ti
 programs with bpftool: the in-kernel cost per syscall, separated from the wall time.
 
 A third pass drives the open/close loop from several processes at once and reports the event rate the engine
-sustained and its drops.
+sustained and its drops. A fourth (the cheap rate pass) does the same with loops of cheap selected syscalls
+(close(-1) failing with EBADF: one event per ~0.2-0.5 us of the workload; dup + close: two) from 1 and 2
+processes, unpaced and paced to fixed event rates (--rates), so that the workload can produce well over 500k
+events/s while leaving the engine a CPU.
 """
 import argparse
 import json
@@ -61,16 +64,18 @@ class Engine:
         time.sleep(1.0)  # let start-up work (JIT of the first events, the /proc scan's garbage) settle
         return self
 
-    def wait_idle(self, timeout=60.0):
-        """Waits until the engine has caught up (its CPU time grows by less than 5 % of a CPU over 0.5 s); returns
-        the seconds waited: how far behind the workload it was."""
+    def wait_idle(self, timeout=60.0, step=0.5):
+        """Waits until the engine has caught up (its CPU time grows by less than 5 % of a CPU, or one clock tick, over `step` seconds);
+        returns the seconds waited until the first such quiet step began: how far behind the workload it was,
+        to within one step."""
         t0 = time.time()
         last = self.cpu_seconds()
         while time.time() - t0 < timeout:
-            time.sleep(0.5)
+            began = time.time()
+            time.sleep(step)
             now = self.cpu_seconds()
-            if now - last < 0.025:
-                return time.time() - t0
+            if now - last < max(0.05 * step, 1.5 / CLK_TCK):
+                return began - t0
             last = now
         return time.time() - t0
 
@@ -137,20 +142,25 @@ def bpf_programs():
     return json.loads(out or "[]")
 
 
-def engine_prog_ids(pid):
-    """Ids of the eBPF programs the process holds a descriptor of (from /proc/PID/fdinfo: other sessions may have
-    their own copies of the driver loaded at the same time)."""
+def fdinfo_ids(pid, key):
+    """Ids under `key` ("prog_id:" or "map_id:") in the process's /proc/PID/fdinfo: the eBPF objects it holds a
+    descriptor of (other sessions may have their own copies of the driver loaded at the same time)."""
     ids = set()
     fdinfo = f"/proc/{pid}/fdinfo"
     for fd in os.listdir(fdinfo):
         try:
             with open(os.path.join(fdinfo, fd)) as f:
                 for line in f:
-                    if line.startswith("prog_id:"):
+                    if line.startswith(key):
                         ids.add(int(line.split()[1]))
         except OSError:
             pass
     return ids
+
+
+def engine_prog_ids(pid):
+    """Ids of the eBPF programs the process holds a descriptor of."""
+    return fdinfo_ids(pid, "prog_id:")
 
 
 def driver_program_stats(engine_pid):
@@ -196,6 +206,12 @@ def main():
     ap.add_argument("--no-maven", action="store_true")
     ap.add_argument("--no-kernel-pass", action="store_true")
     ap.add_argument("--no-rate-pass", action="store_true")
+    ap.add_argument("--no-cheap-rate-pass", action="store_true")
+    ap.add_argument("--rates", default="0,500000,600000",
+                    help="cheap rate pass: target events/s of the workload (0 = as fast as it goes)")
+    ap.add_argument("--rate-procs", default="1,2", help="cheap rate pass: numbers of workload processes")
+    ap.add_argument("--rate-events", type=int, default=3_000_000, help="cheap rate pass: events per run")
+    ap.add_argument("--rate-modes", default="closebad,dupclose", help="cheap rate pass: workloads")
     ap.add_argument("--engine", choices=("run", "drain"), default="run",
                     help="run: `peregrine run` (default); drain: the driver alone (LiveDrain.java, same syscalls)")
     ap.add_argument("--drain-classpath", default="")
@@ -221,6 +237,8 @@ def main():
         "stat": [wl, "stat", n(1_000_000)],
         "getppid": [wl, "getppid", n(2_000_000)],
         "connect": [wl, "connect", n(20_000)],
+        "closebad": [wl, "closebad", n(2_000_000)],
+        "dupclose": [wl, "dupclose", n(1_000_000)],
     }
     workloads = dict(micro)
     workloads["git-status"] = repeat(["git", "-C", root, "status", "--porcelain"], int(n(20)))
@@ -309,6 +327,8 @@ def main():
         kernel_pass(micro, engine_cmd, drain_none, work)
     if not args.no_rate_pass and (not args.only or "openclose" in args.only.split(",")):
         rate_pass(wl, n, engine_cmd, work)
+    if not args.no_cheap_rate_pass and (not args.only or "rate" in args.only.split(",")):
+        cheap_rate_pass(wl, args, engine_cmd, work)
     with open("/proc/loadavg") as f:
         print(f"\nload average at end: {' '.join(f.read().split()[:3])}")
     shutil.rmtree(work, ignore_errors=True)
@@ -377,6 +397,86 @@ def rate_pass(wl, n, engine_cmd, work):
             events, drops, _ = eng.stop()
         print(f"{procs:5d} {wall:7.3f} {lag:6.2f} {events:9d} {events / wall:9.0f} {events / (wall + lag):9.0f} "
               f"{drops:6d} {cpu:6.2f} {rss / 1024:8.1f}")
+
+
+# Events per iteration of the cheap rate workloads (live_workload.c).
+CHEAP_EVENTS = {"closebad": 1, "dupclose": 2}
+
+
+def engine_map_ids(pid):
+    """{map name: id} of the eBPF maps the process holds a descriptor of (bpftool's names, cut to 15 bytes)."""
+    ids = fdinfo_ids(pid, "map_id:")
+    out = subprocess.run(["bpftool", "map", "show", "--json"], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return {m.get("name", ""): m["id"] for m in json.loads(out or "[]") if m.get("id") in ids}
+
+
+def kernel_drops(pid):
+    """The engine's driver drop counter (key 0 of the per-CPU `drops` map, every reason) summed over CPUs, read
+    with bpftool; -1 when the map is not found."""
+    mid = engine_map_ids(pid).get("drops")
+    if mid is None:
+        return -1
+    out = subprocess.run(["bpftool", "map", "lookup", "id", str(mid), "key", "0", "0", "0", "0", "--json"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    entry = json.loads(out)
+    values = entry.get("formatted", entry).get("values", [])
+    total = 0
+    for v in values:
+        val = v.get("value")
+        if isinstance(val, list):  # raw bytes, little-endian
+            val = int.from_bytes(bytes(int(x, 16) for x in val), "little")
+        total += int(val)
+    return total
+
+
+def ctx_switches(pid):
+    """Voluntary and involuntary context switches summed over the process's threads."""
+    vol = invol = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        vol += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches:"):
+                        invol += int(line.split()[1])
+        except OSError:
+            pass
+    return vol, invol
+
+
+def cheap_rate_pass(wl, args, engine_cmd, work):
+    print()
+    print("## event rate, cheap selected syscalls: closebad = close(-1) (1 event per iteration), dupclose = dup +")
+    print("close (2); target = the workload's paced events/s (0: unpaced). produced/s: the workload's own events over")
+    print("its wall time; events: the engine's count (every selected syscall of the machine); judged/s: events over")
+    print("workload + lag (until the engine was idle again); drops: the engine's summary / the kernel's `drops` map")
+    print("read just before the stop; cpu ns/ev: engine CPU (all threads) over workload + lag per event; vcsw:")
+    print("the engine's voluntary context switches (sleeps) over the same span")
+    print(f"{'mode':9s} {'procs':>5s} {'target/s':>9s} {'wall s':>7s} {'lag s':>6s} {'produced/s':>10s} "
+          f"{'events':>9s} {'judged/s':>9s} {'drops':>11s} {'cpu s':>6s} {'cpu ns/ev':>9s} {'vcsw':>7s} "
+          f"{'RSS MiB':>8s} {'wl cpu ns':>9s}")
+    for mode in args.rate_modes.split(","):
+        per_iter = CHEAP_EVENTS[mode]
+        for procs in (int(p) for p in args.rate_procs.split(",")):
+            for target in (int(float(r)) for r in args.rates.split(",")):
+                iters = max(1, args.rate_events // per_iter // procs)
+                argv = [wl, mode, str(iters), str(procs), str(target / per_iter)]
+                with Engine(engine_cmd, work) as eng:
+                    cpu0 = eng.cpu_seconds()
+                    vol0, _ = ctx_switches(eng.proc.pid)
+                    wall, op = run_workload(argv)
+                    lag = eng.wait_idle(step=0.1)
+                    cpu = eng.cpu_seconds() - cpu0
+                    vol1, _ = ctx_switches(eng.proc.pid)
+                    rss, _ = eng.rss_kib()
+                    kdrops = kernel_drops(eng.proc.pid)
+                    events, drops, _ = eng.stop()
+                produced = iters * procs * per_iter
+                print(f"{mode:9s} {procs:5d} {target:9d} {wall:7.3f} {lag:6.2f} {produced / wall:10.0f} "
+                      f"{events:9d} {events / (wall + lag):9.0f} {f'{drops}/{kdrops}':>11s} {cpu:6.2f} "
+                      f"{cpu * 1e9 / max(events, 1):9.0f} {vol1 - vol0:7d} {rss / 1024:8.1f} {op:9.1f}",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 /*
- * Syscall-heavy workloads for bin/bench-live: live_workload MODE N [PROCS]. Runs N iterations of one loop in each
- * of PROCS processes (default 1) and prints "MODE ns_per_op=X cpu_ns_per_op=C ops=Y seconds=Z": X is the wall time
+ * Syscall-heavy workloads for bin/bench-live: live_workload MODE N [PROCS [RATE]]. Runs N iterations of one loop in
+ * each of PROCS processes (default 1) and prints "MODE ns_per_op=X cpu_ns_per_op=C ops=Y seconds=Z": X is the wall time
  * of one iteration in one process, C the CPU time the process itself spent on it (CLOCK_PROCESS_CPUTIME_ID: user
  * and kernel time, including eBPF programs run in its syscalls, but not time spent waiting for a CPU), both the
  * mean over the processes. On a machine shared with other work, C is the figure that isolates the added cost.
@@ -13,6 +13,14 @@
  *   getppid    getppid()                            (not captured, the cheapest syscall)
  *   connect    socket + setsockopt(SO_LINGER 0) + connect to a loopback listener + close (a reset, so no
  *              TIME_WAIT pile-up); the listener (a child) accepts and closes
+ *   closebad   close(-1), failing with EBADF       (one selected syscall, the cheapest there is: the event rate
+ *              workload)
+ *   dupclose   dup(fd) + close of the copy          (two selected syscalls, each changing the fd table)
+ *
+ * RATE (closebad and dupclose only; 0 or absent = as fast as possible): the iterations per second of all PROCS
+ * processes together. Each process paces itself in batches of PACE_BATCH iterations against an absolute schedule
+ * (clock_nanosleep to the batch's due time when ahead), so the rate holds on average without a sleep per
+ * iteration; a process that falls behind runs flat out without catching up in a burst beyond PACE_BATCH.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -38,6 +46,25 @@ static double clock_ns(clockid_t clock)
 static double now_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* Iterations between two looks at the clock of a paced loop. */
+#define PACE_BATCH 256
+
+/* Iterations per second of this process, 0 = unpaced. */
+static double pace_per_s;
+
+/* Sleeps until `done` iterations are due when the loop started at `t0` (CLOCK_MONOTONIC ns). */
+static void pace(double t0, long done)
+{
+	if (pace_per_s <= 0)
+		return;
+	double due = t0 + done * 1e9 / pace_per_s;
+	double now = now_ns();
+	if (due > now) {
+		struct timespec t = {(time_t)(due / 1e9), (long)(due - (double)(time_t)(due / 1e9) * 1e9)};
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+	}
 }
 
 /* CPU time of this process at the start and end of the timed loop. */
@@ -137,6 +164,26 @@ static double run(const char *mode, long n)
 		t1 = ended();
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
+	} else if (strcmp(mode, "closebad") == 0) {
+		t0 = started();
+		for (long i = 0; i < n; i += PACE_BATCH) {
+			long end = i + PACE_BATCH < n ? i + PACE_BATCH : n;
+			for (long j = i; j < end; j++)
+				close(-1);
+			pace(t0, end);
+		}
+		t1 = ended();
+	} else if (strcmp(mode, "dupclose") == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+		t0 = started();
+		for (long i = 0; i < n; i += PACE_BATCH) {
+			long end = i + PACE_BATCH < n ? i + PACE_BATCH : n;
+			for (long j = i; j < end; j++)
+				close(dup(fd));
+			pace(t0, end);
+		}
+		t1 = ended();
+		close(fd);
 	} else {
 		fprintf(stderr, "unknown mode %s\n", mode);
 		exit(2);
@@ -147,12 +194,15 @@ static double run(const char *mode, long n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: live_workload MODE N [PROCS]\n");
+		fprintf(stderr, "usage: live_workload MODE N [PROCS [RATE]]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
 	long n = atol(argv[2]);
 	int procs = argc > 3 ? atoi(argv[3]) : 1;
+	if (procs < 1)
+		procs = 1;
+	pace_per_s = argc > 4 ? atof(argv[4]) / procs : 0;
 	int fds[2];
 	if (pipe(fds) != 0)
 		return 2;
