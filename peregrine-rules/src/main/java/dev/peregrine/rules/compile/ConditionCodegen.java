@@ -79,6 +79,8 @@ final class ConditionCodegen {
     private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
     /** Subtrees that get methods of their own, by name, generated after the method that calls them. */
     private final List<CompiledCondition> pending = new ArrayList<>();
+    /** The local holding the EvalContext in the method being emitted; the local after it is a scratch int. */
+    private int ctx;
 
     private ConditionCodegen(FieldSlots slots, boolean[] shared, int typeSlot, List<String> typeNames) {
         this.slots = slots;
@@ -116,13 +118,15 @@ final class ConditionCodegen {
             cb.withInterfaceSymbols(CD_CONDITION);
             cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
                     code -> code.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
-            cb.withMethodBody("matches", MTD_MATCHES, ClassFile.ACC_PUBLIC,
-                    code -> code.aload(1).invokestatic(CD_GENERATED, "m0", MTD_MATCHES).ireturn());
-            // each pending subtree becomes a static method m<index>; emitting one may add more
-            for (int i = 0; i < pending.size(); i++) {
+            // the condition itself in matches (the context in local 1), not delegated: the JIT would compile the
+            // delegate and then matches with the delegate inlined again, twice the work for the same code
+            cb.withMethodBody("matches", MTD_MATCHES, ClassFile.ACC_PUBLIC, code -> body(code, tree, 1));
+            // each pending subtree becomes a static method m<index> (the context in local 0); emitting one may add
+            // more
+            for (int i = 1; i < pending.size(); i++) {
                 CompiledCondition root = pending.get(i);
                 cb.withMethodBody("m" + i, MTD_MATCHES, ClassFile.ACC_STATIC | ClassFile.ACC_PRIVATE,
-                        code -> body(code, root));
+                        code -> body(code, root, 0));
             }
         });
         try {
@@ -130,12 +134,17 @@ final class ConditionCodegen {
                     .defineHiddenClassWithClassData(bytes, List.copyOf(constants), true);
             return (CompiledCondition) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
                     .invoke();
+        } catch (VirtualMachineError e) {
+            throw e;
         } catch (Throwable e) {
+            // a verify or linkage error, or the constructor failing: a bug of this generator, which the caller
+            // survives by keeping the tree
             throw new IllegalStateException("generated condition class rejected: " + e, e);
         }
     }
 
-    private void body(CodeBuilder code, CompiledCondition root) {
+    private void body(CodeBuilder code, CompiledCondition root, int contextSlot) {
+        ctx = contextSlot;
         Label yes = code.newLabel();
         Label no = code.newLabel();
         int[] budget = {MAX_CHECKS_PER_METHOD};
@@ -178,20 +187,20 @@ final class ConditionCodegen {
 
     /**
      * A node several conditions share: its remembered result for the event when there is one, else it is evaluated
-     * and remembered. Local 1 holds the remembered state (1, 0, -1 for none) for the moment of the test.
+     * and remembered. The local after the context holds the remembered state (1, 0, -1 for none) for the test.
      */
     private void remembered(CodeBuilder code, int memo, Emitter node, Label yes, Label no) {
         Label compute = code.newLabel();
         Label holds = code.newLabel();
         Label fails = code.newLabel();
-        code.aload(0).loadConstant(memo).invokevirtual(CD_CONTEXT, "memoGet", MTD_MEMO_GET).istore(1);
-        code.iload(1).iflt(compute);
-        code.iload(1).ifne(yes).goto_(no);
+        code.aload(ctx).loadConstant(memo).invokevirtual(CD_CONTEXT, "memoGet", MTD_MEMO_GET).istore(ctx + 1);
+        code.iload(ctx + 1).iflt(compute);
+        code.iload(ctx + 1).ifne(yes).goto_(no);
         code.labelBinding(compute);
         node.emit(holds, fails);
-        code.labelBinding(holds).aload(0).loadConstant(memo).iconst_1()
+        code.labelBinding(holds).aload(ctx).loadConstant(memo).iconst_1()
                 .invokevirtual(CD_CONTEXT, "memoSet", MTD_MEMO_SET).goto_(yes);
-        code.labelBinding(fails).aload(0).loadConstant(memo).iconst_0()
+        code.labelBinding(fails).aload(ctx).loadConstant(memo).iconst_0()
                 .invokevirtual(CD_CONTEXT, "memoSet", MTD_MEMO_SET).goto_(no);
     }
 
@@ -238,14 +247,14 @@ final class ConditionCodegen {
         if (size > 1 && size > budget[0]) {
             int index = pending.size();
             pending.add(node);
-            code.aload(0).invokestatic(CD_GENERATED, "m" + index, MTD_MATCHES).ifne(yes).goto_(no);
+            code.aload(ctx).invokestatic(CD_GENERATED, "m" + index, MTD_MATCHES).ifne(yes).goto_(no);
             budget[0]--;
             return;
         }
         branch(code, node, yes, no, budget);
     }
 
-    /** Leaves one boolean on the stack: the check's result for the event in local 0. */
+    /** Leaves one boolean on the stack: the check's result for the event of the context. */
     private void leaf(CodeBuilder code, CompiledCondition node) {
         switch (node) {
             case Checks.StrCheck s -> {
@@ -277,13 +286,13 @@ final class ConditionCodegen {
             }
             default -> {
                 constant(code, node, CD_CONDITION);
-                code.aload(0).invokeinterface(CD_CONDITION, "matches", MTD_MATCHES);
+                code.aload(ctx).invokeinterface(CD_CONDITION, "matches", MTD_MATCHES);
             }
         }
     }
 
     private void values(CodeBuilder code, int slot) {
-        code.aload(0).loadConstant(slot);
+        code.aload(ctx).loadConstant(slot);
         constant(code, slots.sourceAt(slot), CD_SOURCE);
         code.invokevirtual(CD_CONTEXT, "values", MTD_VALUES);
     }
