@@ -102,6 +102,19 @@ public final class FsPath {
         if (n == 0) {
             return false;
         }
+        // Fast path, two vectorised scans: a "." or ".." component starts with '.', at the start or after a
+        // separator, and an empty one makes "//" or a trailing separator. Paths with a hidden file ("/.ssh") or the
+        // root itself take the walk below.
+        if (path.charAt(0) != '.' && path.charAt(n - 1) != SEPARATOR && path.indexOf("/.") < 0
+                && path.indexOf("//") < 0) {
+            return true;
+        }
+        return isNormalByWalk(path);
+    }
+
+    /** {@link #isNormal} by walking the components (non-empty {@code path}). */
+    static boolean isNormalByWalk(String path) {
+        int n = path.length();
         boolean absolute = path.charAt(0) == SEPARATOR;
         if (absolute && n == 1) {
             return true;

@@ -72,4 +72,15 @@ class FsPathTest {
         assertThat(FsPath.isNormal("./x")).isFalse();
         assertThat(FsPath.isNormal("x/")).isFalse();
     }
+
+    @Property(tries = 2000)
+    void isNormal_fastPath_agreesWithTheWalk(@ForAll("pathLike") String path) {
+        assertThat(FsPath.isNormal(path)).as(path).isEqualTo(FsPath.isNormalByWalk(path));
+    }
+
+    @Provide
+    Arbitrary<String> pathLike() {
+        // separators, dots and letters only, so that empty, "." and ".." components and hidden names are frequent
+        return Arbitraries.strings().withChars('/', '.', 'a', 'b').ofMinLength(1).ofMaxLength(12);
+    }
 }
