@@ -169,7 +169,6 @@ public final class ConditionCompiler {
      * reference the generated code is tested against.
      */
     public CompiledCondition compileTree(Expr expanded) throws CompileException {
-        // (the reference evaluator, and the input of generate)
         requireNonNull(expanded, "expanded is null");
         return node(expanded);
     }
