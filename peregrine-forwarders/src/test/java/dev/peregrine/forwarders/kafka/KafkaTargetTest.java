@@ -9,6 +9,7 @@ import dev.peregrine.forwarders.ReplayedAlerts;
 import dev.peregrine.outputs.delivery.AlertTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -137,7 +138,7 @@ class KafkaTargetTest {
     @Test
     void deliver_brokerUnreachable_isRetryable() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         try (AlertTarget target = target(Map.of("hostport", "127.0.0.1:" + port, "topic", "falco",

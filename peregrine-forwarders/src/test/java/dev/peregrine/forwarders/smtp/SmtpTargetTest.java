@@ -14,6 +14,7 @@ import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -127,7 +128,7 @@ class SmtpTargetTest {
     @Test
     void deliver_serverDown_isRetryable() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         try (AlertTarget target = target(Map.of("hostport", "127.0.0.1:" + port))) {

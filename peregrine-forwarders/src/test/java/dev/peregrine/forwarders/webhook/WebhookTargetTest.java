@@ -12,6 +12,7 @@ import dev.peregrine.outputs.delivery.ConfiguredTarget;
 import dev.peregrine.outputs.delivery.DeliveryException;
 import dev.peregrine.outputs.format.FormattedAlert;
 import dev.peregrine.rules.load.Priority;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -121,7 +122,7 @@ class WebhookTargetTest {
     @Test
     void deliver_connectionRefused_isRetryable() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         try (AlertTarget target = target(Map.of("address", "http://127.0.0.1:" + port + "/hook"))) {
