@@ -195,6 +195,11 @@ final class FalcoCommandLine {
             config.files().forEach(f -> sb.append("   ").append(f).append('\n'));
             log.info(sb.toString());
         }
+        if (o.version) {
+            // the version only: nothing runs, so which configuration keys would be ignored does not matter
+            printVersion(config.outputs().json());
+            return EXIT_OK;
+        }
         if (!config.unimplementedKeys().isEmpty()) {
             String msg = "Configuration keys not implemented by Peregrine (ignored): "
                     + String.join(", ", config.unimplementedKeys());
@@ -203,10 +208,6 @@ final class FalcoCommandLine {
             } else {
                 err.println("Warning: " + msg);
             }
-        }
-        if (o.version) {
-            printVersion(config.outputs().json());
-            return EXIT_OK;
         }
         if (o.pageSize) {
             throw new Fatal("--page-size is not available in Peregrine");
