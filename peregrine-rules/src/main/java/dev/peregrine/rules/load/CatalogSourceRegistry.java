@@ -38,7 +38,7 @@ final class CatalogSourceRegistry implements SourceRegistry {
             if (field.indexOf('(') >= 0) {
                 var compiler = new ConditionCompiler(catalog.get(), ExtractorBinding.UNBOUND, new FieldSlots(),
                         EventTable.get());
-                compiler.compile(ConditionParser.parse(field + " exists"));
+                compiler.compileTree(ConditionParser.parse(field + " exists")); // validity only: no code to generate
                 return true;
             }
             String name = field;
