@@ -15,6 +15,7 @@ import dev.peregrine.rules.load.Rule;
 import dev.peregrine.rules.load.RulesLoader;
 import dev.peregrine.rules.load.RulesSource;
 import dev.peregrine.rules.load.Ruleset;
+import dev.peregrine.rules.syntax.ExprPrinter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,8 +88,9 @@ final class RulesCommand implements Runnable {
 
     /** {@code peregrine rules list}: what the files define. */
     @Command(name = "list", description = {
-        "List the rules the files define (name, priority, source, enabled, tags) and how many rules, macros and",
-        "lists each file defines. Without FILE, lists the bundled default ruleset."})
+        "List the rules the files define (name, priority, source, enabled, tags; with --json also the condition with",
+        "macros and lists expanded) and how many rules, macros and lists each file defines. Without FILE, lists the",
+        "bundled default ruleset."})
     static final class ListRules implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -157,6 +159,9 @@ final class RulesCommand implements Runnable {
                 ArrayNode tags = n.putArray("tags");
                 r.sortedTags().forEach(tags::add);
                 n.put("desc", r.description());
+                // Macros and lists expanded, as Falco's "condition_compiled": a filter expression other tools
+                // (sysdig -r FILE FILTER) can evaluate on their own.
+                n.put("condition", ExprPrinter.print(r.condition()));
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         }

@@ -61,6 +61,24 @@ class CliTest {
     }
 
     @Test
+    void rulesListJson_condition_isExpandedAndSelectsTheEventsTheRuleAlertsOn() throws Exception {
+        String rules = upstream().resolve("falco-testing/rules/single_rule_with_tags.yaml").toString();
+        String capture = upstream().resolve("scap/cat_write.scap").toString();
+
+        Run list = run("rules", "list", "--json", rules);
+        assertThat(list.exit()).as(list.err()).isZero();
+        String condition = new ObjectMapper().readTree(list.out()).get("rules").get(0).get("condition").asText();
+        // the macro and the nested list are gone: the condition stands on its own as a filter
+        assertThat(condition).doesNotContain("is_cat").doesNotContain("cat_binaries").contains("proc.name in (cat)");
+
+        Run alerts = run("replay", "-r", rules, capture);
+        Run selected = run("replay", "-p", "%evt.num", capture, condition);
+        assertThat(selected.exit()).as(selected.err()).isZero();
+        assertThat(alerts.out().lines()).hasSize(8);
+        assertThat(selected.out().lines()).hasSize(8);
+    }
+
+    @Test
     void rulesList_sandbox_reportsEnabledCount() {
         Run list = run("rules", "list", upstream().resolve("falco/falco-sandbox_rules.yaml").toString());
         assertThat(list.exit()).isZero();
