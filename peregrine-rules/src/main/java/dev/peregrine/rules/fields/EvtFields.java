@@ -580,7 +580,7 @@ final class EvtFields {
             if (c == FACTS.openX || c == FACTS.openatX || c == FACTS.openat2X || c == FACTS.openByHandleAtX) {
                 boolean newVersion = c == FACTS.openatX || c == FACTS.openat2X;
                 int flagsAt = newVersion ? 3 : 2;
-                long flags = flagsAt < v.paramCount() && v.paramLength(flagsAt) > 0 ? DECODER.asLong(v, flagsAt) : 0;
+                long flags = flagsAt < v.paramCount() && v.paramLength(flagsAt) > 0 ? u32(v, flagsAt) : 0;
                 set = switch (kind) {
                     case READ -> (flags & PPM_O_RDONLY) != 0;
                     case WRITE -> (flags & PPM_O_WRONLY) != 0;
@@ -591,7 +591,7 @@ final class EvtFields {
                             yield false;
                         }
                         int modeAt = newVersion ? 4 : 3;
-                        long mode = modeAt < v.paramCount() && v.paramLength(modeAt) > 0 ? DECODER.asLong(v, modeAt) : 0;
+                        long mode = modeAt < v.paramCount() && v.paramLength(modeAt) > 0 ? u32(v, modeAt) : 0;
                         yield (mode & (PPM_S_IXUSR | PPM_S_IXGRP | PPM_S_IXOTH)) != 0;
                     }
                 };
@@ -599,6 +599,15 @@ final class EvtFields {
             out.addLong(set ? 1 : 0);
             return true;
         };
+    }
+
+    /**
+     * {@return a PT_FLAGS32 or PT_UINT32 parameter (the open family's flags and mode)} Read directly when it has the
+     * table's 4 bytes, as the decoder would read it (zero-extended), without the decoder's type look-up: every rule
+     * built on {@code open_read}/{@code open_write} asks for it on every open. Other widths go to the decoder.
+     */
+    private static long u32(EventView v, int i) {
+        return v.paramLength(i) == Integer.BYTES ? Integer.toUnsignedLong(v.paramU32(i)) : DECODER.asLong(v, i);
     }
 
     /** libsinsp {@code ts_to_string}: {@code [YYYY-MM-DD ]HH:MM:SS[.nnnnnnnnn]} in the holder's zone. */
