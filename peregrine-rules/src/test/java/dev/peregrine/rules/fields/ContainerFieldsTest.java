@@ -121,6 +121,38 @@ class ContainerFieldsTest {
     }
 
     @Test
+    void extract_cniResult_ownThenTheSandboxEntrys() {
+        String sandboxFull = "63060edc2d3aa803ab559f2393776b151f99fc5b05035b21db66b3b62246ad6a";
+        String podCni = "[{\"name\":\"eth0\",\"mtu\":1500}]";
+        probe.state.containers().put(podmanContainer(sandboxFull, Map.of(), ""));
+        probe.state.containers().put(new ContainerInfo("63060edc2d3a", sandboxFull, ContainerRuntime.CRI, "k8s_POD_p1",
+                "pause", "", "", "", "", "10.0.0.9", "", false, false, false, false, true, "", List.of(), Map.of(),
+                Map.of(), podCni));
+        feedOpen(CTR_SH);
+        // the container's own result is empty (the sandbox has it), as for containerd's app containers
+        assertThat(text("container.cni.json")).isEmpty();
+        assertThat(text("k8s.pod.cni.json")).isEqualTo(podCni);
+
+        String ownCni = "[{\"name\":\"net1\"}]";
+        ContainerInfo own = podmanContainer(sandboxFull, Map.of(), "");
+        probe.state.containers().put(new ContainerInfo(own.id(), own.fullId(), own.runtime(), own.name(), own.image(),
+                own.imageId(), own.imageRepository(), own.imageTag(), own.imageDigest(), own.ip(), own.user(),
+                own.privileged(), own.hostNetwork(), own.hostPid(), own.hostIpc(), own.isPodSandbox(),
+                own.podSandboxId(), own.mounts(), own.labels(), own.podSandboxLabels(), ownCni));
+        feedOpen(CTR_SH);
+        assertThat(text("container.cni.json")).isEqualTo(ownCni);
+        assertThat(text("k8s.pod.cni.json")).isEqualTo(ownCni);
+    }
+
+    @Test
+    void extract_cniResult_noSandboxEntry_podFieldAbsent() {
+        probe.state.containers().put(podmanContainer("", Map.of(), ""));
+        feedOpen(CTR_SH);
+        assertThat(text("container.cni.json")).isEmpty();
+        assertThat(text("k8s.pod.cni.json")).isNull();
+    }
+
+    @Test
     void extract_hostThread_hostEntry() {
         feedOpen(HOST_SH);
         assertThat(text("container.id")).isEqualTo("host");
@@ -129,6 +161,8 @@ class ContainerFieldsTest {
         assertThat(text("container.privileged")).isEqualTo("false");
         assertThat(text("container.label", "tier")).isNull();
         assertThat(text("k8s.pod.name")).isNull();
+        assertThat(text("container.cni.json")).isEmpty();
+        assertThat(text("k8s.pod.cni.json")).isNull();
         assertThat(text("container.start_ts")).isNull();
     }
 

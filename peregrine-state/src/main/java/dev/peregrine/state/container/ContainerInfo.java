@@ -28,6 +28,8 @@ import java.util.Map;
  * @param mounts mounts, in the JSON's order
  * @param labels container labels (Kubernetes pod name, namespace and uid among them)
  * @param podSandboxLabels the pod's labels
+ * @param cniJson the pod's CNI result as JSON ({@code container.cni.json}, {@code k8s.pod.cni.json}; the plugin's
+ *     {@code cni_json}), from the CRI API only; empty when unknown
  */
 public record ContainerInfo(
         String id,
@@ -49,7 +51,8 @@ public record ContainerInfo(
         String podSandboxId,
         List<Mount> mounts,
         Map<String, String> labels,
-        Map<String, String> podSandboxLabels) {
+        Map<String, String> podSandboxLabels,
+        String cniJson) {
 
     /** Label carrying the pod name. */
     public static final String K8S_POD_NAME_LABEL = "io.kubernetes.pod.name";
@@ -74,6 +77,16 @@ public record ContainerInfo(
         mounts = List.copyOf(mounts);
         labels = Map.copyOf(labels);
         podSandboxLabels = Map.copyOf(podSandboxLabels);
+        requireNonNull(cniJson, "cniJson is null");
+    }
+
+    /** A container without a CNI result: every runtime but the CRI ones, and container events of captures. */
+    public ContainerInfo(String id, String fullId, ContainerRuntime runtime, String name, String image, String imageId,
+            String imageRepository, String imageTag, String imageDigest, String ip, String user, boolean privileged,
+            boolean hostNetwork, boolean hostPid, boolean hostIpc, boolean isPodSandbox, String podSandboxId,
+            List<Mount> mounts, Map<String, String> labels, Map<String, String> podSandboxLabels) {
+        this(id, fullId, runtime, name, image, imageId, imageRepository, imageTag, imageDigest, ip, user, privileged,
+                hostNetwork, hostPid, hostIpc, isPodSandbox, podSandboxId, mounts, labels, podSandboxLabels, "");
     }
 
     /** {@return a container known only by id and runtime (no metadata event seen)} */

@@ -151,6 +151,7 @@ public final class ContainerTable {
             mn.put("RW", m.readWrite());
             mn.put("Propagation", m.propagation());
         }
+        c.put("cni_json", info.cniJson());
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -216,7 +217,8 @@ public final class ContainerTable {
                 text(c, "pod_sandbox_id"),
                 mounts,
                 stringMap(c.get("labels")),
-                stringMap(c.get("pod_sandbox_labels")));
+                stringMap(c.get("pod_sandbox_labels")),
+                text(c, "cni_json"));
     }
 
     /** A missing or null member reads as empty, as the plugin's {@code value(key, "")} does. */

@@ -71,7 +71,16 @@ class ContainerTableTest {
                 "web", "localhost/app:1", "e543", "localhost/app", "1", "sha256:60", "10.88.0.4", "app", true, true,
                 false, true, false, "63060edc2d3a",
                 List.of(new ContainerInfo.Mount("/srv", "/data", "z", true, "rprivate")),
-                Map.of("io.kubernetes.pod.name", "p1", "a\"b", "x\ny"), Map.of("app", "nginx"));
+                Map.of("io.kubernetes.pod.name", "p1", "a\"b", "x\ny"), Map.of("app", "nginx"),
+                "[{\"name\":\"eth0\",\"mtu\":1500}]");
         assertThat(ContainerTable.parseJson(ContainerTable.toJson(c))).isEqualTo(c);
+    }
+
+    @Test
+    void parseJson_cniJson_thePluginsKey() {
+        ContainerInfo c = ContainerTable.parseJson(
+                "{\"container\":{\"id\":\"abc\",\"cni_json\":\"[{\\\"name\\\":\\\"eth0\\\"}]\"}}");
+        assertThat(c.cniJson()).isEqualTo("[{\"name\":\"eth0\"}]");
+        assertThat(ContainerTable.parseJson("{\"container\":{\"id\":\"abc\"}}").cniJson()).isEmpty();
     }
 }

@@ -154,8 +154,9 @@ public final class CriParser {
                 sandboxId,
                 mounts,
                 labels,
-                sandbox == null ? Map.of() : bounded(sandbox.labels()));
-        return new Result(c, status.createdAt(), status.startedAt(), sandbox == null ? "" : cni(sandbox));
+                sandbox == null ? Map.of() : bounded(sandbox.labels()),
+                sandbox == null ? "" : cni(sandbox));
+        return new Result(c, status.createdAt(), status.startedAt(), c.cniJson());
     }
 
     /**
@@ -175,7 +176,7 @@ public final class CriParser {
                 sandbox.networkMode() == CriMessages.NAMESPACE_MODE_NODE,
                 sandbox.pidMode() == CriMessages.NAMESPACE_MODE_NODE,
                 sandbox.ipcMode() == CriMessages.NAMESPACE_MODE_NODE, true, id, List.of(), labels,
-                bounded(sandbox.labels()));
+                bounded(sandbox.labels()), cni(sandbox));
     }
 
     /** {@return the pod's CNI result as the plugin reads it from the sandbox's verbose info, or empty} */

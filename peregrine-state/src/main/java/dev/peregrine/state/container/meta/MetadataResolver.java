@@ -474,7 +474,8 @@ public final class MetadataResolver implements ContainerMetadataSource, AutoClos
     private static ContainerInfo withRuntime(ContainerInfo c, ContainerRuntime runtime) {
         return new ContainerInfo(c.id(), c.fullId(), runtime, c.name(), c.image(), c.imageId(), c.imageRepository(),
                 c.imageTag(), c.imageDigest(), c.ip(), c.user(), c.privileged(), c.hostNetwork(), c.hostPid(),
-                c.hostIpc(), c.isPodSandbox(), c.podSandboxId(), c.mounts(), c.labels(), c.podSandboxLabels());
+                c.hostIpc(), c.isPodSandbox(), c.podSandboxId(), c.mounts(), c.labels(), c.podSandboxLabels(),
+                c.cniJson());
     }
 
     private void serve() {

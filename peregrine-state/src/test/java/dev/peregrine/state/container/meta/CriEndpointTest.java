@@ -175,6 +175,7 @@ class CriEndpointTest {
             assertThat(full.createdAt()).isEqualTo(1_700_000_000_000_000_000L);
             assertThat(full.startedAt()).isEqualTo(1_700_000_001_000_000_000L);
             assertThat(full.cniJson()).isEqualTo("{\"interfaces\":[{\"name\":\"eth0\"}]}");
+            assertThat(full.info().cniJson()).as("carried to container.cni.json").isEqualTo(full.cniJson());
         }
     }
 
