@@ -92,7 +92,8 @@ final class ContainerFields {
             case "k8s.pod.cni.json" -> pod((c, sandbox) -> !c.cniJson().isEmpty() ? c.cniJson()
                     : sandbox == null ? null : sandbox.cniJson());
             // Deprecated in the plugin, which extracts nothing for them.
-            case "container.healthcheck", "container.liveness_probe", "container.readiness_probe", "k8s.ns.id", "k8s.ns.label", "k8s.ns.labels",
+            case "container.healthcheck", "container.liveness_probe", "container.readiness_probe", "k8s.ns.id",
+                 "k8s.ns.label", "k8s.ns.labels",
                  "k8s.rc.name", "k8s.rc.id", "k8s.rc.label", "k8s.rc.labels", "k8s.svc.name", "k8s.svc.id",
                  "k8s.svc.label", "k8s.svc.labels", "k8s.rs.name", "k8s.rs.id", "k8s.rs.label", "k8s.rs.labels",
                  "k8s.deployment.name", "k8s.deployment.id", "k8s.deployment.label", "k8s.deployment.labels" ->

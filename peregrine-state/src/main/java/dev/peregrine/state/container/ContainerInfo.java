@@ -80,7 +80,7 @@ public record ContainerInfo(
         requireNonNull(cniJson, "cniJson is null");
     }
 
-    /** A container without a CNI result: every runtime but the CRI ones, and container events of captures. */
+    /** A container without a CNI result: runtimes other than the CRI ones, old container events of captures. */
     public ContainerInfo(String id, String fullId, ContainerRuntime runtime, String name, String image, String imageId,
             String imageRepository, String imageTag, String imageDigest, String ip, String user, boolean privileged,
             boolean hostNetwork, boolean hostPid, boolean hostIpc, boolean isPodSandbox, String podSandboxId,

@@ -19,7 +19,8 @@ class CriParserTest {
         var s = sandbox("{\"cniResult\":{\"interfaces\":[{\"name\":\"lo\"},{\"name\":\"eth0\",\"mtu\":1500},"
                 + "{\"name\":\"veth\"}]}}");
 
-        assertThat(CriParser.sandbox(s, ContainerRuntime.CRI).cniJson()).isEqualTo("[{\"name\":\"eth0\",\"mtu\":1500}]");
+        assertThat(CriParser.sandbox(s, ContainerRuntime.CRI).cniJson())
+                .isEqualTo("[{\"name\":\"eth0\",\"mtu\":1500}]");
     }
 
     @Test
